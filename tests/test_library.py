@@ -1,0 +1,165 @@
+"""The store and its text image, through the library API and the CLI (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from tracker.library import Library
+
+from .conftest import FIXTURES
+
+
+def _import_all(cli):  # type: ignore[no-untyped-def]
+    return cli(
+        "import", *(str(FIXTURES / n) for n in ("awkward.bib", "scopus-like.ris", "zotero.json", "abstracts.md"))
+    )
+
+
+def test_import_reports_each_failure_as_file_line_reason(cli):
+    result = _import_all(cli)
+    assert result.exit_code == 0, result.output
+    assert "awkward.bib:50:" in result.output
+    assert "scopus-like.ris:32: entry has no closing 'ER  -' line" in result.output
+    assert "abstracts.md:8: no abstract under the title" in result.output
+
+
+def test_status_counts_sources_records_studies_and_failures(cli):
+    _import_all(cli)
+    result = cli("status")
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in result.output.splitlines()
+        if line.count("│") == 3
+    }
+    assert rows["sources (imported files)"] == "4"
+    assert rows["records (entries read)"] == "17"
+    assert rows["of which failed"] == "3"
+    assert rows["of which pasted abstracts"] == "2"
+    assert rows["studies"] == "13"
+
+
+def test_pasted_abstract_attaches_to_the_matching_record_or_becomes_a_study(cli):
+    result = _import_all(cli)
+    assert "abstracts.md:1: abstract attached to chapter2020 (Naturalisation Rules)" in result.output
+    assert "abstracts.md:5: no record titled like this abstract: stored as new study studynobody" in result.output
+    shown = cli("show", "chapter2020")
+    assert "abstract: This abstract belongs to the chapter with the same title. It spans two lines." in shown.output
+    assert "(pasted abstract)" in shown.output
+
+
+def test_part_one_abstract_does_not_attach_to_part_two(cli, write):
+    cli("import", str(write("parts.bib", "@article{p2, title={Integration policy in Europe: Part II}, year=2020}")))
+    result = cli("import", str(write("abs.md", "Integration policy in Europe: Part I\nAn abstract of part one.")))
+    assert "stored as new study" in result.output
+    assert "attached" not in result.output
+
+
+def test_reimport_adds_nothing_and_says_so(cli):
+    _import_all(cli)
+    before = cli("export").output
+    again = _import_all(cli)
+    assert again.output.count("already imported") == 4
+    assert cli("export").output == before
+
+
+def test_changed_file_adds_only_what_is_new(cli, write):
+    first = "@article{a, title={A}, year=2001}\n@article{b, title={B}, year=2002}\n"
+    path = write("grows.bib", first)
+    cli("import", str(path))
+    path.write_text(first + "@article{c, title={C}, year=2003}\n")
+    result = cli("import", str(path))
+    row = next(line for line in result.output.splitlines() if "grows.bib" in line)
+    assert [cell.strip() for cell in row.split("│")[4:7]] == ["3", "1", "2"]  # entries, added, unchanged
+    keys = [line for line in cli("export").output.splitlines() if line.startswith("@")]
+    assert keys == ["@article{a,", "@article{b,", "@article{c,"]
+
+
+def test_show_gives_fields_records_and_provenance(cli):
+    _import_all(cli)
+    result = cli("show", "unal2019")
+    assert result.exit_code == 0
+    assert "title: Integration Policy and 59% of Migrants" in result.output
+    assert "awkward.bib:5" in result.output
+    assert "author: Ünal, Ayşe; van der Berg, Jan; Smith, John; Migration Policy Group" in result.output
+
+
+def test_failures_lists_the_failed_entries_with_their_text(cli):
+    _import_all(cli)
+    result = cli("failures", "--raw")
+    assert "awkward.bib:50: [broken2020]" in result.output
+    assert "This entry is never closed" in result.output
+
+
+def test_text_image_is_written_and_deterministic(cli, library_dir):
+    _import_all(cli)
+    bib = library_dir / "bib"
+    manifest = json.loads((bib / "imports.json").read_text())
+    assert [m["format"] for m in manifest] == ["bibtex", "ris", "csljson", "abstracts"]
+    for item in manifest:
+        assert (bib / item["file"]).exists()
+    text = (bib / "library.bib").read_text()
+    assert text.index("@article{miller2021family") < text.index("@article{unal2019,")
+    assert text == cli("export").output
+
+
+def test_store_deleted_is_rebuilt_from_bib_with_the_same_content(cli, library_dir, db_url):
+    _import_all(cli)
+    status_before = cli("status").output
+    export_before = cli("export", "--format", "csljson").output
+    failures_before = cli("failures").output
+    show_before = cli("show", "miller2021family").output
+    if db_url is None:
+        shutil.rmtree(library_dir / ".tracker")
+    else:
+        from sqlmodel import SQLModel
+
+        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    assert cli("status").output == status_before
+    assert cli("export", "--format", "csljson").output == export_before
+    assert cli("failures").output == failures_before
+    assert cli("show", "miller2021family").output == show_before
+
+
+def test_store_of_an_older_schema_is_rebuilt(cli, library_dir, db_url):
+    _import_all(cli)
+    before = cli("export").output
+    library = Library(library_dir, db_url)
+    with library.engine.begin() as connection:
+        from sqlalchemy import text
+
+        connection.execute(text("UPDATE meta SET value = '0' WHERE name = 'schema_version'"))
+        connection.execute(text("DELETE FROM record"))
+    assert cli("export").output == before
+
+
+def test_a_fresh_clone_with_only_library_bib_builds_its_store(tmp_path, cli):
+    _import_all(cli)
+    exported = cli("export").output
+    clone = tmp_path / "clone"
+    (clone / "bib").mkdir(parents=True)
+    (clone / "bib" / "library.bib").write_text(exported)
+    library = Library(clone)
+    assert library.status().studies == 13
+    assert library.export("bibtex") == exported
+
+
+def test_export_filters_by_key_and_year(cli):
+    _import_all(cli)
+    one = cli("export", "--key", "unal2019", "--format", "csljson")
+    assert [item["id"] for item in json.loads(one.output)] == ["unal2019"]
+    years = cli("export", "--year", "2021", "--format", "csv")
+    assert [row.split(",")[0] for row in years.output.splitlines()[1:]] == [
+        "after2021",
+        "miller2021family",
+        "unal2019-2",
+    ]
+
+
+def test_export_to_file(cli, tmp_path):
+    _import_all(cli)
+    target = tmp_path / "out.ris"
+    result = cli("export", "--format", "ris", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text().startswith("TY  - ")

@@ -1,0 +1,291 @@
+"""The `mipex-tracker` command: parses arguments, calls `tracker.library`, prints results.
+
+Nothing here decides anything about the data. A mistake a user can make becomes one line
+on standard error and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from tracker.config import DB_URL_VARIABLE
+from tracker.db import StoreUnavailableError
+from tracker.export import WRITERS
+from tracker.image import write_atomically
+from tracker.importer import FileReport
+from tracker.ingest import READERS
+from tracker.library import Library, LibraryError
+
+#: How many warning lines an import prints before pointing at `show`/`failures`.
+MAX_WARNING_LINES = 20
+
+
+def _console(stderr: bool = False) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # pipes and logs: wide enough that tables never cut paths
+        console.width = 160
+    return console
+
+
+def _library(ctx: click.Context) -> Library:
+    return ctx.obj["library"]
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one-line messages."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (LibraryError, StoreUnavailableError) as error:
+            raise click.ClickException(str(error)) from error
+        except OperationalError as error:
+            raise click.ClickException(f"the store cannot be used: {error.orig}") from error
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"the store failed: {error.__class__.__name__}: {error}") from error
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The library folder (holds bib/ and the store).",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help=f"Database URL for the store, e.g. postgresql://user@host/db (or set {DB_URL_VARIABLE}). "
+    "Default: a SQLite file in the library's .tracker/ folder.",
+)
+@click.version_option(package_name="mipex-tracker")
+@click.pass_context
+def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
+    """Keep the bibliography of research that uses MIPEX, and publish it as evidence.
+
+    Commands act on the library in the current folder (or --library DIR); the first
+    command that writes creates it there.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["library"] = Library(library_dir, db_url)
+
+
+def _progress_factory(console: Console) -> Callable[[int], Callable[[int], None]]:
+    """A rich progress bar with counts, shown while entries are stored."""
+
+    def start(total: int) -> Callable[[int], None]:
+        progress = Progress(
+            TextColumn("storing entries"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=total < 500 or not console.is_terminal,
+        )
+        task = progress.add_task("import", total=total)
+        progress.start()
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            progress.advance(task, count)
+            if done >= total:
+                progress.stop()
+
+        return advance
+
+    return start
+
+
+def _summary_table(reports: list[FileReport]) -> Table:
+    table = Table(title="import summary", title_justify="left")
+    for column in ("file", "format", "encoding", "entries", "added", "unchanged", "failed", "warnings"):
+        table.add_column(
+            column,
+            justify="left" if column in ("file", "format", "encoding") else "right",
+            overflow="fold",
+        )
+    for report in reports:
+        if report.error:
+            continue
+        encoding = report.encoding + (" (guessed)" if report.encoding_guessed else "")
+        table.add_row(
+            report.path,
+            report.format,
+            encoding,
+            str(report.entries),
+            str(report.added),
+            str(report.unchanged),
+            str(len(report.failed)),
+            str(len(report.warnings)),
+        )
+    return table
+
+
+def _print_report_lines(reports: list[FileReport], out: Console, err: Console) -> None:
+    warning_lines = 0
+    for report in reports:
+        if report.error:
+            err.print(f"error: {report.path}: {report.error}", markup=False)
+            continue
+        if report.already_imported_as is not None:
+            out.print(f"{report.path}: already imported (as {report.already_imported_as}): nothing added", markup=False)
+        elif report.entries and report.unchanged == report.entries:
+            out.print(f"{report.path}: every entry is already in the library: nothing added", markup=False)
+        if report.encoding_guessed:
+            out.print(
+                f"{report.path}: encoding guessed as {report.encoding}; if the text looks wrong, "
+                "import again with --encoding",
+                markup=False,
+            )
+        for line, reason in report.failed:
+            err.print(f"{report.path}:{line}: {reason}", markup=False)
+        for line, title, key in report.attached:
+            out.print(f"{report.path}:{line}: abstract attached to {key} ({title[:60]})", markup=False)
+        for line, title, key in report.abstracts_unmatched:
+            out.print(
+                f"{report.path}:{line}: no record titled like this abstract: stored as new study {key} ({title[:60]})",
+                markup=False,
+            )
+        for line, message in report.warnings:
+            warning_lines += 1
+            if warning_lines <= MAX_WARNING_LINES:
+                err.print(f"{report.path}:{line}: warning: {message}", markup=False)
+    if warning_lines > MAX_WARNING_LINES:
+        err.print(f"... and {warning_lines - MAX_WARNING_LINES} more warnings (see `mipex-tracker show KEY`)")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(READERS)),
+    help="Read every file as this format (default: recognise each).",
+)
+@click.option("--encoding", help="Decode the files with this encoding (default: detect; e.g. gbk, latin-1).")
+@click.pass_context
+@user_errors
+def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, encoding: str | None) -> None:
+    """Import BibTeX, RIS, CSL-JSON files and pasted abstracts into the library.
+
+    One command is one transaction. Entries that cannot be read are kept as failed
+    records and listed as FILE:LINE: reason; re-importing a file adds nothing.
+    """
+    out, err = _console(), _console(stderr=True)
+    result = _library(ctx).import_files(list(files), fmt, encoding, _progress_factory(err))
+    stored = [r for r in result.files if not r.error]
+    if stored:
+        out.print(_summary_table(stored))
+    _print_report_lines(result.files, out, err)
+    nothing_from_a_file = [r for r in stored if r.failed and not r.added]
+    if result.rejected or nothing_from_a_file:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_context
+@user_errors
+def status(ctx: click.Context) -> None:
+    """Counts: sources, records, studies, failed entries."""
+    found = _library(ctx).status()
+    table = Table(title=f"library {found.root}", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("sources (imported files)", str(found.sources))
+    table.add_row("records (entries read)", str(found.records))
+    table.add_row("  of which pasted abstracts", str(found.abstracts))
+    table.add_row("  of which failed", str(found.failed))
+    table.add_row("studies", str(found.studies))
+    table.add_row("warnings", str(found.warnings))
+    out = _console()
+    out.print(table)
+    out.print(f"store: {found.store}", markup=False)
+    if found.failed:
+        out.print(f"{found.failed} entries could not be read: see `mipex-tracker failures`", markup=False)
+
+
+@main.command()
+@click.argument("key")
+@click.pass_context
+@user_errors
+def show(ctx: click.Context, key: str) -> None:
+    """One study: its fields, its records, and where each came from."""
+    view, provenance = _library(ctx).show(key)
+    out = _console()
+    out.print(f"[bold]{view.key}[/bold] ({view.entry_type})")
+    if view.aliases:
+        out.print(f"  also known as: {', '.join(view.aliases)}", markup=False)
+    if view.authors:
+        out.print(f"  author: {'; '.join(n.sort_form() for n in view.authors)}", markup=False)
+    if view.editors:
+        out.print(f"  editor: {'; '.join(n.sort_form() for n in view.editors)}", markup=False)
+    for name, value in view.fields.items():
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        source = view.field_sources.get(name, "")
+        origin = f"  [from {source}]" if source and len(provenance) > 1 else ""
+        out.print(f"  {name}: {text}{origin}", markup=False)
+    out.print("records:")
+    for item in provenance:
+        label = item.key or "(pasted abstract)"
+        out.print(f"  {label}: {item.path}:{item.line} ({item.kind}, imported {item.imported_at})", markup=False)
+        for message in item.warnings:
+            out.print(f"    warning: {message}", markup=False)
+
+
+@main.command()
+@click.option("--raw", is_flag=True, help="Also print each failed entry's text.")
+@click.pass_context
+@user_errors
+def failures(ctx: click.Context, raw: bool) -> None:
+    """Entries that could not be read, as FILE:LINE: reason (they are kept, with their text)."""
+    found = _library(ctx).failures()
+    out = _console()
+    if not found:
+        out.print("no failed entries")
+        return
+    for failure in found:
+        key = f" [{failure.key}]" if failure.key else ""
+        out.print(f"{failure.path}:{failure.line}:{key} {failure.error}", markup=False)
+        if raw:
+            out.print(failure.raw, markup=False)
+            out.print("")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(WRITERS)), default="bibtex", show_default=True, help="Output format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default: standard output)."
+)
+@click.option("--key", "keys", multiple=True, help="Only this study (repeatable; a record's key finds its study).")
+@click.option("--year", "years", multiple=True, help="Only studies of this year (repeatable).")
+@click.pass_context
+@user_errors
+def export(ctx: click.Context, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
+    """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV."""
+    text = _library(ctx).export(fmt, list(keys), list(years))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text.encode())
+        _console(stderr=True).print(f"wrote {output}", markup=False)

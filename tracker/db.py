@@ -1,0 +1,104 @@
+"""Engine, schema and the writer lock, for SQLite and PostgreSQL alike.
+
+Writers are serialised: one import (or any change) at a time per library, held across the
+transaction and the rewrite of the text image, so two processes never interleave their
+keys or their `bib/` files. On SQLite a file lock in the library does it; on PostgreSQL
+an advisory lock does it for every client of the shared database.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from tracker.models import SCHEMA_VERSION, Meta
+
+
+class StoreUnavailableError(RuntimeError):
+    """The database cannot be reached or opened; the message says which and why."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL, with SQLite set up for a safe single-file store."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def store_state(engine: Engine) -> str:
+    """`missing` (no tables), `old` (an older schema) or `current`."""
+    try:
+        tables = set(inspect(engine).get_table_names())
+    except OperationalError as error:
+        raise StoreUnavailableError(f"cannot open the store at {engine.url!r}: {error.orig}") from error
+    if "meta" not in tables:
+        return "missing" if not tables & {"record", "study", "source"} else "old"
+    with Session(engine) as session:
+        row = session.exec(select(Meta).where(Meta.name == "schema_version")).first()
+    if row is None or int(row.value) < SCHEMA_VERSION:
+        return "old"
+    return "current"
+
+
+def create_schema(engine: Engine, *, drop_first: bool = False) -> None:
+    """Create every table (dropping the old ones first when the schema changed)."""
+    if drop_first:
+        SQLModel.metadata.drop_all(engine)
+        with engine.begin() as connection:  # tables of an older schema may have other names
+            for name in inspect(connection).get_table_names():
+                connection.execute(
+                    text(
+                        f'DROP TABLE IF EXISTS "{name}" CASCADE'
+                        if is_postgres(engine)
+                        else f'DROP TABLE IF EXISTS "{name}"'
+                    )
+                )
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.merge(Meta(name="schema_version", value=str(SCHEMA_VERSION)))
+        session.commit()
+
+
+@contextmanager
+def writer_lock(engine: Engine, lock_file: Path) -> Iterator[None]:
+    """Hold the library's write lock (file lock, plus an advisory lock on PostgreSQL)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if is_postgres(engine):
+                lock_id = zlib.crc32(b"mipex-tracker-writer")
+                with engine.connect() as connection:
+                    connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
+                    connection.commit()
+                    try:
+                        yield
+                    finally:
+                        connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": lock_id})
+                        connection.commit()
+            else:
+                yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,129 @@
+"""The one shape every reader produces and every writer consumes.
+
+Readers differ in what they read (BibTeX, RIS, CSL-JSON, pasted abstracts); after
+reading, an entry is an `Entry` whatever its format, so the store, the exporters and the
+later steps (dedupe, tagging, the site) need to know only this shape.
+
+Field names are the project's canonical ones (see `CANONICAL_FIELDS`); any other field a
+source carried is kept under its own (lower-case) name, so exporters can pass it through
+untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Canonical field names, in the order exporters write them. Anything else is "extra".
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "title",
+    "container",  # journal of an article, book of a chapter, proceedings of a paper
+    "year",
+    "date",  # ISO 8601, only when more precise than the year: 2020-03 or 2020-03-15
+    "volume",
+    "number",  # the issue
+    "pages",
+    "edition",
+    "series",
+    "publisher",
+    "institution",
+    "place",
+    "doi",
+    "url",
+    "isbn",
+    "issn",
+    "language",
+    "keywords",  # a list of strings
+    "abstract",
+    "note",
+)
+
+#: The entry-type vocabulary every reader maps into.
+ENTRY_TYPES: tuple[str, ...] = (
+    "article",
+    "book",
+    "chapter",
+    "conference",
+    "report",
+    "thesis",
+    "dataset",
+    "webpage",
+    "manuscript",
+    "misc",
+)
+
+
+@dataclass(slots=True)
+class Name:
+    """A person's name split into parts, or one literal (a corporate author).
+
+    Splitting once, at reading time, lets every writer (BibTeX's `von Last, Jr, First`,
+    RIS's `Last, First, Jr`, CSL-JSON's objects) render names without re-parsing.
+    """
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """Only the parts that are set, so stored JSON stays small and stable."""
+        if self.literal:
+            return {"literal": self.literal}
+        parts = {
+            "family": self.family,
+            "given": self.given,
+            "particle": self.particle,
+            "suffix": self.suffix,
+        }
+        return {k: v for k, v in parts.items() if v}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Name:
+        return cls(
+            family=data.get("family", ""),
+            given=data.get("given", ""),
+            particle=data.get("particle", ""),
+            suffix=data.get("suffix", ""),
+            literal=data.get("literal", ""),
+        )
+
+    def display(self) -> str:
+        """The name as a reader would write it: `Jan van der Berg Jr.`."""
+        if self.literal:
+            return self.literal
+        parts = [self.given, self.particle, self.family]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    def sort_form(self) -> str:
+        """`van der Berg, Jan` — how lists are alphabetised and how keys begin."""
+        if self.literal:
+            return self.literal
+        family = " ".join(p for p in (self.particle, self.family) if p)
+        return f"{family}, {self.given}" if self.given else family
+
+
+@dataclass(slots=True)
+class Entry:
+    """One bibliographic entry as read from one place in one input file.
+
+    `raw` and `line` say where it came from, so nothing is lost even when reading
+    failed: a failed entry has `error` set and keeps its text.
+    """
+
+    key: str | None
+    entry_type: str = "misc"
+    fields: dict[str, Any] = field(default_factory=dict)
+    authors: list[Name] = field(default_factory=list)
+    editors: list[Name] = field(default_factory=list)
+    line: int = 1
+    raw: str = ""
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    kind: str = "entry"  # "entry", or "abstract" for a pasted abstract
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None

@@ -1,0 +1,116 @@
+"""The text image of a library: `bib/`, what goes into git and what rebuilds the store.
+
+- `bib/library.bib`: every study, in key order, fields in a fixed order (small diffs);
+- `bib/sources/<sha256-prefix>.<ext>`: each imported file, byte for byte, written once;
+- `bib/imports.json`: the imports in order (path, hash, format, encoding, time), which a
+  rebuild replays to get the same records, keys, failures and provenance.
+
+Every file is written to a temporary name and renamed into place, so a crash leaves the
+old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from tracker.config import LibraryPaths
+from tracker.export import write_bibtex
+from tracker.models import Source
+from tracker.studies import load_views
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csljson": "json", "abstracts": "txt"}
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """One import as the manifest records it."""
+
+    seq: int
+    path: str
+    sha256: str
+    format: str
+    encoding: str
+    encoding_guessed: bool
+    imported_at: str
+    file: str  # relative to bib/
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one rename; skip the write if nothing changed."""
+    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o666 & ~_UMASK)  # mkstemp makes 0600; bib/ is for sharing
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def source_file_name(sha256: str, fmt: str) -> str:
+    return f"sources/{sha256[:16]}.{_EXTENSIONS.get(fmt, 'txt')}"
+
+
+def write_image(session: Session, paths: LibraryPaths) -> None:
+    """Rewrite `bib/` from the store: sources first, then the manifest, then library.bib."""
+    manifest: list[dict] = []
+    rows = session.exec(
+        select(
+            Source.id,
+            Source.seq,
+            Source.path,
+            Source.sha256,
+            Source.format,
+            Source.encoding,
+            Source.encoding_guessed,
+            Source.imported_at,
+        ).order_by(col(Source.seq))
+    ).all()
+    for _id, seq, path, sha256, fmt, encoding, guessed, imported_at in rows:
+        name = source_file_name(sha256, fmt)
+        target = paths.bib / name
+        if not target.exists():
+            content = session.exec(select(Source.content).where(Source.id == _id)).one()
+            write_atomically(target, content)
+        manifest.append(
+            {
+                "seq": seq,
+                "path": path,
+                "sha256": sha256,
+                "format": fmt,
+                "encoding": encoding,
+                "encoding_guessed": guessed,
+                "imported_at": imported_at,
+                "file": name,
+            }
+        )
+    text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(paths.manifest, text.encode())
+    write_atomically(paths.library_bib, write_bibtex(load_views(session)).encode())
+
+
+def read_manifest(paths: LibraryPaths) -> list[ManifestEntry]:
+    """The imports recorded in `bib/imports.json`, in order ([] when there is none)."""
+    if not paths.manifest.exists():
+        return []
+    data = json.loads(paths.manifest.read_text(encoding="utf-8"))
+    return sorted((ManifestEntry(**item) for item in data), key=lambda m: m.seq)
+
+
+def has_image(paths: LibraryPaths) -> bool:
+    """True when `bib/` holds something a store can be rebuilt from."""
+    return paths.manifest.exists() or paths.library_bib.exists()

@@ -1,0 +1,277 @@
+"""Storing files that were read: records, studies, provenance — in the caller's transaction.
+
+Reading (`tracker.ingest`) never touches the store; this module does nothing else. It
+keeps the invariants of an import: every entry is stored raw with its file and line (a
+failed one with its error); a file already imported adds nothing; a changed file adds only
+the entries that are new; keys stay unique; pasted abstracts attach to the record whose
+title matches, or become records of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
+
+from tracker.entry import Entry
+from tracker.ingest import ReadFile
+from tracker.ingest.normalise import collapse_whitespace
+from tracker.keys import generated_key, safe_key, unique_key
+from tracker.models import Record, Source, Study
+from tracker.textkeys import fold, numbers_in
+
+#: A pasted abstract attaches only to a title this similar (rapidfuzz ratio, 0-100) ...
+ATTACH_THRESHOLD = 93.0
+#: ... and only when no other record's title comes within this margin of it.
+ATTACH_MARGIN = 3.0
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What one file's import did, for the summary table and the failure lines."""
+
+    path: str
+    format: str = ""
+    encoding: str = ""
+    encoding_guessed: bool = False
+    entries: int = 0
+    added: int = 0
+    unchanged: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    attached: list[tuple[int, str, str]] = field(default_factory=list)  # line, title, key
+    abstracts_unmatched: list[tuple[int, str, str]] = field(default_factory=list)
+    already_imported_as: str | None = None
+    error: str | None = None
+
+
+def fingerprint(fmt: str, raw: str, occurrence: int) -> str:
+    """Identity of an entry across imports: its text (white space folded) and how many
+    identical entries came before it in the same file."""
+    digest = hashlib.sha1(f"{fmt}\0{collapse_whitespace(raw)}".encode()).hexdigest()
+    return f"{digest}:{occurrence}"
+
+
+class _TitleIndex:
+    """Folded titles of the library's records, for attaching pasted abstracts."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.exec(
+            select(Record.title, Record.key, Record.study_id).where(
+                Record.status == "ok", Record.kind == "entry", col(Record.title).is_not(None)
+            )
+        )
+        self.titles: list[str] = []
+        self.targets: list[tuple[str, int]] = []
+        for title, key, study_id in rows:
+            self.add(title, key, study_id)
+
+    def add(self, title: str | None, key: str | None, study_id: int | None) -> None:
+        if title and key and study_id is not None:
+            self.titles.append(fold(title))
+            self.targets.append((key, study_id))
+
+    def match(self, title: str) -> tuple[str, int, float] | None:
+        """The one record whose title is this title, or None when none or several are."""
+        folded = fold(title)
+        found = process.extract(
+            folded, self.titles, scorer=fuzz.ratio, limit=5, score_cutoff=ATTACH_THRESHOLD - ATTACH_MARGIN
+        )
+        if not found:
+            return None
+        best_text, best_score, best_index = found[0]
+        if best_score < ATTACH_THRESHOLD or numbers_in(best_text) != numbers_in(folded):
+            return None
+        best_key, best_study = self.targets[best_index]
+        for _, score, index in found[1:]:
+            if self.targets[index][1] != best_study and score >= best_score - ATTACH_MARGIN:
+                return None  # two different studies fit: do not guess
+        return best_key, best_study, best_score
+
+
+class Importer:
+    """Stores read files into one session; the caller commits (or rolls back) once."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.taken_keys: set[str] = {
+            k for k in session.exec(select(Record.key).where(col(Record.key).is_not(None))) if k
+        } | set(session.exec(select(Study.key)))
+        self.fingerprints: set[str] = set(session.exec(select(Record.fingerprint)))
+        self.record_seq = session.exec(select(func.max(Record.seq))).one() or 0
+        self.study_seq = session.exec(select(func.max(Study.seq))).one() or 0
+        self.source_seq = session.exec(select(func.max(Source.seq))).one() or 0
+        self._titles: _TitleIndex | None = None
+        self._pending_studies: list[dict] = []
+        self._pending_records: list[dict] = []
+
+    def titles(self) -> _TitleIndex:
+        if self._titles is None:
+            self._titles = _TitleIndex(self.session)
+        return self._titles
+
+    def store(
+        self, read: ReadFile, shown_path: str, imported_at: str, progress: ProgressCallback | None = None
+    ) -> FileReport:
+        """Store one read file; returns what happened to each of its entries."""
+        report = FileReport(
+            path=shown_path,
+            format=read.format,
+            encoding=read.encoding,
+            encoding_guessed=read.encoding_guessed,
+            entries=len(read.entries),
+        )
+        existing = self.session.exec(select(Source.path).where(Source.sha256 == read.sha256)).first()
+        if existing is not None:
+            report.already_imported_as = existing
+            report.unchanged = len(read.entries)
+            return report
+        self.source_seq += 1
+        source = Source(
+            seq=self.source_seq,
+            path=shown_path,
+            sha256=read.sha256,
+            format=read.format,
+            encoding=read.encoding,
+            encoding_guessed=read.encoding_guessed,
+            imported_at=imported_at,
+            size=len(read.data),
+            content=read.data,
+        )
+        self.session.add(source)
+        self.session.flush()
+        self._store_entries(read, source.id, report, progress)  # type: ignore[arg-type]
+        return report
+
+    def _store_entries(
+        self, read: ReadFile, source_id: int, report: FileReport, progress: ProgressCallback | None
+    ) -> None:
+        occurrences: dict[str, int] = {}
+        for entry in read.entries:
+            if progress:
+                progress(1)
+            text_hash = hashlib.sha1(collapse_whitespace(entry.raw).encode()).hexdigest()
+            occurrences[text_hash] = occurrences.get(text_hash, 0) + 1
+            print_ = fingerprint(read.format, entry.raw, occurrences[text_hash])
+            if print_ in self.fingerprints:
+                report.unchanged += 1
+                continue
+            self.fingerprints.add(print_)
+            report.warnings.extend((entry.line, message) for message in entry.warnings)
+            row = self._record_row(entry, source_id, print_)
+            if entry.failed:
+                report.failed.append((entry.line, entry.error or "could not be read"))
+                self._pending_records.append(row)
+                continue
+            report.added += 1
+            if entry.kind == "abstract" and self._attach_abstract(entry, row, report):
+                continue
+            row["key"] = self._key_for(entry, row, report)
+            self._new_study_for(row)
+            if entry.kind == "abstract":
+                report.abstracts_unmatched.append((entry.line, entry.fields.get("title", ""), row["key"]))
+        self._flush()
+
+    def _new_study_for(self, row: dict) -> None:
+        self.study_seq += 1
+        self._pending_studies.append({"key": row["key"], "seq": self.study_seq})
+        row["_study_key"] = row["key"]
+        self._pending_records.append(row)
+
+    def _key_for(self, entry: Entry, row: dict, report: FileReport) -> str:
+        """The record's key: as written if it is safe and free, else changed and reported."""
+        messages = []
+        written = entry.key
+        key = safe_key(written) if written else ""
+        if written and key != written:
+            messages.append(f"key {written!r} holds characters a key cannot: stored as {key!r}")
+        key = key or generated_key(entry)
+        final = unique_key(key, self.taken_keys)
+        if written and final != key:
+            messages.append(f"key {key!r} is already used in the library: stored as {final!r}")
+        row["warnings"].extend(messages)
+        report.warnings.extend((entry.line, m) for m in messages)
+        return final
+
+    def _attach_abstract(self, entry: Entry, row: dict, report: FileReport) -> bool:
+        """Attach a pasted abstract to the study whose record has its title; False if none."""
+        self._flush()  # records read just before must be matchable too
+        title = entry.fields.get("title", "")
+        match = self.titles().match(title)
+        if match is None:
+            return False
+        key, study_id, _score = match
+        row["study_id"] = study_id
+        self._pending_records.append(row)
+        report.attached.append((entry.line, title, key))
+        return True
+
+    def _record_row(self, entry: Entry, source_id: int, print_: str) -> dict:
+        self.record_seq += 1
+        fields = dict(entry.fields)
+        if entry.failed and entry.key:
+            fields["key_as_written"] = entry.key
+        return {
+            "seq": self.record_seq,
+            "source_id": source_id,
+            "line": entry.line,
+            "key": None,
+            "kind": entry.kind,
+            "status": "failed" if entry.failed else "ok",
+            "error": entry.error,
+            "warnings": list(entry.warnings),
+            "entry_type": entry.entry_type,
+            "fields": fields,
+            "authors": [n.to_json() for n in entry.authors],
+            "editors": [n.to_json() for n in entry.editors],
+            "raw": entry.raw,
+            "fingerprint": print_,
+            "study_id": None,
+            "doi": _text_or_none(fields.get("doi")),
+            "year": _text_or_none(fields.get("year")),
+            "title": _text_or_none(fields.get("title")),
+        }
+
+    def _flush(self) -> None:
+        """Insert queued studies and records in bulk (two statements, not one per row)."""
+        studies, records = self._pending_studies, self._pending_records
+        if not studies and not records:
+            return
+        self._pending_studies, self._pending_records = [], []
+        ids: dict[str, int] = {}
+        if studies:
+            result = self.session.execute(
+                insert(Study).returning(Study.id, Study.key, sort_by_parameter_order=True), studies
+            )
+            ids = {key: id_ for id_, key in result}
+        for row in records:
+            study_key = row.pop("_study_key", None)
+            if study_key is not None:
+                row["study_id"] = ids[study_key]
+        if records:
+            self.session.execute(insert(Record), records)
+        if self._titles is not None:
+            for row in records:
+                if row["kind"] == "entry" and row["status"] == "ok":
+                    self._titles.add(row["title"], row["key"], row["study_id"])
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def store_files(
+    session: Session,
+    files: Sequence[tuple[ReadFile, str]],
+    imported_at: str,
+    progress: ProgressCallback | None = None,
+) -> list[FileReport]:
+    """Store read files (each with the path to show) in the session's transaction."""
+    importer = Importer(session)
+    return [importer.store(read, shown, imported_at, progress) for read, shown in files]

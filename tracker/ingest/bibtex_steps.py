@@ -1,0 +1,367 @@
+"""The project's own bibtexparser middlewares: what the library leaves undone on real files.
+
+Measured on real exports (see the shared corpus README), bibtexparser v2's default stack
+drops entries with duplicate keys or fields, leaves `#` concatenation, undefined macros
+and `month = jan` unresolved, has no `crossref` inheritance, treats a bare `%` as a
+comment, and decodes names either before splitting (breaking `{Delgado de Molina}`) or
+not at all. Each class here fixes one of those, in the order `PARSE_STACK` gives.
+
+Every step works in place on the library the splitter made (they are only ever used in
+our own parse stack) and records what it noticed under `WARNINGS` in an entry's parser
+metadata, so the reader can report it with the entry's file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bibtexparser.library import Library
+from bibtexparser.middlewares.middleware import LibraryMiddleware
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    Field,
+    String,
+)
+
+from tracker.entry import Name
+from tracker.ingest.latex import latex_to_text, verbatim_value
+
+WARNINGS = "mipex_warnings"
+NAME_FIELDS = ("author", "editor")
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb"})
+
+#: BibTeX's predefined month macros, as BibTeX itself expands them.
+MONTH_MACROS = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
+
+#: Fields a biblatex child takes from its parent under another name.
+CROSSREF_RENAMES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+#: Field names that all say "the container"; a child holding one has them all.
+CONTAINER_FIELDS = frozenset({"booktitle", "journal", "journaltitle"})
+#: Fields never inherited: they identify the parent, not the child.
+NOT_INHERITED = frozenset({"ids", "crossref", "xdata", "xref", "entryset", "label", "shorthand"})
+
+
+def warn(block: Block, message: str) -> None:
+    """Attach a warning to a block, to be reported with its file and line."""
+    block.parser_metadata.setdefault(WARNINGS, []).append(message)
+
+
+def line_of(block: Block) -> int:
+    """1-based line of a block (bibtexparser counts from 0)."""
+    return (block.start_line or 0) + 1
+
+
+class _InPlaceStep(LibraryMiddleware):
+    """A step that changes the splitter's library in place (ours is never shared)."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    @staticmethod
+    def entries(library: Library) -> Iterator[Entry]:
+        return (b for b in library.blocks if isinstance(b, Entry))
+
+
+class RecoverDuplicates(_InPlaceStep):
+    """Keep entries bibtexparser rejects for a duplicate key or a duplicate field.
+
+    A later entry with a key already used gets a new key (`key-2`), reported; an entry
+    with the same field twice (also differing only by case: `Title` and `title`) keeps
+    its first value and reports the conflict. Field names become lower case here.
+    """
+
+    def transform(self, library: Library) -> Library:
+        blocks: list[Block] = []
+        used_keys: set[str] = set()
+        for block in library.blocks:
+            entry = self._recovered_entry(block)
+            if entry is None:
+                if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, String):
+                    blocks.append(block.ignore_error_block)  # a later @string wins, as in BibTeX
+                else:
+                    blocks.append(block)
+                continue
+            self._lowercase_fields(entry)
+            if entry.key in used_keys:
+                new_key = _free_key(entry.key, used_keys)
+                warn(entry, f"duplicate key {entry.key!r}: this later entry is stored as {new_key!r}")
+                entry.key = new_key
+            used_keys.add(entry.key)
+            blocks.append(entry)
+        return Library(blocks=blocks, fail_on_duplicate_key=False)
+
+    @staticmethod
+    def _recovered_entry(block: Block) -> Entry | None:
+        if isinstance(block, Entry):
+            return block
+        if isinstance(block, (DuplicateFieldKeyBlock, DuplicateBlockKeyBlock)) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            return block.ignore_error_block
+        return None
+
+    @staticmethod
+    def _lowercase_fields(entry: Entry) -> None:
+        kept: dict[str, Field] = {}
+        for field in entry.fields:
+            name = field.key.lower()
+            if name in kept:
+                warn(
+                    entry,
+                    f"field {name!r} appears twice (line {field.start_line + 1}): "
+                    f"kept the first value; the other is kept in the raw text",
+                )
+                continue
+            field.key = name
+            kept[name] = field
+        entry.fields = list(kept.values())
+
+
+def _free_key(key: str, used: set[str]) -> str:
+    number = 2
+    while f"{key}-{number}" in used:
+        number += 1
+    return f"{key}-{number}"
+
+
+_TOKEN = re.compile(r"\s*(#)?\s*")
+
+
+def split_concatenation(raw: str) -> list[tuple[str, str]]:
+    """Split a raw BibTeX value into its `#`-joined parts.
+
+    Returns (kind, text) pairs, kind being `braced`, `quoted` or `bare` (a number or a
+    macro name). Braces nest; a quoted part may hold braced `"`.
+    """
+    parts: list[tuple[str, str]] = []
+    index, length = 0, len(raw)
+    while index < length:
+        while index < length and raw[index] in " \t\r\n#":
+            index += 1
+        if index >= length:
+            break
+        char = raw[index]
+        if char in '{"':
+            closing, depth, start = ("}" if char == "{" else '"'), 0, index + 1
+            index += 1
+            while index < length:
+                current = raw[index]
+                if current == "\\":
+                    index += 2
+                    continue
+                if current == "{":
+                    depth += 1
+                elif current == "}" and (depth > 0 or closing != "}"):
+                    depth -= 1
+                elif current == closing and depth == 0:
+                    break
+                index += 1
+            parts.append(("braced" if char == "{" else "quoted", raw[start:index]))
+            index += 1
+        else:
+            start = index
+            while index < length and raw[index] not in " \t\r\n#":
+                index += 1
+            parts.append(("bare", raw[start:index]))
+    return parts
+
+
+class ResolveValues(_InPlaceStep):
+    """Resolve `@string` macros, month macros and `#` concatenation; remove enclosing.
+
+    An undefined macro is kept as the word it is, and reported (BibTeX would print a
+    warning and drop it; we never drop text).
+    """
+
+    def transform(self, library: Library) -> Library:
+        macros: dict[str, str] = dict(MONTH_MACROS)
+        for block in library.blocks:
+            if isinstance(block, String):
+                macros[block.key.lower()] = self._resolve(block.value, macros, block, block.key)
+        for entry in self.entries(library):
+            for field in entry.fields:
+                if isinstance(field.value, str):
+                    field.value = self._resolve(field.value, macros, entry, field.key)
+        return library
+
+    @staticmethod
+    def _resolve(raw: str, macros: dict[str, str], block: Block, field_name: str) -> str:
+        pieces = []
+        for kind, text in split_concatenation(raw):
+            if kind != "bare" or text.isdigit():
+                pieces.append(text)
+            elif text.lower() in macros:
+                pieces.append(macros[text.lower()])
+            else:
+                warn(block, f"undefined macro {text!r} in field {field_name!r}: kept as text")
+                pieces.append(text)
+        return "".join(pieces)
+
+
+class InheritCrossref(_InPlaceStep):
+    """biblatex `crossref` and `xdata` inheritance within one file; cycles reported.
+
+    A child takes every field it lacks from its parent (a parent's `title` becomes the
+    child's `booktitle`), parents first, so cascades work; a cycle or a missing parent is
+    reported and inheritance stops there.
+    """
+
+    def transform(self, library: Library) -> Library:
+        by_key = {e.key.lower(): e for e in self.entries(library)}
+        done: set[str] = set()
+        for entry in self.entries(library):
+            self._inherit(entry, by_key, done, chain=[])
+        return library
+
+    def _inherit(self, entry: Entry, by_key: dict[str, Entry], done: set[str], chain: list[str]) -> None:
+        key = entry.key.lower()
+        if key in done:
+            return
+        lowered = [k.lower() for k in chain]
+        if key in lowered:
+            cycle = " -> ".join([*chain[lowered.index(key) :], entry.key])
+            warn(entry, f"crossref cycle {cycle}: inheritance stopped")
+            return
+        fields = entry.fields_dict
+        for link in ("crossref", "xdata"):
+            if link not in fields or not isinstance(fields[link].value, str):
+                continue
+            for parent_key in (k.strip() for k in fields[link].value.split(",") if k.strip()):
+                parent = by_key.get(parent_key.lower())
+                if parent is None:
+                    warn(entry, f"{link} to unknown key {parent_key!r}: nothing inherited")
+                    continue
+                self._inherit(parent, by_key, done, [*chain, entry.key])
+                self._copy_missing(parent, entry, rename=link == "crossref")
+        done.add(key)
+
+    @staticmethod
+    def _copy_missing(parent: Entry, child: Entry, *, rename: bool) -> None:
+        present = {f.key for f in child.fields}
+        if present & CONTAINER_FIELDS:  # a child with a journal needs no booktitle
+            present |= CONTAINER_FIELDS
+        for field in parent.fields:
+            if field.key in NOT_INHERITED:
+                continue
+            name = CROSSREF_RENAMES.get(field.key, field.key) if rename else field.key
+            if name not in present:
+                child.fields.append(Field(name, field.value, field.start_line))
+                present.add(name)
+
+
+def _is_one_braced_group(text: str) -> bool:
+    """`{Migration Policy Group}`: the whole name is one brace group (a corporate name)."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and index != len(text) - 1:
+                return False
+    return True
+
+
+def _name_from_parts(raw_name: str) -> Name:
+    parts = parse_single_name_into_parts(raw_name, strict=True)
+
+    def decode(words: list[str]) -> str:
+        return latex_to_text(" ".join(words)).strip()
+
+    return Name(
+        family=decode(parts.last),
+        given=decode(parts.first),
+        particle=decode(parts.von),
+        suffix=decode(parts.jr),
+    )
+
+
+def parse_name(raw_name: str, entry: Entry) -> list[Name]:
+    """One BibTeX name to `Name` parts, decoded per part after splitting.
+
+    Returns a list because a malformed name ("Doe, J., Roe, K.") may really be two.
+    """
+    text = raw_name.strip()
+    if _is_one_braced_group(text) or text.lower() == "others":
+        return [Name(literal=latex_to_text(text).strip() if text.lower() != "others" else "others")]
+    try:
+        return [_name_from_parts(text)]
+    except InvalidNameError:
+        pass
+    stripped = text.rstrip(", ")
+    if stripped != text:
+        try:
+            return [_name_from_parts(stripped)]
+        except InvalidNameError:
+            pass
+    pieces = [p.strip() for p in stripped.split(",")]
+    if len(pieces) % 2 == 0 and all(pieces):
+        names = []
+        for family, given in zip(pieces[0::2], pieces[1::2], strict=True):
+            names.append(Name(family=latex_to_text(family).strip(), given=latex_to_text(given).strip()))
+        warn(entry, f"name {text!r} read as {len(names)} names separated by commas")
+        return names
+    warn(entry, f"name {text!r} could not be split into parts: kept as written")
+    return [Name(literal=latex_to_text(text).strip())]
+
+
+class SplitNames(_InPlaceStep):
+    """Split `author` and `editor` into names first, then decode each part.
+
+    Decoding before splitting breaks brace-protected names; decoding after keeps
+    `{Migration Policy Group}` as one corporate author and turns `{\\"U}nal` into `Ünal`.
+    """
+
+    def transform(self, library: Library) -> Library:
+        for entry in self.entries(library):
+            for field in entry.fields:
+                if field.key in NAME_FIELDS and isinstance(field.value, str):
+                    names: list[Name] = []
+                    for raw_name in split_multiple_persons_names(field.value):
+                        names.extend(parse_name(raw_name, entry))
+                    field.value = names
+        return library
+
+
+class DecodeLatex(_InPlaceStep):
+    """LaTeX to Unicode for every text field; URLs and DOIs kept verbatim."""
+
+    def transform(self, library: Library) -> Library:
+        for entry in self.entries(library):
+            for field in entry.fields:
+                if not isinstance(field.value, str):
+                    continue
+                if field.key in VERBATIM_FIELDS:
+                    field.value = verbatim_value(field.value)
+                else:
+                    field.value = latex_to_text(field.value)
+        return library
+
+
+def parse_stack() -> list[LibraryMiddleware]:
+    """The middlewares the BibTeX reader runs after bibtexparser's splitter, in order."""
+    return [RecoverDuplicates(), ResolveValues(), InheritCrossref(), SplitNames(), DecodeLatex()]

@@ -1,0 +1,279 @@
+"""The library: one class in front of the store and its text image.
+
+Everything a command can do, a Python caller can do here: open a library folder, import
+files, count, look a study up, list failures, export. The command line (`tracker.cli`)
+only parses arguments and prints what these methods return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.config import LibraryPaths, database_url
+from tracker.db import create_schema, make_engine, store_state, writer_lock
+from tracker.export import WRITERS
+from tracker.image import has_image, read_manifest, write_image
+from tracker.importer import FileReport, Importer
+from tracker.ingest import InputError, ReadFile, read_bytes, read_file
+from tracker.models import Record, Source, Study
+from tracker.studies import StudyView, load_views
+
+
+class LibraryError(RuntimeError):
+    """Something about the library (not a file) that the user must fix; one line."""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+
+@dataclass(slots=True)
+class Status:
+    root: Path
+    store: str
+    sources: int
+    records: int
+    failed: int
+    abstracts: int
+    studies: int
+    warnings: int
+
+
+@dataclass(slots=True)
+class Failure:
+    path: str
+    line: int
+    key: str | None
+    error: str
+    raw: str
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where one record of a study came from."""
+
+    key: str | None
+    kind: str
+    path: str
+    line: int
+    imported_at: str
+    warnings: list[str]
+
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Library:
+    """A library folder (`bib/` + store) opened for reading and writing."""
+
+    def __init__(self, root: Path, db_url: str | None = None) -> None:
+        self.paths = LibraryPaths(root.resolve())
+        self.url = database_url(self.paths, db_url)
+        self._engine = None
+
+    # -- the store ---------------------------------------------------------------------
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def exists(self) -> bool:
+        """True when there is a library here: a text image, or a store of its own."""
+        return has_image(self.paths) or (self.is_sqlite and self.paths.store_file.exists()) or not self.is_sqlite
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        if self._engine is None:
+            if self.is_sqlite:
+                self.paths.state.mkdir(parents=True, exist_ok=True)
+                ignore = self.paths.state / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# the store is rebuilt from bib/; never commit it\n*\n")
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def _require(self) -> None:
+        if not self.exists():
+            raise LibraryError(
+                f"no library in {self.paths.root} (no bib/ and no store): "
+                "import a file to start one, or point --library at one"
+            )
+
+    def ensure_store(self) -> None:
+        """Create the store, or rebuild it from `bib/` when it is missing or outdated."""
+        state = store_state(self.engine)
+        if state == "current":
+            return
+        with writer_lock(self.engine, self.paths.lock_file):
+            state = store_state(self.engine)
+            if state == "current":
+                return
+            create_schema(self.engine, drop_first=state == "old")
+            if has_image(self.paths):
+                self._replay_image()
+
+    def _replay_image(self) -> None:
+        """Rebuild the store's content from `bib/`: replay every import in order."""
+        manifest = read_manifest(self.paths)
+        with Session(self.engine) as session:
+            importer = Importer(session)
+            if manifest:
+                for item in manifest:
+                    stored = self.paths.bib / item.file
+                    if not stored.exists():
+                        raise LibraryError(f"{stored} is missing: bib/ is incomplete, the store cannot be rebuilt")
+                    read = read_bytes(Path(item.path), stored.read_bytes(), item.format, item.encoding)
+                    read.encoding_guessed = item.encoding_guessed
+                    importer.store(read, item.path, item.imported_at)
+            else:
+                read = read_file(self.paths.library_bib, "bibtex")
+                importer.store(read, "bib/library.bib", _now())
+            session.commit()
+            if not manifest:
+                write_image(session, self.paths)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session on an up-to-date store."""
+        self._require()
+        self.ensure_store()
+        with Session(self.engine) as session:
+            yield session
+
+    # -- writing -------------------------------------------------------------------------
+
+    def shown_path(self, path: Path) -> str:
+        """A path as provenance shows it: relative to the library when inside it."""
+        absolute = path.resolve()
+        try:
+            return absolute.relative_to(self.paths.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def import_files(
+        self,
+        files: Sequence[Path],
+        fmt: str | None = None,
+        encoding: str | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> ImportResult:
+        """Import files in one transaction; files that cannot be read are reported, not stored."""
+        result = ImportResult()
+        readable: list[tuple[ReadFile, str]] = []
+        for path in files:
+            shown = self.shown_path(path) if path.exists() else str(path)
+            try:
+                readable.append((read_file(path, fmt, encoding), shown))
+            except InputError as error:
+                result.files.append(FileReport(path=shown, error=str(error)))
+        if not readable:
+            return result
+        self.ensure_store()
+        total = sum(len(read.entries) for read, _ in readable)
+        tick = progress(total) if progress else None
+        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+            importer = Importer(session)
+            now = _now()
+            reports = [importer.store(read, shown, now, tick) for read, shown in readable]
+            session.commit()
+            if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
+                write_image(session, self.paths)
+        result.files = reports + result.files
+        return result
+
+    def rewrite_image(self) -> None:
+        """Write `bib/` again from the store (after any change)."""
+        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+            write_image(session, self.paths)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def status(self) -> Status:
+        with self.session() as session:
+
+            def count(*conditions) -> int:  # type: ignore[no-untyped-def]
+                query = select(func.count()).select_from(Record)
+                for condition in conditions:
+                    query = query.where(condition)
+                return session.exec(query).one()
+
+            warnings = sum(len(w) for w in session.exec(select(Record.warnings)))
+            return Status(
+                root=self.paths.root,
+                store=self.engine.url.render_as_string(hide_password=True),
+                sources=session.exec(select(func.count()).select_from(Source)).one(),
+                records=count(),
+                failed=count(Record.status == "failed"),
+                abstracts=count(Record.kind == "abstract", Record.status == "ok"),
+                studies=session.exec(select(func.count()).select_from(Study)).one(),
+                warnings=warnings,
+            )
+
+    def failures(self) -> list[Failure]:
+        with self.session() as session:
+            paths = dict(session.exec(select(Source.id, Source.path)).all())
+            rows = session.exec(select(Record).where(Record.status == "failed").order_by(col(Record.seq)))
+            return [
+                Failure(paths[r.source_id], r.line, r.fields.get("key_as_written"), r.error or "", r.raw) for r in rows
+            ]
+
+    def find_study_key(self, session: Session, key: str) -> str | None:
+        """The study a key names: the study's own key, or one of its records' keys."""
+        if session.exec(select(Study.key).where(Study.key == key)).first():
+            return key
+        study_id = session.exec(select(Record.study_id).where(Record.key == key)).first()
+        if study_id is None:
+            return None
+        return session.exec(select(Study.key).where(Study.id == study_id)).first()
+
+    def show(self, key: str) -> tuple[StudyView, list[Provenance]]:
+        with self.session() as session:
+            study_key = self.find_study_key(session, key)
+            if study_key is None:
+                raise LibraryError(f"no study with key {key!r} (see `mipex-tracker export` for the keys)")
+            view = load_views(session, keys=[study_key])[0]
+            sources = {s.id: s for s in session.exec(select(Source.id, Source.path, Source.imported_at)).all()}
+            provenance = [
+                Provenance(
+                    r.key, r.kind, sources[r.source_id].path, r.line, sources[r.source_id].imported_at, list(r.warnings)
+                )
+                for r in view.records
+            ]
+            return view, provenance
+
+    def views(self, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> list[StudyView]:
+        with self.session() as session:
+            wanted = None
+            if keys:
+                wanted = []
+                for key in keys:
+                    found = self.find_study_key(session, key)
+                    if found is None:
+                        raise LibraryError(f"no study with key {key!r}")
+                    wanted.append(found)
+            return load_views(session, keys=wanted, years=years or None)
+
+    def export(self, fmt: str, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> str:
+        if fmt not in WRITERS:
+            raise LibraryError(f"unknown export format {fmt!r}: choose one of {', '.join(WRITERS)}")
+        return WRITERS[fmt](self.views(keys, years))

@@ -1,0 +1,71 @@
+"""The store's tables (SQLModel), the same on SQLite and PostgreSQL.
+
+The store is the working state; `bib/` is its text image (see `tracker.image`). A record
+is one entry as read, never changed afterwards; a study is one real work and points to
+nothing but its key: records point to their study, so merging and splitting (later) only
+move records between studies and never delete one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary, Text
+from sqlmodel import Field, SQLModel
+
+#: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
+SCHEMA_VERSION = 1
+
+
+class Meta(SQLModel, table=True):
+    """Facts about the store itself (schema version)."""
+
+    name: str = Field(primary_key=True)
+    value: str
+
+
+class Source(SQLModel, table=True):
+    """One imported file: its bytes (so the text image can always be rewritten) and origin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)  # import order, the order a rebuild replays
+    path: str  # as the user named it
+    sha256: str = Field(index=True, unique=True)
+    format: str
+    encoding: str
+    encoding_guessed: bool = False
+    imported_at: str  # ISO 8601, UTC
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Study(SQLModel, table=True):
+    """One real work. Its fields are derived from its records (see `tracker.studies`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True)
+    seq: int = Field(index=True)  # order of creation
+
+
+class Record(SQLModel, table=True):
+    """One entry of one source as read: raw text, line, parsed fields; or a failure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)  # global order: the earliest record of a study gives its key
+    source_id: int = Field(foreign_key="source.id", index=True)
+    line: int
+    key: str | None = Field(default=None, index=True, unique=True)
+    kind: str = "entry"  # entry | abstract
+    status: str = Field(default="ok", index=True)  # ok | failed
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    entry_type: str = "misc"
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    authors: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    editors: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    raw: str = Field(sa_column=Column(Text, nullable=False))
+    fingerprint: str = Field(index=True)  # raw text + occurrence: re-imports add nothing
+    study_id: int | None = Field(default=None, foreign_key="study.id", index=True)
+    doi: str | None = Field(default=None, index=True)
+    year: str | None = None
+    title: str | None = Field(default=None, sa_column=Column(Text))

@@ -51,7 +51,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except (LibraryError, StoreUnavailableError) as error:
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
-            raise click.ClickException(f"the store cannot be used: {error.orig}") from error
+            raise click.ClickException(f"the store cannot be used: {' '.join(str(error.orig).split())}") from error
         except SQLAlchemyError as error:
             raise click.ClickException(f"the store failed: {error.__class__.__name__}: {error}") from error
 

@@ -52,7 +52,9 @@ def store_state(engine: Engine) -> str:
     try:
         tables = set(inspect(engine).get_table_names())
     except OperationalError as error:
-        raise StoreUnavailableError(f"cannot open the store at {engine.url!r}: {error.orig}") from error
+        url = engine.url.render_as_string(hide_password=True)
+        reason = " ".join(str(error.orig).split())
+        raise StoreUnavailableError(f"cannot open the store at {url}: {reason}") from error
     if "meta" not in tables:
         return "missing" if not tables & {"record", "study", "source"} else "old"
     with Session(engine) as session:

@@ -1,0 +1,95 @@
+"""Every mistake a user can make with a file: one line, a non-zero exit, no traceback,
+and the store unchanged (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .conftest import FIXTURES
+
+MISTAKES = {
+    "missing": (None, "no such file"),
+    "folder": ("<folder>", "is a folder"),
+    "empty.bib": (b"", "the file is empty"),
+    "blank.bib": (b"   \n\n", "the file is empty"),
+    "binary.bib": (bytes(range(256)) * 40, "binary"),
+    "random.bin": (os.urandom(4096).replace(b"\x00", b"\x01"), ""),
+    "nul.bib": (b"@article{a, title={x}}\x00\x00\x00", "binary"),
+    "notes.dat": (b"just some words\nin a file of unknown kind\n", "unknown format"),
+    "nothing.bib": (b"% only a comment, no entries\n", "no bibtex entries"),
+    "broken.json": (b'{"id": "a", "title": ', "not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_a_file_that_cannot_be_imported_gives_one_line_and_exit_1(cli, tmp_path, name):
+    content, expected = MISTAKES[name]
+    path = tmp_path / name
+    if content == "<folder>":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    message = next(line for line in lines if (name in line or "missing" in line) and "│" not in line)
+    assert expected.lower() in message.lower()
+
+
+def test_a_truncated_entry_is_kept_as_failed_and_the_rest_imports(cli, write):
+    path = write("truncated.bib", "@article{ok, title={Fine}, year=2020}\n@article{cut, title={Cut off in the mid")
+    result = cli("import", str(path))
+    assert result.exit_code == 0
+    assert "truncated.bib:2:" in result.output
+    assert "Traceback" not in result.output
+    assert "ok" in cli("export").output
+
+
+def test_a_file_with_only_a_truncated_entry_exits_1_but_keeps_it(cli, write):
+    result = cli("import", str(write("only.bib", "@article{cut, title={Cut off")))
+    assert result.exit_code == 1
+    assert "only.bib:1:" in result.output
+    assert "[cut]" in cli("failures").output
+
+
+def test_good_files_import_even_when_another_is_missing(cli):
+    result = cli("import", str(FIXTURES / "zotero.json"), "no-such.bib")
+    assert result.exit_code == 1
+    assert "error: no-such.bib: no such file" in result.output
+    assert "pandoc2018" in cli("export").output
+
+
+def test_unknown_key_and_unknown_database_are_one_line(cli, library_dir):
+    cli("import", str(FIXTURES / "zotero.json"))
+    result = cli("show", "nobody2099")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no study with key 'nobody2099' (see `mipex-tracker export` for the keys)"
+
+
+def test_reading_an_empty_folder_says_there_is_no_library(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    result = CliRunner().invoke(main, ["--library", str(tmp_path), "status"])
+    assert result.exit_code == 1
+    assert "no library in" in result.output
+
+
+def test_an_unreachable_database_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    url = "postgresql://nobody@127.0.0.1:1/none"
+    result = CliRunner().invoke(
+        main, ["--library", str(tmp_path), "--db", url, "import", str(FIXTURES / "zotero.json")]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error: ")
+    assert len(result.output.strip().splitlines()) == 1

@@ -47,12 +47,22 @@ _LATEX_SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]|-(?=-)")
+_LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return _LATEX_SPECIALS[match.group(0)]
 
 
 def latex_escape(text: str) -> str:
-    """Text to a BibTeX value that the importer decodes back to exactly this text."""
-    return _LATEX_SPECIAL.sub(lambda m: "-{}" if m.group(0) == "-" else _LATEX_SPECIALS[m.group(0)], text)
+    """Text to a BibTeX value that the importer decodes back to exactly this text.
+
+    `--` is written `-{}-` so that it does not come back as an en dash.
+    """
+    escaped = _LATEX_SPECIAL.sub(_escape_match, text)  # (str.translate is slower here)
+    while "--" in escaped:
+        escaped = escaped.replace("--", "-{}-")
+    return escaped
 
 
 def _verbatim(text: str) -> str:

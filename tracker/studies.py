@@ -20,6 +20,42 @@ from tracker.models import Record, Source, Study
 
 
 @dataclass(slots=True)
+class RecordRow:
+    """A record as views need it: every column but the raw text (read in bulk, light)."""
+
+    id: int
+    seq: int
+    source_id: int
+    line: int
+    key: str | None
+    kind: str
+    status: str
+    warnings: list[str]
+    entry_type: str
+    fields: dict[str, Any]
+    authors: list[dict[str, str]]
+    editors: list[dict[str, str]]
+    study_id: int
+
+
+_ROW_COLUMNS = (
+    Record.id,
+    Record.seq,
+    Record.source_id,
+    Record.line,
+    Record.key,
+    Record.kind,
+    Record.status,
+    Record.warnings,
+    Record.entry_type,
+    Record.fields,
+    Record.authors,
+    Record.editors,
+    Record.study_id,
+)
+
+
+@dataclass(slots=True)
 class StudyView:
     """One study with the fields an exporter or a page needs."""
 
@@ -29,7 +65,7 @@ class StudyView:
     authors: list[Name]
     editors: list[Name]
     aliases: list[str]
-    records: list[Record] = field(default_factory=list)
+    records: list[RecordRow] = field(default_factory=list)
     field_sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -39,7 +75,7 @@ def _split_ids(value: Any) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
-def build_view(study: Study, records: Sequence[Record]) -> StudyView:
+def build_view(study: Study, records: Sequence[RecordRow]) -> StudyView:
     """Combine a study's records (ok ones, in import order) into one view."""
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
     primary = next((r for r in ordered if r.kind == "entry"), ordered[0])
@@ -83,12 +119,13 @@ def load_views(
     studies = list(session.exec(query))
     if not studies:
         return []
-    by_study: dict[int, list[Record]] = defaultdict(list)
-    record_query = select(Record).where(col(Record.study_id).is_not(None))
+    by_study: dict[int, list[RecordRow]] = defaultdict(list)
+    record_query = select(*_ROW_COLUMNS).where(col(Record.study_id).is_not(None))
     if keys is not None:
         record_query = record_query.where(col(Record.study_id).in_([s.id for s in studies]))
-    for record in session.exec(record_query):
-        by_study[record.study_id].append(record)  # type: ignore[index]
+    for row in session.exec(record_query):
+        record = RecordRow(*row)
+        by_study[record.study_id].append(record)
     views = [build_view(s, by_study[s.id]) for s in studies if by_study.get(s.id)]  # type: ignore[arg-type]
     if years is not None:
         wanted = set(years)

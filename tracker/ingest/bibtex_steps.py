@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from bibtexparser.library import Library
 from bibtexparser.middlewares.middleware import LibraryMiddleware
@@ -155,6 +156,12 @@ def split_concatenation(raw: str) -> list[tuple[str, str]]:
     Returns (kind, text) pairs, kind being `braced`, `quoted` or `bare` (a number or a
     macro name). Braces nest; a quoted part may hold braced `"`.
     """
+    if "#" not in raw:  # the common case, decided without a scan: one part
+        stripped = raw.strip()
+        if stripped[:1] == "{" and stripped[-1:] == "}":
+            return [("braced", stripped[1:-1])]
+        if stripped[:1] == '"' and stripped[-1:] == '"' and len(stripped) > 1:
+            return [("quoted", stripped[1:-1])]
     parts: list[tuple[str, str]] = []
     index, length = 0, len(raw)
     while index < length:
@@ -304,8 +311,30 @@ def parse_name(raw_name: str, entry: Entry) -> list[Name]:
     """One BibTeX name to `Name` parts, decoded per part after splitting.
 
     Returns a list because a malformed name ("Doe, J., Roe, K.") may really be two.
+    Authors recur across a library, so results are cached by the name as written.
     """
-    text = raw_name.strip()
+    names, messages = _parse_name_cached(raw_name.strip())
+    for message in messages:
+        warn(entry, message)
+    return [Name(n.family, n.given, n.particle, n.suffix, n.literal) for n in names]
+
+
+@lru_cache(maxsize=131072)
+def _parse_name_cached(text: str) -> tuple[tuple[Name, ...], tuple[str, ...]]:
+    collected = _Collector()
+    names = _parse_name(text, collected)
+    return tuple(names), tuple(collected.messages)
+
+
+class _Collector:
+    """Stands in for an entry while a name is parsed, to collect its warnings."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.parser_metadata: dict = {}
+
+
+def _parse_name(text: str, entry: _Collector) -> list[Name]:
     if _is_one_braced_group(text) or text.lower() == "others":
         return [Name(literal=latex_to_text(text).strip() if text.lower() != "others" else "others")]
     try:
@@ -323,9 +352,9 @@ def parse_name(raw_name: str, entry: Entry) -> list[Name]:
         names = []
         for family, given in zip(pieces[0::2], pieces[1::2], strict=True):
             names.append(Name(family=latex_to_text(family).strip(), given=latex_to_text(given).strip()))
-        warn(entry, f"name {text!r} read as {len(names)} names separated by commas")
+        entry.messages.append(f"name {text!r} read as {len(names)} names separated by commas")
         return names
-    warn(entry, f"name {text!r} could not be split into parts: kept as written")
+    entry.messages.append(f"name {text!r} could not be split into parts: kept as written")
     return [Name(literal=latex_to_text(text).strip())]
 
 

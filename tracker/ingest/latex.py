@@ -59,6 +59,10 @@ def _decoder() -> LatexNodes2Text:
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Decode a BibTeX field value (braces and LaTeX markup) to plain Unicode text."""
+    if "\\" not in value and "$" not in value:
+        if "{" in value or "}" in value or "~" in value or "--" in value:
+            return _fast_decode(value)
+        return value
     if not _NEEDS_DECODER.search(_SIMPLE_ESCAPE.sub("", value)):
         return _fast_decode(value)
     protected = _BARE_PERCENT.sub(r"\\%", value)

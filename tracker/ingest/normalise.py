@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from tracker.entry import ENTRY_TYPES, Entry
 
-_WHITESPACE = re.compile(r"\s+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
@@ -45,7 +44,7 @@ MONTHS: dict[str, int] = {
 
 def collapse_whitespace(text: str) -> str:
     """One space for any run of white space, none at the ends."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def normalise_doi(value: str) -> str:

@@ -104,19 +104,19 @@ def test_unclosed_entry_fails_with_its_text_and_the_next_entry_still_reads():
 
 
 def test_field_names_are_case_insensitive():
-    entry = normalise_entry(read_bibtex("@ARTICLE{x, TITLE = {T}, Year = {2001}, JOURNAL = {J}}")[0])
+    entry = normalise_entry(next(iter(read_bibtex("@ARTICLE{x, TITLE = {T}, Year = {2001}, JOURNAL = {J}}"))))
     assert entry.fields == {"title": "T", "year": "2001", "container": "J"}
 
 
 def test_undefined_macro_is_kept_as_text_and_reported():
-    entry = read_bibtex("@article{x, journal = nomacro, title = {T}}")[0]
+    entry = next(iter(read_bibtex("@article{x, journal = nomacro, title = {T}}")))
     assert entry.fields["journal" if "journal" in entry.fields else "container"] == "nomacro"
     assert any("undefined macro 'nomacro'" in w for w in entry.warnings)
 
 
 def test_names_a_real_export_writes_badly_are_kept():
-    trailing = read_bibtex("@article{x, author = {Smith, John,}}")[0]
+    trailing = next(iter(read_bibtex("@article{x, author = {Smith, John,}}")))
     assert trailing.authors == [Name(family="Smith", given="John")]
-    listed = read_bibtex("@article{x, author = {Doe, J., Roe, K.}}")[0]
+    listed = next(iter(read_bibtex("@article{x, author = {Doe, J., Roe, K.}}")))
     assert listed.authors == [Name(family="Doe", given="J."), Name(family="Roe", given="K.")]
     assert listed.warnings

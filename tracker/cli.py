@@ -86,11 +86,11 @@ def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
     ctx.obj["library"] = Library(library_dir, db_url)
 
 
-def _progress_factory(console: Console) -> Callable[[int], Callable[[int], None]]:
-    """A rich progress bar with counts, shown while entries are stored."""
+class _Bar:
+    """A rich progress bar with counts, on standard error, while entries are stored."""
 
-    def start(total: int) -> Callable[[int], None]:
-        progress = Progress(
+    def __init__(self, console: Console, total: int) -> None:
+        self.progress = Progress(
             TextColumn("storing entries"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -99,20 +99,14 @@ def _progress_factory(console: Console) -> Callable[[int], Callable[[int], None]
             transient=True,
             disable=total < 500 or not console.is_terminal,
         )
-        task = progress.add_task("import", total=total)
-        progress.start()
-        done = 0
+        self.task = self.progress.add_task("import", total=total)
+        self.progress.start()
 
-        def advance(count: int) -> None:
-            nonlocal done
-            done += count
-            progress.advance(task, count)
-            if done >= total:
-                progress.stop()
+    def advance(self, count: int) -> None:
+        self.progress.advance(self.task, count)
 
-        return advance
-
-    return start
+    def close(self) -> None:
+        self.progress.stop()
 
 
 def _summary_table(reports: list[FileReport]) -> Table:
@@ -191,7 +185,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None,
     records and listed as FILE:LINE: reason; re-importing a file adds nothing.
     """
     out, err = _console(), _console(stderr=True)
-    result = _library(ctx).import_files(list(files), fmt, encoding, _progress_factory(err))
+    result = _library(ctx).import_files(list(files), fmt, encoding, lambda total: _Bar(err, total))
     stored = [r for r in result.files if not r.error]
     if stored:
         out.print(_summary_table(stored))

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
@@ -45,6 +46,12 @@ def make_engine(url: str) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def in_code_point_order(column: Any, dialect_name: str) -> Any:
+    """The column compared by code point, as Python sorts strings, on every database:
+    PostgreSQL would otherwise sort keys by its locale and the text image would differ."""
+    return column.collate("C") if dialect_name == "postgresql" else column
 
 
 def store_state(engine: Engine) -> str:

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from tracker.entry import CANONICAL_FIELDS, Name
@@ -131,17 +131,23 @@ def bibtex_fields(view: StudyView) -> list[tuple[str, str]]:
     return pairs
 
 
+def bibtex_entry(view: StudyView) -> str:
+    """One study as a BibTeX entry, ending with a newline."""
+    lines = [f"@{_BIBLATEX_TYPES.get(view.entry_type, 'misc')}{{{view.key},"]
+    lines.extend(f"  {name} = {{{value}}}," for name, value in bibtex_fields(view))
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def iter_bibtex(views: Iterable[StudyView]) -> Iterator[str]:
+    """BibTeX a study at a time (entries separated by a blank line), for streaming."""
+    for index, view in enumerate(views):
+        yield ("\n" if index else "") + bibtex_entry(view)
+
+
 def write_bibtex(views: Sequence[StudyView]) -> str:
     """biblatex-compatible BibTeX, UTF-8, one entry per study."""
-    out = io.StringIO()
-    for index, view in enumerate(views):
-        if index:
-            out.write("\n")
-        out.write(f"@{_BIBLATEX_TYPES.get(view.entry_type, 'misc')}{{{view.key},\n")
-        for name, value in bibtex_fields(view):
-            out.write(f"  {name} = {{{value}}},\n")
-        out.write("}\n")
-    return out.getvalue()
+    return "".join(iter_bibtex(views))
 
 
 _RIS_TYPES = {

@@ -11,18 +11,19 @@ old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
-from tracker.export import write_bibtex
 from tracker.models import Source
-from tracker.studies import load_views
+from tracker.rendered import rendered_bibtex
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -43,17 +44,20 @@ class ManifestEntry:
     file: str  # relative to bib/
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename; skip the write if nothing changed."""
-    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `path` with `data` (bytes, or pieces of it) in one rename; a file whose
+    content would not change is left alone (its time stamp too)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
+        if path.exists() and filecmp.cmp(temporary, path, shallow=False):
+            Path(temporary).unlink()
+            return
         Path(temporary).chmod(0o666 & ~_UMASK)  # mkstemp makes 0600; bib/ is for sharing
         Path(temporary).replace(path)
     except BaseException:
@@ -100,7 +104,9 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
         )
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     write_atomically(paths.manifest, text.encode())
-    write_atomically(paths.library_bib, write_bibtex(load_views(session)).encode())
+    entries = rendered_bibtex(session)
+    pieces = ((("\n" if index else "") + text).encode() for index, text in enumerate(entries))
+    write_atomically(paths.library_bib, pieces)
 
 
 def read_manifest(paths: LibraryPaths) -> list[ManifestEntry]:

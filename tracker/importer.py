@@ -18,10 +18,13 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from tracker.entry import Entry
+from tracker.export import bibtex_entry
 from tracker.ingest import ReadFile
 from tracker.ingest.normalise import collapse_whitespace
 from tracker.keys import generated_key, safe_key, unique_key
 from tracker.models import Record, Source, Study
+from tracker.rendered import refresh_rendered
+from tracker.studies import RecordRow, build_view
 from tracker.textkeys import fold, numbers_in
 
 #: A pasted abstract attaches only to a title this similar (rapidfuzz ratio, 0-100) ...
@@ -30,6 +33,8 @@ ATTACH_THRESHOLD = 93.0
 ATTACH_MARGIN = 3.0
 
 ProgressCallback = Callable[[int], None]
+#: Records inserted per statement: bounds memory, keeps executemany efficient.
+FLUSH_ROWS = 2000
 
 
 @dataclass(slots=True)
@@ -108,6 +113,7 @@ class Importer:
         self._titles: _TitleIndex | None = None
         self._pending_studies: list[dict] = []
         self._pending_records: list[dict] = []
+        self._dirty_studies: set[int] = set()
 
     def titles(self) -> _TitleIndex:
         if self._titles is None:
@@ -123,12 +129,12 @@ class Importer:
             format=read.format,
             encoding=read.encoding,
             encoding_guessed=read.encoding_guessed,
-            entries=len(read.entries),
+            entries=0,
         )
         existing = self.session.exec(select(Source.path).where(Source.sha256 == read.sha256)).first()
         if existing is not None:
             report.already_imported_as = existing
-            report.unchanged = len(read.entries)
+            report.entries = report.unchanged = read.expected
             return report
         self.source_seq += 1
         source = Source(
@@ -151,9 +157,12 @@ class Importer:
         self, read: ReadFile, source_id: int, report: FileReport, progress: ProgressCallback | None
     ) -> None:
         occurrences: dict[str, int] = {}
-        for entry in read.entries:
+        for entry in read.stream():
+            report.entries += 1
             if progress:
                 progress(1)
+            if len(self._pending_records) >= FLUSH_ROWS:
+                self._flush()
             # an entry's identity: its text, and how many identical entries came before it
             digest = text_digest(read.format, entry.raw)
             occurrences[digest] = occurrences.get(digest, 0) + 1
@@ -176,10 +185,13 @@ class Importer:
             if entry.kind == "abstract":
                 report.abstracts_unmatched.append((entry.line, entry.fields.get("title", ""), row["key"]))
         self._flush()
+        refresh_rendered(self.session, self._dirty_studies)
+        self._dirty_studies.clear()
 
     def _new_study_for(self, row: dict) -> None:
         self.study_seq += 1
-        self._pending_studies.append({"key": row["key"], "seq": self.study_seq})
+        rendered = bibtex_entry(build_view(row["key"], [_as_record_row(row)]))
+        self._pending_studies.append({"key": row["key"], "seq": self.study_seq, "bibtex": rendered})
         row["_study_key"] = row["key"]
         self._pending_records.append(row)
 
@@ -207,6 +219,7 @@ class Importer:
             return False
         key, study_id, _score = match
         row["study_id"] = study_id
+        row["_attached"] = True  # the study changed: its rendered entry must be refreshed
         self._pending_records.append(row)
         report.attached.append((entry.line, title, key))
         return True
@@ -254,11 +267,33 @@ class Importer:
             if study_key is not None:
                 row["study_id"] = ids[study_key]
         if records:  # Core executemany: the ORM's bulk path costs twice as much here
+            self._dirty_studies.update(r["study_id"] for r in records if r.get("_attached"))
+            for row in records:
+                row.pop("_attached", None)
             self.session.connection().execute(insert(Record.__table__), records)
         if self._titles is not None:
             for row in records:
                 if row["kind"] == "entry" and row["status"] == "ok":
                     self._titles.add(row["title"], row["key"], row["study_id"])
+
+
+def _as_record_row(row: dict) -> RecordRow:
+    """A record about to be inserted, as a view reads records (to render its study now)."""
+    return RecordRow(
+        id=0,
+        seq=row["seq"],
+        source_id=row["source_id"],
+        line=row["line"],
+        key=row["key"],
+        kind=row["kind"],
+        status=row["status"],
+        warnings=row["warnings"],
+        entry_type=row["entry_type"],
+        fields=row["fields"],
+        authors=row["authors"],
+        editors=row["editors"],
+        study_id=0,
+    )
 
 
 def _text_or_none(value: object) -> str | None:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -76,7 +77,15 @@ class Provenance:
     warnings: list[str]
 
 
-ProgressFactory = Callable[[int], Callable[[int], None]]
+class ProgressBar(Protocol):
+    """What an import reports its progress to (the CLI draws it)."""
+
+    def advance(self, count: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ProgressFactory = Callable[[int], ProgressBar]
 
 
 def _now() -> str:
@@ -189,15 +198,20 @@ class Library:
         if not readable:
             return result
         self.ensure_store()
-        total = sum(len(read.entries) for read, _ in readable)
-        tick = progress(total) if progress else None
-        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
-            importer = Importer(session)
-            now = _now()
-            reports = [importer.store(read, shown, now, tick) for read, shown in readable]
-            session.commit()
-            if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
-                write_image(session, self.paths)
+        total = sum(read.expected for read, _ in readable)
+        bar = progress(total) if progress else None
+        try:
+            with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+                importer = Importer(session)
+                now = _now()
+                tick = bar.advance if bar else None
+                reports = [importer.store(read, shown, now, tick) for read, shown in readable]
+                session.commit()
+                if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
+                    write_image(session, self.paths)
+        finally:
+            if bar:
+                bar.close()
         result.files = reports + result.files
         return result
 

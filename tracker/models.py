@@ -45,6 +45,9 @@ class Study(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True)
     seq: int = Field(index=True)  # order of creation
+    # The study's entry as bib/library.bib writes it: a cache, refreshed whenever the
+    # study changes, so the text image never re-renders studies that did not change.
+    bibtex: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Record(SQLModel, table=True):

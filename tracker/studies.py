@@ -9,12 +9,13 @@ records themselves carried, so the export contract holds for merged studies.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker.db import in_code_point_order
 from tracker.entry import Name
 from tracker.models import Record, Source, Study
 
@@ -75,7 +76,7 @@ def _split_ids(value: Any) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
-def build_view(study: Study, records: Sequence[RecordRow]) -> StudyView:
+def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
     """Combine a study's records (ok ones, in import order) into one view."""
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
     primary = next((r for r in ordered if r.kind == "entry"), ordered[0])
@@ -90,13 +91,13 @@ def build_view(study: Study, records: Sequence[RecordRow]) -> StudyView:
     aliases: list[str] = []
     for record in ordered:
         for alias in [record.key, *_split_ids(record.fields.get("ids"))]:
-            if alias and alias != study.key and alias not in aliases:
+            if alias and alias != study_key and alias not in aliases:
                 aliases.append(alias)
     fields.pop("ids", None)
     with_authors = next((r for r in [primary, *ordered] if r.authors), primary)
     with_editors = next((r for r in [primary, *ordered] if r.editors), primary)
     return StudyView(
-        key=study.key,
+        key=study_key,
         entry_type=primary.entry_type,
         fields=fields,
         authors=[Name.from_json(n) for n in with_authors.authors],
@@ -113,7 +114,8 @@ def load_views(
     years: Iterable[str] | None = None,
 ) -> list[StudyView]:
     """Every study (or the chosen ones) as views, in key order, in two queries."""
-    query = select(Study).order_by(col(Study.key))
+    dialect = session.get_bind().dialect.name
+    query = select(Study).order_by(in_code_point_order(col(Study.key), dialect))
     if keys is not None:
         query = query.where(col(Study.key).in_(list(keys)))
     studies = list(session.exec(query))
@@ -126,11 +128,26 @@ def load_views(
     for row in session.exec(record_query):
         record = RecordRow(*row)
         by_study[record.study_id].append(record)
-    views = [build_view(s, by_study[s.id]) for s in studies if by_study.get(s.id)]  # type: ignore[arg-type]
+    views = [build_view(s.key, by_study[s.id]) for s in studies if by_study.get(s.id)]  # type: ignore[arg-type]
     if years is not None:
         wanted = set(years)
         views = [v for v in views if v.fields.get("year") in wanted]
     return views
+
+
+def iter_views(session: Session, page: int = 2000) -> Iterator[StudyView]:
+    """Every study as a view, in key order, a page at a time (bounded memory)."""
+    last: str | None = None
+    ordered = in_code_point_order(col(Study.key), session.get_bind().dialect.name)
+    while True:
+        query = select(Study.key).order_by(ordered).limit(page)
+        if last is not None:
+            query = query.where(ordered > last)
+        keys = list(session.exec(query))
+        if not keys:
+            return
+        yield from load_views(session, keys=keys)
+        last = keys[-1]
 
 
 def source_paths(session: Session) -> dict[int, str]:

@@ -8,20 +8,21 @@ can get wrong about a file raises `InputError` with a one-line reason.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.entry import Entry
 from tracker.ingest.abstracts import read_abstracts
-from tracker.ingest.bibtex import read_bibtex
+from tracker.ingest.bibtex import count_bibtex_entries, read_bibtex
 from tracker.ingest.csljson import read_csljson
 from tracker.ingest.decode import UnreadableInputError, decode_bytes, decode_with
 from tracker.ingest.normalise import normalise_entry
 from tracker.ingest.ris import read_ris
 
-Reader = Callable[[str], list[Entry]]
+Reader = Callable[[str], Iterable[Entry]]
 
 #: The registry: format name -> reader. Every reader takes text and returns entries.
 READERS: dict[str, Reader] = {
@@ -52,7 +53,11 @@ class InputError(ValueError):
 
 @dataclass(slots=True)
 class ReadFile:
-    """A file read and parsed, ready to be stored (nothing touched the store yet)."""
+    """A file read and recognised, ready to be stored (nothing touched the store yet).
+
+    Entries are parsed as they are iterated (`stream()`), so a large file is never held
+    in memory as entries all at once; `entries` gives them as a list for small uses.
+    """
 
     path: Path
     data: bytes
@@ -60,7 +65,16 @@ class ReadFile:
     format: str
     encoding: str
     encoding_guessed: bool
-    entries: list[Entry]
+    text: str
+    expected: int  # about how many entries (for a progress bar)
+
+    def stream(self) -> Iterator[Entry]:
+        """The file's entries, read and normalised one by one."""
+        return (normalise_entry(e) for e in READERS[self.format](self.text))
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self.stream())
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -116,8 +130,8 @@ def read_bytes(path: Path, data: bytes, fmt: str | None = None, encoding: str | 
     if fmt is not None and fmt not in READERS:
         raise InputError(f"unknown format {fmt!r}: choose one of {', '.join(READERS)}")
     fmt = fmt or detect_format(path, text)
-    entries = [normalise_entry(e) for e in READERS[fmt](text)]
-    if not entries:
+    expected = _expected_entries(text, fmt)
+    if expected == 0:
         raise InputError(f"no entries found (read as {fmt})")
     return ReadFile(
         path=path,
@@ -126,5 +140,14 @@ def read_bytes(path: Path, data: bytes, fmt: str | None = None, encoding: str | 
         format=fmt,
         encoding=decoded.encoding,
         encoding_guessed=decoded.guessed,
-        entries=entries,
+        text=text,
+        expected=expected,
     )
+
+
+def _expected_entries(text: str, fmt: str) -> int:
+    if fmt == "bibtex":
+        return count_bibtex_entries(text)
+    if fmt == "ris":
+        return len(_RIS_SIGN.findall(text))
+    return sum(1 for _ in itertools.islice(READERS[fmt](text), 1_000_000))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 import bibtexparser
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import ParsingFailedBlock
 
 from tracker.entry import Entry, Name
-from tracker.ingest.bibtex_steps import WARNINGS, line_of, parse_stack
+from tracker.ingest.bibtex_steps import WARNINGS, FileState, line_of, parse_stack
 from tracker.ingest.normalise import collapse_whitespace, entry_type_from, iso_date
 
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
@@ -109,13 +110,46 @@ def _to_entry(block: BibEntry) -> Entry:
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
-def read_bibtex(text: str) -> list[Entry]:
-    """All entries of a BibTeX/biblatex text, in file order, failed ones included."""
-    library = bibtexparser.parse_string(text, parse_stack=parse_stack())
-    entries: list[Entry] = []
-    for block in library.blocks:
-        if isinstance(block, BibEntry):
-            entries.append(_to_entry(block))
-        elif isinstance(block, ParsingFailedBlock):
-            entries.append(_failure(block))
-    return entries
+#: Entries parsed at a time: bounds memory whatever the size of the file.
+CHUNK_ENTRIES = 2000
+_BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_INHERITANCE = re.compile(r"^\s*(?:crossref|xdata)\s*=", re.IGNORECASE | re.MULTILINE)
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """(line offset, text) pieces of about CHUNK_ENTRIES blocks, cut where a line starts
+    with `@` — where bibtexparser's splitter itself starts a new block."""
+    if _INHERITANCE.search(text):  # crossref parents may come anywhere: read in one piece
+        yield 0, text
+        return
+    starts = [m.start() for m in _BLOCK_START.finditer(text)][CHUNK_ENTRIES::CHUNK_ENTRIES]
+    previous, line = 0, 0
+    for cut in [*starts, len(text)]:
+        piece = text[previous:cut]
+        yield line, piece
+        line += piece.count("\n")
+        previous = cut
+
+
+def read_bibtex(text: str) -> Iterator[Entry]:
+    """Every entry of a BibTeX/biblatex text, in file order, failed ones included.
+
+    The text is parsed a chunk at a time; macros and used keys carry across chunks.
+    """
+    state = FileState()
+    for line_offset, piece in _chunks(text):
+        library = bibtexparser.parse_string(piece, parse_stack=parse_stack(state))
+        for block in library.blocks:
+            if isinstance(block, BibEntry):
+                entry = _to_entry(block)
+            elif isinstance(block, ParsingFailedBlock):
+                entry = _failure(block)
+            else:
+                continue
+            entry.line += line_offset
+            yield entry
+
+
+def count_bibtex_entries(text: str) -> int:
+    """About how many entries a text holds (for a progress bar), without parsing it."""
+    return len(_BLOCK_START.findall(text))

@@ -13,6 +13,7 @@ metadata, so the reader can report it with the entry's file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -91,11 +92,16 @@ class RecoverDuplicates(_InPlaceStep):
     A later entry with a key already used gets a new key (`key-2`), reported; an entry
     with the same field twice (also differing only by case: `Title` and `title`) keeps
     its first value and reports the conflict. Field names become lower case here.
+    `used_keys` is shared across the chunks of one file.
     """
+
+    def __init__(self, used_keys: set[str] | None = None) -> None:
+        super().__init__()
+        self.used_keys = used_keys if used_keys is not None else set()
 
     def transform(self, library: Library) -> Library:
         blocks: list[Block] = []
-        used_keys: set[str] = set()
+        used_keys = self.used_keys
         for block in library.blocks:
             entry = self._recovered_entry(block)
             if entry is None:
@@ -199,11 +205,16 @@ class ResolveValues(_InPlaceStep):
     """Resolve `@string` macros, month macros and `#` concatenation; remove enclosing.
 
     An undefined macro is kept as the word it is, and reported (BibTeX would print a
-    warning and drop it; we never drop text).
+    warning and drop it; we never drop text). `macros` is shared across the chunks of one
+    file, so a macro defined at the top serves the whole file.
     """
 
+    def __init__(self, macros: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.macros = macros if macros is not None else dict(MONTH_MACROS)
+
     def transform(self, library: Library) -> Library:
-        macros: dict[str, str] = dict(MONTH_MACROS)
+        macros = self.macros
         for block in library.blocks:
             if isinstance(block, String):
                 macros[block.key.lower()] = self._resolve(block.value, macros, block, block.key)
@@ -391,6 +402,21 @@ class DecodeLatex(_InPlaceStep):
         return library
 
 
-def parse_stack() -> list[LibraryMiddleware]:
+@dataclasses.dataclass
+class FileState:
+    """What the steps remember from one chunk of a file to the next."""
+
+    used_keys: set[str] = dataclasses.field(default_factory=set)
+    macros: dict[str, str] = dataclasses.field(default_factory=lambda: dict(MONTH_MACROS))
+
+
+def parse_stack(state: FileState | None = None) -> list[LibraryMiddleware]:
     """The middlewares the BibTeX reader runs after bibtexparser's splitter, in order."""
-    return [RecoverDuplicates(), ResolveValues(), InheritCrossref(), SplitNames(), DecodeLatex()]
+    state = state or FileState()
+    return [
+        RecoverDuplicates(state.used_keys),
+        ResolveValues(state.macros),
+        InheritCrossref(),
+        SplitNames(),
+        DecodeLatex(),
+    ]

@@ -9,6 +9,7 @@ stored as failed instead of swallowing the next one; rispy parses each entry's t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import rispy
@@ -65,9 +66,8 @@ _CONSUMED = frozenset(
 )
 
 
-def split_ris_entries(text: str) -> list[tuple[int, str, bool]]:
+def split_ris_entries(text: str) -> Iterator[tuple[int, str, bool]]:
     """(first line, raw text, closed) for every `TY`..`ER` block of a RIS text."""
-    blocks: list[tuple[int, str, bool]] = []
     current: list[str] = []
     start = 0
     for number, line in enumerate(text.splitlines(), start=1):
@@ -75,16 +75,15 @@ def split_ris_entries(text: str) -> list[tuple[int, str, bool]]:
         tag = match.group(1) if match else None
         if tag == "TY":
             if current:
-                blocks.append((start, "\n".join(current), False))
+                yield start, "\n".join(current), False
             current, start = [line.lstrip("\ufeff")], number
         elif current:
             current.append(line)
             if tag == "ER":
-                blocks.append((start, "\n".join(current), True))
+                yield start, "\n".join(current), True
                 current = []
     if current:
-        blocks.append((start, "\n".join(current).rstrip(), False))
-    return blocks
+        yield start, "\n".join(current).rstrip(), False
 
 
 def _canonical_tags(raw: str) -> str:
@@ -162,24 +161,22 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     entry.key = _first(record.get("id")) or None
 
 
-def read_ris(text: str) -> list[Entry]:
-    """All entries of a RIS text, in file order; unclosed ones stored as failed."""
-    entries: list[Entry] = []
+def read_ris(text: str) -> Iterator[Entry]:
+    """Every entry of a RIS text, in file order; unclosed ones as failed entries."""
     for line, raw, closed in split_ris_entries(text):
         entry = Entry(key=None, line=line, raw=raw)
         if not closed:
             entry.error = "entry has no closing 'ER  -' line (truncated export?)"
-            entries.append(entry)
+            yield entry
             continue
         try:
             records = rispy.loads(_canonical_tags(raw))
         except Exception as error:  # rispy raises plain exceptions on malformed tags
             entry.error = f"not valid RIS: {error}"
-            entries.append(entry)
+            yield entry
             continue
         if len(records) != 1:
             entry.error = "not valid RIS: expected one reference between TY and ER"
         else:
             _map_record(records[0], entry)
-        entries.append(entry)
-    return entries
+        yield entry

@@ -5,7 +5,8 @@
 For each size, a deterministic file of realistic records (tracker.synthetic) is imported
 into an empty library — parsed, normalised, stored, text image written — and, on the same
 file, bibtexparser's bare `parse_file` runs for the ratio. Each run is its own process, so
-peak memory (max RSS) is that run's alone. When ../shared/data/bib-corpus is present, its
+peak memory (max RSS) is that run's alone (the parent stays small: inputs are generated in
+a child process too). When ../shared/data/bib-corpus is present, its
 real BibTeX files are measured the same way. Prints figures; asserts nothing.
 """
 
@@ -80,21 +81,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--db", help="store URL (default: a SQLite file in a temporary library)")
-    parser.add_argument("--child", choices=["tracker", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["tracker", "bare", "generate"], help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "generate":
+        from tracker.synthetic import bibtex_library
+
+        Path(args.files[1]).write_text(bibtex_library(int(args.files[0])), encoding="utf-8")
+        return
     if args.child:
         _child(args.child, args.files, args.library, args.db)
         return
-
-    from tracker.synthetic import bibtex_library
 
     print(f"import speed on {sys.platform}, Python {sys.version.split()[0]}, store: {args.db or 'SQLite'}")
     with tempfile.TemporaryDirectory(prefix="mipex-bench-input-") as folder:
         for size in args.sizes:
             path = Path(folder) / f"generated-{size}.bib"
-            path.write_text(bibtex_library(size), encoding="utf-8")
+            # generated in a child: Linux keeps a process's peak memory across exec, so a
+            # parent that held the text would lend its peak to every run measured after
+            subprocess.run([sys.executable, __file__, "--child", "generate", str(size), str(path)], check=True)
             _report(f"generated {size // 1000}k", [path], args.db)
             path.unlink()
     if CORPUS.exists():

@@ -15,6 +15,7 @@ import filecmp
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,15 @@ def source_file_name(sha256: str, fmt: str) -> str:
     return f"sources/{sha256[:16]}.{_EXTENSIONS.get(fmt, 'txt')}"
 
 
+def write_source_files(paths: LibraryPaths, files: Iterable[tuple[str, str, bytes]]) -> None:
+    """Write imported files (sha256, format, bytes) into bib/sources/ from the bytes in
+    hand, so the image never has to read them back from the store."""
+    for sha256, fmt, data in files:
+        target = paths.bib / source_file_name(sha256, fmt)
+        if not target.exists():
+            write_atomically(target, data)
+
+
 def write_image(session: Session, paths: LibraryPaths) -> None:
     """Rewrite `bib/` from the store: sources first, then the manifest, then library.bib."""
     manifest: list[dict] = []
@@ -89,7 +99,7 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
         target = paths.bib / name
         if not target.exists():
             content = session.exec(select(Source.content).where(Source.id == _id)).one()
-            write_atomically(target, content)
+            write_atomically(target, zlib.decompress(content))
         manifest.append(
             {
                 "seq": seq,

@@ -10,6 +10,7 @@ title matches, or become records of their own.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -146,7 +147,7 @@ class Importer:
             encoding_guessed=read.encoding_guessed,
             imported_at=imported_at,
             size=len(read.data),
-            content=read.data,
+            content=zlib.compress(read.data, 1),
         )
         self.session.add(source)
         self.session.flush()

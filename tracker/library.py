@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.config import LibraryPaths, database_url
 from tracker.db import create_schema, make_engine, store_state, writer_lock
 from tracker.export import WRITERS
-from tracker.image import has_image, read_manifest, write_image
+from tracker.image import has_image, read_manifest, write_image, write_source_files
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.models import Record, Source, Study
@@ -207,6 +207,7 @@ class Library:
                 tick = bar.advance if bar else None
                 reports = [importer.store(read, shown, now, tick) for read, shown in readable]
                 session.commit()
+                write_source_files(self.paths, ((read.sha256, read.format, read.data) for read, _ in readable))
                 if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
                     write_image(session, self.paths)
         finally:

@@ -36,6 +36,7 @@ class Source(SQLModel, table=True):
     encoding_guessed: bool = False
     imported_at: str  # ISO 8601, UTC
     size: int
+    # The file's bytes, zlib-compressed: any machine sharing this store can write bib/.
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

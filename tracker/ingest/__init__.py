@@ -8,7 +8,6 @@ can get wrong about a file raises `InputError` with a one-line reason.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,9 +15,9 @@ from pathlib import Path
 
 from tracker.entry import Entry
 from tracker.ingest.abstracts import read_abstracts
-from tracker.ingest.bibtex import count_bibtex_entries, read_bibtex
+from tracker.ingest.bibtex import count_bibtex_bytes, count_bibtex_entries, read_bibtex, read_bibtex_bytes
 from tracker.ingest.csljson import read_csljson
-from tracker.ingest.decode import UnreadableInputError, decode_bytes, decode_with
+from tracker.ingest.decode import ASCII_SAFE, UnreadableInputError, decode, detect_encoding, named_encoding
 from tracker.ingest.normalise import normalise_entry
 from tracker.ingest.ris import read_ris
 
@@ -55,8 +54,9 @@ class InputError(ValueError):
 class ReadFile:
     """A file read and recognised, ready to be stored (nothing touched the store yet).
 
-    Entries are parsed as they are iterated (`stream()`), so a large file is never held
-    in memory as entries all at once; `entries` gives them as a list for small uses.
+    Only the bytes are kept: entries are parsed as they are iterated (`stream()`), and a
+    UTF-8 BibTeX file is decoded a piece at a time, so a large file never sits in memory
+    as one string or as all its entries at once. `entries` gives a list for small uses.
     """
 
     path: Path
@@ -65,12 +65,19 @@ class ReadFile:
     format: str
     encoding: str
     encoding_guessed: bool
-    text: str
     expected: int  # about how many entries (for a progress bar)
+
+    @property
+    def text(self) -> str:
+        return decode(self.data, self.encoding)
 
     def stream(self) -> Iterator[Entry]:
         """The file's entries, read and normalised one by one."""
-        return (normalise_entry(e) for e in READERS[self.format](self.text))
+        if self.format == "bibtex" and self.encoding in ASCII_SAFE:
+            entries = read_bibtex_bytes(self.data, self.encoding)
+        else:
+            entries = iter(READERS[self.format](self.text))
+        return (normalise_entry(e) for e in entries)
 
     @property
     def entries(self) -> list[Entry]:
@@ -123,31 +130,34 @@ def read_bytes(path: Path, data: bytes, fmt: str | None = None, encoding: str | 
     replaying the encoding an import used).
     """
     try:
-        decoded = decode_with(data, encoding) if encoding else decode_bytes(data)
+        found = named_encoding(data, encoding) if encoding else detect_encoding(data)
     except UnreadableInputError as error:
         raise InputError(str(error)) from error
-    text = decoded.text.lstrip("\ufeff")
     if fmt is not None and fmt not in READERS:
         raise InputError(f"unknown format {fmt!r}: choose one of {', '.join(READERS)}")
-    fmt = fmt or detect_format(path, text)
-    expected = _expected_entries(text, fmt)
-    if expected == 0:
-        raise InputError(f"no entries found (read as {fmt})")
-    return ReadFile(
+    head = data[:200_000].decode(found.name, errors="ignore").lstrip("\ufeff")
+    fmt = fmt or detect_format(path, head)
+    read = ReadFile(
         path=path,
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
-        encoding=decoded.encoding,
-        encoding_guessed=decoded.guessed,
-        text=text,
-        expected=expected,
+        encoding=found.name,
+        encoding_guessed=found.guessed,
+        expected=0,
     )
+    read.expected = _expected_entries(read)
+    if read.expected == 0:
+        raise InputError(f"no entries found (read as {fmt})")
+    return read
 
 
-def _expected_entries(text: str, fmt: str) -> int:
-    if fmt == "bibtex":
+def _expected_entries(read: ReadFile) -> int:
+    if read.format == "bibtex" and read.encoding in ASCII_SAFE:
+        return count_bibtex_bytes(read.data)
+    text = read.text
+    if read.format == "bibtex":
         return count_bibtex_entries(text)
-    if fmt == "ris":
+    if read.format == "ris":
         return len(_RIS_SIGN.findall(text))
-    return sum(1 for _ in itertools.islice(READERS[fmt](text), 1_000_000))
+    return sum(1 for _ in READERS[read.format](text))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import bibtexparser
 from bibtexparser.model import Entry as BibEntry
@@ -113,31 +113,45 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 #: Entries parsed at a time: bounds memory whatever the size of the file.
 CHUNK_ENTRIES = 2000
 _BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_BLOCK_START_BYTES = re.compile(rb"^[ \t]*@", re.MULTILINE)
 _INHERITANCE = re.compile(r"^\s*(?:crossref|xdata)\s*=", re.IGNORECASE | re.MULTILINE)
+_INHERITANCE_BYTES = re.compile(rb"^\s*(?:crossref|xdata)\s*=", re.IGNORECASE | re.MULTILINE)
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """(line offset, text) pieces of about CHUNK_ENTRIES blocks, cut where a line starts
-    with `@` — where bibtexparser's splitter itself starts a new block."""
-    if _INHERITANCE.search(text):  # crossref parents may come anywhere: read in one piece
-        yield 0, text
-        return
-    starts = [m.start() for m in _BLOCK_START.finditer(text)][CHUNK_ENTRIES::CHUNK_ENTRIES]
+def _cuts(pattern: re.Pattern, inheritance: re.Pattern, whole: str | memoryview) -> list[int]:
+    """Where to cut a file into pieces of about CHUNK_ENTRIES blocks: at lines that start
+    with `@`, where bibtexparser's splitter itself starts a block. A file that uses
+    crossref is not cut (parents may come anywhere)."""
+    if inheritance.search(whole):
+        return [len(whole)]
+    starts = [m.start() for m in pattern.finditer(whole)][CHUNK_ENTRIES::CHUNK_ENTRIES]
+    return [*starts, len(whole)]
+
+
+def _text_pieces(text: str) -> Iterator[tuple[int, str]]:
     previous, line = 0, 0
-    for cut in [*starts, len(text)]:
+    for cut in _cuts(_BLOCK_START, _INHERITANCE, text):
         piece = text[previous:cut]
         yield line, piece
         line += piece.count("\n")
         previous = cut
 
 
-def read_bibtex(text: str) -> Iterator[Entry]:
-    """Every entry of a BibTeX/biblatex text, in file order, failed ones included.
+def _byte_pieces(data: bytes, encoding: str) -> Iterator[tuple[int, str]]:
+    """Like `_text_pieces`, on the bytes of an ASCII-safe encoding: never the whole text."""
+    view = _without_bom(data)
+    previous, line = 0, 0
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    for cut in _cuts(_BLOCK_START_BYTES, _INHERITANCE_BYTES, view):
+        piece = bytes(view[previous:cut])
+        yield line, piece.decode(codec)
+        line += piece.count(b"\n")
+        previous = cut
 
-    The text is parsed a chunk at a time; macros and used keys carry across chunks.
-    """
+
+def _read_pieces(pieces: Iterable[tuple[int, str]]) -> Iterator[Entry]:
     state = FileState()
-    for line_offset, piece in _chunks(text):
+    for line_offset, piece in pieces:
         library = bibtexparser.parse_string(piece, parse_stack=parse_stack(state))
         for block in library.blocks:
             if isinstance(block, BibEntry):
@@ -148,6 +162,30 @@ def read_bibtex(text: str) -> Iterator[Entry]:
                 continue
             entry.line += line_offset
             yield entry
+
+
+def read_bibtex(text: str) -> Iterator[Entry]:
+    """Every entry of a BibTeX/biblatex text, in file order, failed ones included.
+
+    The text is parsed a piece at a time; macros and used keys carry across pieces.
+    """
+    return _read_pieces(_text_pieces(text))
+
+
+def read_bibtex_bytes(data: bytes, encoding: str) -> Iterator[Entry]:
+    """`read_bibtex` on the bytes of a UTF-8 file, decoding a piece at a time."""
+    return _read_pieces(_byte_pieces(data, encoding))
+
+
+def count_bibtex_bytes(data: bytes) -> int:
+    """About how many entries the bytes of a UTF-8 file hold, without decoding them."""
+    return len(_BLOCK_START_BYTES.findall(_without_bom(data)))
+
+
+def _without_bom(data: bytes) -> memoryview:
+    """The bytes after a UTF-8 byte-order mark, without copying them."""
+    view = memoryview(data)
+    return view[3:] if data.startswith(b"\xef\xbb\xbf") else view
 
 
 def count_bibtex_entries(text: str) -> int:

@@ -26,10 +26,16 @@ class UnreadableInputError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class DecodedText:
-    text: str
-    encoding: str
-    guessed: bool  # True when the encoding came from charset-normalizer's guess
+class Encoding:
+    """The encoding a file was found to be in (its bytes were checked, not kept as text)."""
+
+    name: str
+    guessed: bool  # True when the name came from a guess
+
+
+#: Encodings in which a byte `@` or newline is always that character: files in them can
+#: be cut into pieces at byte level and each piece decoded on its own.
+ASCII_SAFE = frozenset({"utf-8", "utf-8-sig", "ascii"})
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -55,39 +61,51 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes) -> DecodedText:
-    """Decode an input file; raise `UnreadableInputError` with a reason a user understands."""
+def _is_valid(data: bytes, encoding: str) -> bool:
+    """Whether the bytes decode, checked a megabyte at a time (no whole-file string)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(data: bytes) -> Encoding:
+    """The encoding of an input file; raise `UnreadableInputError` with a reason a user understands."""
     if not data.strip():
         raise UnreadableInputError("the file is empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return DecodedText(data.decode(encoding), encoding, guessed=False)
-            except UnicodeDecodeError as error:
-                raise UnreadableInputError(f"starts with a {encoding} mark but is not {encoding}") from error
+            if _is_valid(data, encoding):
+                return Encoding(encoding, guessed=False)
+            raise UnreadableInputError(f"starts with a {encoding} mark but is not {encoding}")
     utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            return DecodedText(data.decode(utf16), utf16, guessed=True)
-        except UnicodeDecodeError:
-            pass
+    if utf16 and _is_valid(data, utf16):
+        return Encoding(utf16, guessed=True)
     if _looks_binary(data):
         raise UnreadableInputError("the file is binary, not text (it holds NUL or control bytes)")
-    try:
-        return DecodedText(data.decode("utf-8"), "utf-8", guessed=False)
-    except UnicodeDecodeError:
-        pass
+    if _is_valid(data, "utf-8"):
+        return Encoding("utf-8", guessed=False)
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UnreadableInputError("the file is not text in any known encoding")
-    return DecodedText(str(best), best.encoding, guessed=True)
+    return Encoding(best.encoding, guessed=True)
 
 
-def decode_with(data: bytes, encoding: str) -> DecodedText:
-    """Decode with an encoding the user named; a wrong name or wrong bytes is reported."""
+def named_encoding(data: bytes, encoding: str) -> Encoding:
+    """An encoding the user named, checked against the bytes."""
     try:
-        return DecodedText(data.decode(encoding), encoding, guessed=False)
+        codecs.lookup(encoding)
     except LookupError as error:
         raise UnreadableInputError(f"unknown encoding {encoding!r}") from error
-    except UnicodeDecodeError as error:
-        raise UnreadableInputError(f"is not {encoding}: byte {error.start} cannot be decoded") from error
+    if not _is_valid(data, encoding):
+        raise UnreadableInputError(f"is not {encoding}: some bytes cannot be decoded")
+    return Encoding(encoding, guessed=False)
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """The text of bytes already checked for this encoding (a BOM is dropped)."""
+    return data.decode(encoding).lstrip("\ufeff")

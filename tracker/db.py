@@ -34,8 +34,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor = connection.cursor()  # per-connection settings only: they take no lock
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -84,6 +83,9 @@ def create_schema(engine: Engine, *, drop_first: bool = False) -> None:
                         else f'DROP TABLE IF EXISTS "{name}"'
                     )
                 )
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:  # WAL is kept in the file: set once, under the writer lock
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         session.merge(Meta(name="schema_version", value=str(SCHEMA_VERSION)))

@@ -144,6 +144,14 @@ _TYPE_ALIASES: dict[str, str] = {
     "www": "webpage",
     "unpublished": "manuscript",
     "misc": "misc",
+    # Mendeley's BibTeX
+    "book_section": "chapter",
+    "generic": "misc",
+    "magazine": "article",
+    "magazine_article": "article",
+    "newspaper": "article",
+    "newspaper_article": "article",
+    "journal": "article",
     # RIS
     "jour": "article",
     "ejour": "article",

@@ -21,9 +21,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from tracker.cli import main
 from tracker.library import Library
+
+# Property tests: 300 examples each by default; HYPOTHESIS_PROFILE=thorough for 5,000.
+settings.register_profile("default", max_examples=300)
+settings.register_profile("thorough", max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "data" / "bib-corpus"

@@ -130,7 +130,7 @@ def _reread(text: str, name: str) -> StudyView:
     return build_view("key1", [row])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_study())
 def test_bibtex_round_trip_keeps_awkward_values(view):
     first = write_bibtex([view])
@@ -140,7 +140,7 @@ def test_bibtex_round_trip_keeps_awkward_values(view):
     assert write_bibtex([again]) == first
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_study())
 def test_csljson_round_trip_keeps_awkward_values(view):
     first = write_csljson([view])

@@ -290,18 +290,24 @@ class InheritCrossref(_InPlaceStep):
 
 
 def _is_one_braced_group(text: str) -> bool:
-    """`{Migration Policy Group}`: the whole name is one brace group (a corporate name)."""
+    """`{Migration Policy Group}`: the whole name is one brace group (a corporate name).
+    Escaped braces (`\\{`, `\\}`) are text, not grouping."""
     if not (text.startswith("{") and text.endswith("}")):
         return False
-    depth = 0
-    for index, char in enumerate(text):
+    depth, index = 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth == 0 and index != len(text) - 1:
                 return False
-    return True
+        index += 1
+    return depth == 0
 
 
 def _name_from_parts(raw_name: str) -> Name:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
 
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _VERBATIM_ESCAPES = re.compile(r"\\([_%&#$])")
@@ -47,6 +47,9 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("textregistered", "\u00ae"),
             MacroTextSpec("texttrademark", "\u2122"),
         ],
+        # Text stays as typed where LaTeX would make a ligature: quotes (the fast path
+        # keeps them too, so both paths agree) and a bare `&` (pylatexenc: spaces).
+        specials=[SpecialsTextSpec(chars, chars) for chars in ("``", "''", "!`", "?`", "&")],
     )
     return LatexNodes2Text(
         latex_context=context,

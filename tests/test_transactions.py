@@ -26,7 +26,7 @@ def _writing_started(library: Library, db_url: str | None) -> bool:
     """True once the import's transaction has begun inserting rows."""
     if db_url is None:
         wal = library.paths.store_file.with_name("library.sqlite-wal")
-        return wal.exists() and wal.stat().st_size > 2_000_000
+        return wal.exists() and wal.stat().st_size > 8_000_000  # well into the import
     with library.engine.connect() as connection:
         active = connection.execute(
             text(
@@ -35,6 +35,17 @@ def _writing_started(library: Library, db_url: str | None) -> bool:
             )
         ).scalar()
     return bool(active)
+
+
+def _processes_running(argument: str) -> bool:
+    """Whether any process has `argument` on its command line (Linux /proc)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument.encode() in cmdline.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def test_killed_midway_the_store_is_as_before(library_dir, db_url, tmp_path):
@@ -53,6 +64,8 @@ def test_killed_midway_the_store_is_as_before(library_dir, db_url, tmp_path):
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    # the reader process (forked, same command line) notices and exits: nothing lingers
+    assert wait_for(lambda: not _processes_running(str(big)), timeout=30), "a reader process outlived its parent"
     time.sleep(0.2)
     after = Library(library_dir, db_url)
     assert after.status() == before_status

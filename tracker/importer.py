@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -122,9 +122,15 @@ class Importer:
         return self._titles
 
     def store(
-        self, read: ReadFile, shown_path: str, imported_at: str, progress: ProgressCallback | None = None
+        self,
+        read: ReadFile,
+        shown_path: str,
+        imported_at: str,
+        progress: ProgressCallback | None = None,
+        entries: Iterable[Entry] | None = None,
     ) -> FileReport:
-        """Store one read file; returns what happened to each of its entries."""
+        """Store one read file (its `entries` when they are already being read, e.g. by
+        an `EntryStream`); returns what happened to each of its entries."""
         report = FileReport(
             path=shown_path,
             format=read.format,
@@ -151,14 +157,19 @@ class Importer:
         )
         self.session.add(source)
         self.session.flush()
-        self._store_entries(read, source.id, report, progress)  # type: ignore[arg-type]
+        self._store_entries(read, entries or read.stream(), source.id, report, progress)  # type: ignore[arg-type]
         return report
 
     def _store_entries(
-        self, read: ReadFile, source_id: int, report: FileReport, progress: ProgressCallback | None
+        self,
+        read: ReadFile,
+        entries: Iterable[Entry],
+        source_id: int,
+        report: FileReport,
+        progress: ProgressCallback | None,
     ) -> None:
         occurrences: dict[str, int] = {}
-        for entry in read.stream():
+        for entry in entries:
             report.entries += 1
             if progress:
                 progress(1)
@@ -299,14 +310,3 @@ def _as_record_row(row: dict) -> RecordRow:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def store_files(
-    session: Session,
-    files: Sequence[tuple[ReadFile, str]],
-    imported_at: str,
-    progress: ProgressCallback | None = None,
-) -> list[FileReport]:
-    """Store read files (each with the path to show) in the session's transaction."""
-    importer = Importer(session)
-    return [importer.store(read, shown, imported_at, progress) for read, shown in files]

@@ -23,6 +23,7 @@ from tracker.export import WRITERS
 from tracker.image import has_image, read_manifest, write_image, write_source_files
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
+from tracker.ingest.parallel import EntryStream
 from tracker.models import Record, Source, Study
 from tracker.studies import StudyView, load_views
 
@@ -197,20 +198,26 @@ class Library:
                 result.files.append(FileReport(path=shown, error=str(error)))
         if not readable:
             return result
-        self.ensure_store()
+        streams = [EntryStream(read) for read, _ in readable]  # workers start before the lock
         total = sum(read.expected for read, _ in readable)
         bar = progress(total) if progress else None
         try:
+            self.ensure_store()
             with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
                 importer = Importer(session)
                 now = _now()
                 tick = bar.advance if bar else None
-                reports = [importer.store(read, shown, now, tick) for read, shown in readable]
+                reports = [
+                    importer.store(read, shown, now, tick, stream)
+                    for (read, shown), stream in zip(readable, streams, strict=True)
+                ]
                 session.commit()
                 write_source_files(self.paths, ((read.sha256, read.format, read.data) for read, _ in readable))
                 if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
                     write_image(session, self.paths)
         finally:
+            for stream in streams:
+                stream.close()
             if bar:
                 bar.close()
         result.files = reports + result.files

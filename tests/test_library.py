@@ -163,3 +163,67 @@ def test_export_to_file(cli, tmp_path):
     result = cli("export", "--format", "ris", "-o", str(target))
     assert result.exit_code == 0
     assert target.read_text().startswith("TY  - ")
+
+
+def test_the_environment_variable_puts_the_store_elsewhere(library_dir, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+    from tracker.config import DB_URL_VARIABLE
+
+    if db_url is None:
+        db_url = f"sqlite:///{library_dir.parent / 'elsewhere.sqlite'}"
+    monkeypatch.setenv(DB_URL_VARIABLE, db_url)
+    runner = CliRunner()
+    assert runner.invoke(main, ["--library", str(library_dir), "import", str(FIXTURES / "zotero.json")]).exit_code == 0
+    status = runner.invoke(main, ["--library", str(library_dir), "status"]).output
+    shown = db_url.split("://", 1)[1].split("@")[-1]
+    assert shown in status
+    assert not (library_dir / ".tracker" / "library.sqlite").exists()
+
+
+def test_a_long_import_reports_progress_with_counts(library, write):
+    from tracker.synthetic import bibtex_library
+
+    class Recorder:
+        def __init__(self, total: int) -> None:
+            self.total, self.done, self.closed = total, 0, False
+
+        def advance(self, count: int) -> None:
+            self.done += count
+
+        def close(self) -> None:
+            self.closed = True
+
+    bars: list[Recorder] = []
+
+    def start(total: int) -> Recorder:
+        bars.append(Recorder(total))
+        return bars[-1]
+
+    library.import_files([write("many.bib", bibtex_library(1200))], progress=start)
+    assert [(b.total, b.done, b.closed) for b in bars] == [(1200, 1200, True)]
+
+
+def test_the_progress_bar_draws_counts_in_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    from tracker.cli import _Bar
+
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    bar = _Bar(console, 1000)
+    bar.advance(250)
+    bar.progress.refresh()
+    bar.close()
+    assert "250/1000" in stream.getvalue()
+
+
+def test_a_guessed_encoding_is_reported(cli, write):
+    text = "@article{k, title={Études sur l'intégration à Genève}, author={Müller, Jürgen}}\n" * 3
+    result = cli("import", str(write("legacy.bib", text.encode("latin-1"))))
+    assert result.exit_code == 0
+    assert "legacy.bib: encoding guessed as" in result.output
+    assert "Études" in cli("export").output

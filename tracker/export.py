@@ -255,15 +255,8 @@ _CSL_VARIABLES = {
 
 
 def csl_name(name: Name) -> dict[str, str]:
-    if name.literal:
-        return {"literal": name.literal}
-    parts = {
-        "family": name.family,
-        "given": name.given,
-        "non-dropping-particle": name.particle,
-        "suffix": name.suffix,
-    }
-    return {k: v for k, v in parts.items() if v}
+    """A name as CSL-JSON writes it: our parts, the particle under CSL's name for it."""
+    return {("non-dropping-particle" if part == "particle" else part): v for part, v in name.to_json().items()}
 
 
 def csl_item(view: StudyView) -> dict[str, Any]:

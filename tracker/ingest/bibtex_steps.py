@@ -156,6 +156,29 @@ def _free_key(key: str, used: set[str]) -> str:
 _TOKEN = re.compile(r"\s*(#)?\s*")
 
 
+def part_end(text: str, start: int) -> int:
+    """Index of what closes the `{` or `"` at `start` (or the end of the text).
+
+    Braces nest, a backslash escapes the next character, and inside quotes a `"` within
+    braces is text.
+    """
+    closing = "}" if text[start] == "{" else '"'
+    depth, index = 0, start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == closing and depth == 0:
+            return index
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        index += 1
+    return len(text)
+
+
 def split_concatenation(raw: str) -> list[tuple[str, str]]:
     """Split a raw BibTeX value into its `#`-joined parts.
 
@@ -177,22 +200,9 @@ def split_concatenation(raw: str) -> list[tuple[str, str]]:
             break
         char = raw[index]
         if char in '{"':
-            closing, depth, start = ("}" if char == "{" else '"'), 0, index + 1
-            index += 1
-            while index < length:
-                current = raw[index]
-                if current == "\\":
-                    index += 2
-                    continue
-                if current == "{":
-                    depth += 1
-                elif current == "}" and (depth > 0 or closing != "}"):
-                    depth -= 1
-                elif current == closing and depth == 0:
-                    break
-                index += 1
-            parts.append(("braced" if char == "{" else "quoted", raw[start:index]))
-            index += 1
+            end = part_end(raw, index)
+            parts.append(("braced" if char == "{" else "quoted", raw[index + 1 : end]))
+            index = end + 1
         else:
             start = index
             while index < length and raw[index] not in " \t\r\n#":
@@ -292,22 +302,7 @@ class InheritCrossref(_InPlaceStep):
 def _is_one_braced_group(text: str) -> bool:
     """`{Migration Policy Group}`: the whole name is one brace group (a corporate name).
     Escaped braces (`\\{`, `\\}`) are text, not grouping."""
-    if not (text.startswith("{") and text.endswith("}")):
-        return False
-    depth, index = 0, 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and index != len(text) - 1:
-                return False
-        index += 1
-    return depth == 0
+    return text.startswith("{") and part_end(text, 0) == len(text) - 1
 
 
 def _name_from_parts(raw_name: str) -> Name:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from tracker.library import Library
 
 from .conftest import FIXTURES
@@ -227,3 +229,30 @@ def test_a_guessed_encoding_is_reported(cli, write):
     assert result.exit_code == 0
     assert "legacy.bib: encoding guessed as" in result.output
     assert "Études" in cli("export").output
+
+
+def test_a_store_behind_a_pulled_bib_is_rebuilt(tmp_path):
+    """A teammate's imports arrive in bib/ by `git pull`: the personal store catches up."""
+    teammate, mine = tmp_path / "teammate", tmp_path / "mine"
+    Library(teammate).import_files([FIXTURES / "zotero.json"])
+    shutil.copytree(teammate / "bib", mine / "bib")
+    assert Library(mine).status().studies == 2
+    Library(teammate).import_files([FIXTURES / "scopus-like.ris"])
+    shutil.rmtree(mine / "bib")
+    shutil.copytree(teammate / "bib", mine / "bib")  # the pull
+    status = Library(mine).status()
+    assert (status.sources, status.studies) == (2, 4)
+    assert Library(mine).export("bibtex") == Library(teammate).export("bibtex")
+
+
+def test_reading_does_not_rebuild_a_store_that_is_up_to_date(library_dir, write, monkeypatch):
+    Library(library_dir).import_files([write("one.bib", "@article{one, title={One}}")])
+
+    def no_replay(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the store was rebuilt")
+
+    monkeypatch.setattr(Library, "_replay_image", no_replay)
+    assert Library(library_dir).status().studies == 1
+    (library_dir / "bib" / "imports.json").write_text("[]\n")  # bib/ changed outside the tracker
+    with pytest.raises(AssertionError, match="rebuilt"):
+        Library(library_dir).status()

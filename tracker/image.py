@@ -12,6 +12,7 @@ old file or the new one, never half of one.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 import tempfile
@@ -23,7 +24,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
-from tracker.models import Source
+from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
 
 _UMASK = os.umask(0)
@@ -114,9 +115,25 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
         )
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     write_atomically(paths.manifest, text.encode())
+    session.merge(Meta(name="image_digest", value=image_digest(paths)))
+    session.commit()
     entries = rendered_bibtex(session)
     pieces = ((("\n" if index else "") + text).encode() for index, text in enumerate(entries))
     write_atomically(paths.library_bib, pieces)
+
+
+def image_digest(paths: LibraryPaths) -> str:
+    """A digest of what a rebuild reads from `bib/` (the manifest; library.bib is derived),
+    so a store can tell that `bib/` changed outside the tracker."""
+    if not paths.manifest.exists():
+        return ""
+    return hashlib.sha256(paths.manifest.read_bytes()).hexdigest()
+
+
+def stored_image_digest(session: Session) -> str | None:
+    """The digest of `bib/` as this store last wrote it."""
+    row = session.get(Meta, "image_digest")
+    return row.value if row else None
 
 
 def read_manifest(paths: LibraryPaths) -> list[ManifestEntry]:

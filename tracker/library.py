@@ -20,7 +20,14 @@ from sqlmodel import Session, col, select
 from tracker.config import LibraryPaths, database_url
 from tracker.db import create_schema, make_engine, store_state, writer_lock
 from tracker.export import WRITERS
-from tracker.image import has_image, read_manifest, write_image, write_source_files
+from tracker.image import (
+    has_image,
+    image_digest,
+    read_manifest,
+    stored_image_digest,
+    write_image,
+    write_source_files,
+)
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
@@ -129,16 +136,27 @@ class Library:
                 "import a file to start one, or point --library at one"
             )
 
-    def ensure_store(self) -> None:
-        """Create the store, or rebuild it from `bib/` when it is missing or outdated."""
+    def _state(self) -> str:
+        """`missing`, `old`, `behind` (bib/ changed outside the tracker) or `current`."""
         state = store_state(self.engine)
-        if state == "current":
+        if state == "current" and self.is_sqlite and has_image(self.paths):
+            with Session(self.engine) as session:
+                if stored_image_digest(session) != image_digest(self.paths):
+                    return "behind"
+        return state
+
+    def ensure_store(self) -> None:
+        """Create the store, or rebuild it from `bib/` when it is missing, of an older
+        schema, or (a personal SQLite store) behind a `bib/` that changed outside the
+        tracker, as after `git pull`. A shared PostgreSQL store is never rebuilt for that:
+        there the database is the truth and a clone's `bib/` may simply lag."""
+        if self._state() == "current":
             return
         with writer_lock(self.engine, self.paths.lock_file):
-            state = store_state(self.engine)
+            state = self._state()
             if state == "current":
                 return
-            create_schema(self.engine, drop_first=state == "old")
+            create_schema(self.engine, drop_first=state != "missing")
             if has_image(self.paths):
                 self._replay_image()
 
@@ -159,8 +177,7 @@ class Library:
                 read = read_file(self.paths.library_bib, "bibtex")
                 importer.store(read, "bib/library.bib", _now())
             session.commit()
-            if not manifest:
-                write_image(session, self.paths)
+            write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
 
     @contextmanager
     def session(self) -> Iterator[Session]:

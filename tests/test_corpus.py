@@ -71,3 +71,16 @@ def test_no_text_is_lost_after_a_bare_percent_where_bibtexparser_loses_it():
         lost_by_default += tail not in " ".join(default_value.split())
     assert with_percent > 50
     assert lost_by_default > 0.9 * with_percent  # what this test protects against is real
+
+
+@pytest.mark.parametrize("path", _ris_files(), ids=lambda p: p.name)
+def test_ris_flavours_map_their_fields(path):
+    entries = [e for e in read_file(path).entries if not e.failed]
+    if path.name == "asreview_ris_many_authors.ris":  # a synthetic file: title and authors only
+        assert entries[0].fields["title"] and len(entries[0].authors) > 100
+        return
+    for entry in entries:
+        assert entry.fields.get("title") and entry.fields.get("year") and entry.authors, entry.raw[:200]
+        assert entry.fields.get("container"), entry.raw[:200]
+        doi = entry.fields.get("doi", "10.")
+        assert doi.startswith("10.") and doi == doi.lower(), doi

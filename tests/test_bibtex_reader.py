@@ -120,3 +120,15 @@ def test_names_a_real_export_writes_badly_are_kept():
     listed = next(iter(read_bibtex("@article{x, author = {Doe, J., Roe, K.}}")))
     assert listed.authors == [Name(family="Doe", given="J."), Name(family="Roe", given="K.")]
     assert listed.warnings
+
+
+def test_biblatex_xdata_fields_are_inherited_under_their_own_names():
+    text = """@xdata{springer, publisher = {Springer}, address = {Cham}}
+@book{b1, title = {One}, xdata = {springer}}
+@book{b2, title = {Two}, xdata = {springer, nowhere}}
+"""
+    entries = {e.key: normalise_entry(e) for e in read_bibtex(text)}
+    assert entries["b1"].fields["publisher"] == "Springer"
+    assert entries["b1"].fields["place"] == "Cham"
+    assert entries["b1"].fields["title"] == "One"
+    assert any("xdata to unknown key 'nowhere'" in w for w in entries["b2"].warnings)

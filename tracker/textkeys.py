@@ -11,7 +11,12 @@ import re
 import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_NUMBERS = re.compile(r"\b(?:\d+|[ivxlc]+)\b")
+_DIGITS = re.compile(r"\d+")
+_ROMAN_AFTER_WORD = re.compile(
+    r"\b(?:part|vol|volume|chapter|book|phase|section|study|no|number|edition)\s+([ivxlc]+)\b"
+)
+_ROMAN_LONG = re.compile(r"\b(ii|iii|iv|vi|vii|viii|ix|xi|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx)\b")
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z])\d+$")
 
 
 def fold(text: str) -> str:
@@ -23,5 +28,8 @@ def fold(text: str) -> str:
 
 
 def numbers_in(folded: str) -> list[str]:
-    """Numbers and roman numerals of a folded title: `Part I` and `Part II` differ here."""
-    return _NUMBERS.findall(folded)
+    """Numbers (also glued to a word: `12years`) and Roman numerals of a folded title:
+    `Part I` and `Part II` differ here."""
+    text = _FOOTNOTE_MARK.sub("", folded)  # "aspen1": a footnote marker, not a number
+    romans = _ROMAN_AFTER_WORD.findall(text) + _ROMAN_LONG.findall(text)
+    return _DIGITS.findall(text) + sorted(set(romans))

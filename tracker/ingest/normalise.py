@@ -53,7 +53,7 @@ def normalise_doi(value: str) -> str:
     DOIs are case-insensitive by definition, so lower case makes them comparable.
     A value that is not DOI-shaped after stripping is kept as written (cleaned).
     """
-    text = collapse_whitespace(value)
+    text = collapse_whitespace(value).replace("{", "").replace("}", "")  # WoS writes `{[}` for `[`
     text = _DOI_PREFIX.sub("", text).strip().rstrip(".")
     text = text.replace("%2F", "/").replace("%2f", "/")
     return text.lower() if _DOI_SHAPE.match(text.lower()) else text

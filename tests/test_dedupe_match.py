@@ -1,0 +1,145 @@
+"""Pair decisions and clusters on records written by the project: the cases curators meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.dedupe import APART, MERGE, REVIEW, MatchRecord, find_duplicates
+from tracker.dedupe.match import prepare, score_pair
+from tracker.entry import Name
+from tracker.ingest.names import name_from_text
+
+
+def _record(identifier: str, title: str, authors: str = "", **fields: str) -> MatchRecord:
+    names = [name_from_text(a) for a in authors.split(";") if a.strip()]
+    return MatchRecord(id=identifier, title=title, authors=names, **fields)
+
+
+ARTICLE = {"year": "2019", "container": "Journal of Ethnic and Migration Studies", "volume": "45", "pages": "401–420"}
+TITLE = "Integration policies and the naturalisation of immigrants in Europe"
+
+
+def _judge(a: MatchRecord, b: MatchRecord):  # type: ignore[no-untyped-def]
+    return score_pair(prepare(a), prepare(b))
+
+
+def test_same_doi_merges_and_says_so():
+    a = _record("a", TITLE, "Miller, John", doi="10.1/x", **ARTICLE)
+    b = _record("b", TITLE.upper(), "Miller, J.", doi="10.1/x")
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE
+    assert judged.reasons[0] == "same DOI"
+
+
+def test_initials_against_full_names_and_an_abbreviated_upper_case_venue():
+    a = _record("a", TITLE, "Miller, John R.;van der Berg, Jan", **ARTICLE)
+    b = _record(
+        "b", TITLE, "Miller, JR;Berg, J", year="2019", container="J. ETHN. MIGR. STUD.", volume="45", pages="401-420"
+    )
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE
+    assert "2/2 authors" in judged.reasons
+    assert any("venue (abbreviated)" in r for r in judged.reasons)
+
+
+def test_online_first_year_merges_only_when_volume_and_pages_agree():
+    a = _record("a", TITLE, "Miller, John", **ARTICLE)
+    b = _record("b", TITLE, "Miller, John", **{**ARTICLE, "year": "2018"})
+    assert _judge(a, b).outcome == MERGE
+    bare = _record("c", TITLE, "Miller, John", year="2018")
+    assert _judge(a, bare).outcome == REVIEW  # a yearly conference paper looks the same
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Integration policy in Europe, Part I", "Integration policy in Europe, Part II"),
+        ("Migrant integration policy index 2015", "Migrant integration policy index 2020"),
+        ("Comment on: naturalisation and integration outcomes", "Naturalisation and integration outcomes"),
+        ("Erratum: naturalisation and integration outcomes", "Naturalisation and integration outcomes"),
+    ],
+)
+def test_hard_negatives_stay_apart(first, second):
+    a = _record("a", first, "Miller, John", year="2019")
+    b = _record("b", second, "Miller, John", year="2019")
+    assert _judge(a, b).outcome == APART
+
+
+def test_editorials_with_the_same_title_need_volume_and_pages():
+    a = _record(
+        "a", "Editorial", "Smith, Anna", year="2020", container="Comparative Migration Studies", volume="8", pages="1"
+    )
+    b = _record(
+        "b", "Editorial", "Smith, Anna", year="2020", container="Comparative Migration Studies", volume="9", pages="1"
+    )
+    assert _judge(a, b).outcome == APART
+    same = _record(
+        "c", "Editorial", "Smith, Anna", year="2020", container="Comparative Migration Studies", volume="8", pages="1"
+    )
+    assert _judge(a, same).outcome == MERGE
+
+
+def test_different_valid_dois_are_never_merged_automatically():
+    a = _record("a", TITLE, "Miller, John", doi="10.31235/osf.io/abc", **ARTICLE)
+    b = _record("b", TITLE, "Miller, John", doi="10.1080/1369183x.2019.1", **ARTICLE)
+    judged = _judge(a, b)
+    assert judged.outcome == REVIEW
+    assert judged.reasons[0] == "different DOIs"
+
+
+def test_two_papers_of_one_author_with_similar_titles_stay_apart():
+    a = _record("a", "Citizenship regimes and immigrant political participation", "Miller, John", year="2019")
+    b = _record("b", "Citizenship regimes and immigrant labour market participation", "Miller, John", year="2019")
+    assert _judge(a, b).outcome != MERGE
+
+
+def test_compound_family_names_match_their_short_form():
+    a = _record("a", TITLE, "Rey Benayas, José M.;Van Riper III, Charles", **ARTICLE)
+    b = _record("b", TITLE, "Benayas, J.M.;Riper, C.", **ARTICLE)
+    assert "2/2 authors" in _judge(a, b).reasons
+
+
+def test_a_title_in_another_language_merges_on_bibliographic_coordinates():
+    a = _record("a", "Politiques d'intégration et naturalisation des immigrés", "Miller, John;Dubois, Anne", **ARTICLE)
+    b = _record("b", TITLE, "Miller, J.;Dubois, A.", **ARTICLE)
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE
+    assert any("another language" in r for r in judged.reasons)
+
+
+def test_chaining_is_guarded_for_the_whole_cluster():
+    # b is like a and like c, but a and c are different parts: no group of three
+    a = _record("a", "Integration policy in Europe, Part I", "Miller, John", year="2019", doi="10.1/one")
+    b = _record("b", "Integration policy in Europe, Part I", "Miller, John", year="2019", doi="10.1/one")
+    c = _record("c", "Integration policy in Europe, Part II", "Miller, John", year="2019")
+    result = find_duplicates([a, b, c])
+    assert result.clusters == [[0, 1]]
+    assert all(2 not in cluster for cluster in result.clusters)
+
+
+def test_chaining_guard_holds_back_a_merge_and_queues_it():
+    base = {"year": "2019", "container": "Journal of Ethnic and Migration Studies"}
+    a = _record("a", TITLE, "Miller, John", doi="10.1/a", volume="45", pages="1", **base)
+    b = _record("b", TITLE, "Miller, John", **base)  # no DOI: like both a and c
+    c = _record("c", TITLE, "Miller, John", doi="10.1/c", volume="45", pages="1", **base)
+    result = find_duplicates([a, b, c])
+    assert len(result.clusters) == 1 and len(result.clusters[0]) == 2  # b joins a or c, never both
+    assert any("held back" in " ".join(score.reasons) for _, _, score in result.review)
+
+
+def test_incremental_run_compares_only_new_records():
+    records = [
+        _record(str(i), f"Study number {chr(65 + i)} of integration policy", "Miller, John", year="2019")
+        for i in range(6)
+    ]
+    everything = find_duplicates(records)
+    only_new = find_duplicates(records, only_with=[5])
+    assert only_new.candidate_pairs < everything.candidate_pairs
+    assert only_new.candidate_pairs == sum(1 for i in range(5))  # the new record against the others
+
+
+def test_names_without_family_are_ignored_not_fatal():
+    a = _record("a", TITLE, year="2019")
+    a.authors = [Name(given="Madonna"), Name(literal="others")]
+    b = _record("b", TITLE, "Miller, John", year="2019")
+    assert _judge(a, b).outcome in (MERGE, REVIEW)

@@ -1,0 +1,331 @@
+"""Deciding whether two records are one work: match keys, blocking, scoring, reasons.
+
+Every comparison runs on folded text (accents, case, punctuation, LaTeX and HTML entities
+gone; see `tracker.textkeys.fold`), so "FOREST ECOLOGY AND MANAGEMENT" meets "Forest
+Ecology and Management", and "Miller, JR" meets "John R. Miller". A pair gets one of three
+outcomes — merge, review, apart — and the reasons for it in words, because a curator must
+see *why* before trusting a merge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from tracker.entry import Name
+from tracker.textkeys import fold, numbers_in
+
+MERGE, REVIEW, APART = "merge", "review", "apart"
+
+#: Blocks larger than this are too generic to compare all pairs in ("Introduction").
+MAX_BLOCK = 50
+_STOP = frozenset(
+    {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "from", "by", "at", "or", "as", "is", "are"}
+    | {"de", "la", "le", "les", "des", "der", "die", "das", "el", "los"}
+)
+_GENERIC_TITLES = frozenset(
+    fold(t)
+    for t in (
+        "editorial",
+        "introduction",
+        "preface",
+        "foreword",
+        "book review",
+        "book reviews",
+        "reviews",
+        "erratum",
+        "corrigendum",
+        "correction",
+        "errata",
+        "reply",
+        "response",
+        "commentary",
+        "comment",
+        "letter to the editor",
+        "conclusion",
+        "conclusions",
+        "index",
+        "abstracts",
+        "news",
+        "obituary",
+        "editorial board",
+        "contents",
+        "table of contents",
+        "announcement",
+        "acknowledgements",
+    )
+)
+#: Title openings that make a record a reply to, or a correction of, another work.
+_RESPONSE_OPENING = re.compile(
+    r"^(comment on|comments on|commentary on|reply to|a reply to|response to|a response to|rejoinder|"
+    r"erratum|corrigendum|correction to|correction|retraction|retraction note|author correction)\b"
+)
+
+
+@dataclass(slots=True)
+class MatchRecord:
+    """What matching reads of a record (any reader's entry can be turned into one)."""
+
+    id: str
+    title: str = ""
+    authors: list[Name] = field(default_factory=list)
+    year: str = ""
+    container: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    doi: str = ""
+    entry_type: str = "article"
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A record's match keys, computed once."""
+
+    record: MatchRecord
+    title: str
+    title_words: list[str]
+    families: list[str]
+    initials: list[str]
+    year: int | None
+    venue: str
+    venue_words: list[str]
+    first_page: str
+    volume: str
+    doi: str
+    generic: bool
+    response: bool
+    numbers: list[str]
+
+
+@dataclass(slots=True)
+class PairScore:
+    outcome: str
+    score: float
+    reasons: list[str]
+
+
+_SUFFIX_WORDS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _family_and_initial(name: Name) -> tuple[str, str]:
+    """The family name as folded words (particles and suffixes dropped) and the first
+    initial: "Van Riper III, C." and "Riper, Charles" both give ("riper", "c")."""
+    if name.literal:
+        return fold(name.literal), ""
+    words = [w for w in fold(name.family).split() if w not in _SUFFIX_WORDS]
+    given = fold(name.given)
+    return " ".join(words), given[:1]
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Equal, nearly equal, or one written with more of the person's names than the other
+    ("Rey Benayas" / "Benayas", "Genoveva Pignataro" / "Pignataro")."""
+    if a == b:
+        return True
+    if len(a) > 3 and fuzz.ratio(a, b) >= 88:
+        return True
+    words_a, words_b = a.split(), b.split()
+    if not words_a or not words_b:
+        return False
+    short, long_ = sorted((words_a, words_b), key=len)
+    return len(short) < len(long_) and all(w in long_ for w in short)
+
+
+def prepare(record: MatchRecord) -> Prepared:
+    """Fold a record's fields into the keys every comparison uses."""
+    title = fold(record.title)
+    words = [w for w in title.split() if w not in _STOP]
+    people = [_family_and_initial(n) for n in record.authors if (n.literal or n.family) and n.literal != "others"]
+    year = int(record.year[:4]) if record.year[:4].isdigit() else None
+    volume = record.volume.strip().lower()
+    if volume == str(year):  # some journals (PeerJ, PLOS ONE) have their year written as the volume
+        volume = ""
+    venue = fold(record.container)
+    first_page = re.split(r"[-–—]", record.pages.strip(), maxsplit=1)[0].strip().lstrip("0").lower()
+    return Prepared(
+        record=record,
+        title=title,
+        title_words=words,
+        families=[f for f, _ in people],
+        initials=[i for _, i in people],
+        year=year,
+        venue=venue,
+        venue_words=[w for w in venue.split() if w not in _STOP],
+        first_page=first_page,
+        volume=volume,
+        doi=record.doi.strip().lower(),
+        generic=title in _GENERIC_TITLES or len(words) < 3,
+        response=bool(_RESPONSE_OPENING.match(title)),
+        numbers=numbers_in(title),
+    )
+
+
+def blocking_keys(item: Prepared) -> set[str]:
+    """Keys under which a record is compared with others: records share a key or are never
+    compared, so the work grows with the library, not with its square."""
+    keys = set()
+    if item.doi:
+        keys.add(f"doi:{item.doi}")
+    joined = "".join(item.title_words)
+    if len(joined) >= 12:
+        keys.add(f"t0:{joined[:24]}")
+        keys.add(f"t1:{joined[-24:]}")
+    if item.families and item.year:
+        for year in (item.year, item.year + 1):
+            keys.add(f"ay:{item.families[0].split()[-1]}:{year}")
+    return keys
+
+
+def candidate_pairs(items: Sequence[Prepared], only_with: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) that share a blocking key. With `only_with`, only pairs that
+    involve one of those indexes (new records, in an incremental run)."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        for key in blocking_keys(item):
+            blocks[key].append(index)
+    wanted = set(only_with) if only_with is not None else None
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        for i, j in combinations(members, 2):
+            if wanted is None or i in wanted or j in wanted:
+                pairs.add((i, j) if i < j else (j, i))
+    return pairs
+
+
+def _venue_relation(a: Prepared, b: Prepared) -> str:
+    """`same`, `abbreviation`, `different` or `unknown` (one side has no venue)."""
+    if not a.venue or not b.venue:
+        return "unknown"
+    if a.venue == b.venue or fuzz.token_set_ratio(a.venue, b.venue) >= 92:
+        return "same"
+    if _abbreviates(a.venue_words, b.venue_words) or _abbreviates(b.venue_words, a.venue_words):
+        return "abbreviation"
+    return "different"
+
+
+def _abbreviates(short: list[str], long_: list[str]) -> bool:
+    """Each word of `short` begins a word of `long_`, in order: "j ethn migr stud" for
+    "journal of ethnic and migration studies"."""
+    if not short or len(short) > len(long_):
+        return False
+    position = 0
+    for word in short:
+        while position < len(long_) and not long_[position].startswith(word):
+            position += 1
+        if position == len(long_):
+            return False
+        position += 1
+    return True
+
+
+def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
+    """(`same`/`partial`/`different`/`unknown`, words for the reasons)."""
+    if not a.families or not b.families:
+        return "unknown", "authors missing on one side"
+    matched = 0
+    used: set[int] = set()
+    for index_a, family in enumerate(a.families):
+        for index_b, other in enumerate(b.families):
+            if index_b in used:
+                continue
+            if _same_family(family, other):
+                initial_a, initial_b = a.initials[index_a], b.initials[index_b]
+                if initial_a and initial_b and initial_a != initial_b and family == other:
+                    continue
+                matched += 1
+                used.add(index_b)
+                break
+    shorter = min(len(a.families), len(b.families))
+    first_ok = _same_family(a.families[0], b.families[0])
+    words = f"{matched}/{shorter} authors"
+    if matched == shorter and first_ok:
+        return "same", words
+    if first_ok and matched >= max(1, shorter // 2):
+        return "partial", words
+    return "different", words
+
+
+def _title_similarity(a: Prepared, b: Prepared) -> float:
+    if not a.title or not b.title:
+        return 0.0
+    score = fuzz.ratio(a.title, b.title)
+    short, long_ = sorted((a.title, b.title), key=len)
+    if len(short.split()) >= 6 and long_.startswith(short):  # a subtitle dropped by one source
+        score = max(score, 96.0)
+    return score
+
+
+def score_pair(a: Prepared, b: Prepared) -> PairScore:
+    """Merge, review or apart, with a score (0-100) and the reasons in words."""
+    reasons: list[str] = []
+    title = _title_similarity(a, b)
+    reasons.append(f"title {title:.0f}")
+    if a.doi and a.doi == b.doi:  # a DOI names one work: it outweighs everything but a different title
+        outcome = MERGE if title >= 80 or not (a.title and b.title) else REVIEW
+        return PairScore(outcome, max(title, 99.0), ["same DOI", *reasons])
+    if a.numbers != b.numbers and a.title and b.title:
+        return PairScore(APART, title, [*reasons, "numbers in the titles differ (part, edition, year)"])
+    if a.response != b.response:
+        return PairScore(APART, title, [*reasons, "one is a comment, reply or correction of the other"])
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return PairScore(APART, title, [*reasons, f"years {a.year} and {b.year}"])
+
+    other_dois = bool(a.doi) and bool(b.doi) and a.doi != b.doi
+    authors, author_words = _authors_relation(a, b)
+    venue = _venue_relation(a, b)
+    reasons.append(author_words)
+    if a.year is not None and a.year == b.year:
+        reasons.append("same year")
+    elif a.year is not None and b.year is not None:
+        reasons.append("years one apart (online first?)")
+    conflicts, supports = [], []
+    if a.volume and b.volume:
+        (supports if a.volume == b.volume else conflicts).append("volume")
+    if a.first_page and b.first_page:
+        (supports if a.first_page == b.first_page else conflicts).append("pages")
+    if venue in ("same", "abbreviation"):
+        supports.append("venue" if venue == "same" else "venue (abbreviated)")
+    elif venue == "different":
+        conflicts.append("venue")
+    if supports:
+        reasons.append("same " + ", ".join(supports))
+    if conflicts:
+        reasons.append("different " + ", ".join(conflicts))
+
+    if other_dois:
+        reasons.insert(0, "different DOIs")
+        strong = title >= 97 and authors in ("same", "partial") and not conflicts
+        return PairScore(REVIEW if strong else APART, title, reasons)
+    if authors == "different":
+        return PairScore(REVIEW if title >= 98 and not conflicts else APART, title, reasons)
+    if a.generic or b.generic:
+        reasons.append("a generic title")
+        exact = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation")
+        if conflicts or title < 95:
+            return PairScore(APART, title, reasons)
+        return PairScore(MERGE if exact else REVIEW, title, reasons)
+    # a year one apart is "online first" only when volume and pages say it is the same article
+    year_settled = a.year is None or b.year is None or a.year == b.year or {"volume", "pages"} <= set(supports)
+    if not year_settled:
+        return PairScore(REVIEW if title >= 90 else APART, title, reasons)
+    if title >= 95 and not conflicts:
+        return PairScore(MERGE, title, reasons)
+    if title >= 95 and conflicts == ["venue"] and {"volume", "pages"} <= set(supports):
+        return PairScore(MERGE, title, reasons)  # the same article, the venue written two ways
+    if title >= 88 and not conflicts and len(supports) >= 2:
+        return PairScore(MERGE, title, reasons)
+    coordinates = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation") and a.year == b.year
+    if coordinates and authors == "same" and not conflicts:
+        reasons.append("same venue, volume, first page, year and authors (a title in another language?)")
+        return PairScore(MERGE, max(title, 90.0), reasons)
+    if title >= 85:
+        return PairScore(REVIEW, title, reasons)
+    return PairScore(APART, title, reasons)

@@ -166,3 +166,73 @@ def bibtex_library(count: int, seed: int = 20261122) -> str:
     """`count` entries of BibTeX, the same text for the same arguments."""
     rng = random.Random(seed)
     return "\n".join(bibtex_record(i, rng) for i in range(count))
+
+
+_SYLLABLES = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "ni", "qua", "bri", "zen", "tal", "mo", "ru"]
+_ABBREVIATED = {
+    "Journal of Ethnic and Migration Studies": "J. Ethn. Migr. Stud.",
+    "International Migration Review": "Int. Migr. Rev.",
+    "Comparative Migration Studies": "Comp. Migr. Stud.",
+    "European Sociological Review": "Eur. Sociol. Rev.",
+    "Journal of European Public Policy": "J. Eur. Public Policy",
+}
+
+
+def _pseudo_word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    if len(text) < 10:
+        return text
+    at = rng.randrange(1, len(text) - 2)
+    return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+
+
+def dedupe_set(works: int, seed: int = 7) -> list[tuple[dict, str]]:
+    """(record fields, work id) pairs: works, perturbed copies of some (as another
+    database writes them) and hard negatives (same title, another part or volume)."""
+    rng = random.Random(seed)
+    journals = list(_ABBREVIATED)
+    out: list[tuple[dict, str]] = []
+    for index in range(works):
+        topic = rng.choice(_TOPICS)
+        title = (
+            f"{topic.capitalize()} and the {_pseudo_word(rng)} {_pseudo_word(rng)} of {rng.choice(_PLACES)}: "
+            f"{_pseudo_word(rng)} {rng.choice(_WORDS)}"
+        )
+        authors = []
+        for _ in range(rng.randint(1, 5)):  # a real library has tens of thousands of family names
+            particle, family = rng.choice(_FAMILY) if rng.random() < 0.2 else ("", _pseudo_word(rng).capitalize())
+            authors.append((f"{particle} {family}".strip(), rng.choice(_GIVEN)))
+        start = rng.randint(1, 900)
+        base = {
+            "title": title,
+            "authors": [f"{f}, {g}" for f, g in authors],
+            "year": str(rng.randint(1995, 2025)),
+            "container": rng.choice(journals),
+            "volume": str(rng.randint(1, 60)),
+            "pages": f"{start}-{start + rng.randint(5, 30)}",
+            "doi": f"10.{rng.randint(1000, 9999)}/w{index}" if rng.random() < 0.7 else "",
+        }
+        work = f"w{index}"
+        out.append((base, work))
+        if rng.random() < 0.4:  # the same work as another database writes it
+            copy = dict(base)
+            copy["authors"] = [f"{f}, {g[0]}." for f, g in authors]
+            copy["container"] = rng.choice([base["container"].upper(), _ABBREVIATED[base["container"]]])
+            if rng.random() < 0.5:
+                copy["doi"] = ""
+            if rng.random() < 0.2:
+                copy["title"] = _typo(title, rng)
+            if rng.random() < 0.3:
+                copy["title"] = title.upper()
+            copy["pages"] = base["pages"].replace("-", "–")
+            out.append((copy, work))
+        if rng.random() < 0.05:  # a different work that looks the same
+            other = dict(base)
+            other["title"] = f"{title}, part II"
+            other["doi"] = ""
+            other["volume"] = str(int(base["volume"]) + 1)
+            out.append((other, f"{work}-other"))
+    return out

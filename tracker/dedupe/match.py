@@ -22,8 +22,10 @@ from tracker.textkeys import fold, numbers_in
 
 MERGE, REVIEW, APART = "merge", "review", "apart"
 
-#: Blocks larger than this are too generic to compare all pairs in ("Introduction").
-MAX_BLOCK = 50
+#: Blocks larger than this ("Smith 2019" in a large library) are not compared all against
+#: all: their records are sorted by title and each meets its WINDOW next neighbours.
+MAX_BLOCK = 16
+WINDOW = 8
 _STOP = frozenset(
     {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "from", "by", "at", "or", "as", "is", "are"}
     | {"de", "la", "le", "les", "des", "der", "die", "das", "el", "los"}
@@ -166,16 +168,22 @@ def prepare(record: MatchRecord) -> Prepared:
     )
 
 
-def blocking_keys(item: Prepared) -> set[str]:
+def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> set[str]:
     """Keys under which a record is compared with others: records share a key or are never
-    compared, so the work grows with the library, not with its square."""
+    compared, so the work grows with the library, not with its square. With word
+    frequencies, a title is also keyed by its three rarest words — what tells it apart,
+    wherever its common words fall."""
     keys = set()
     if item.doi:
         keys.add(f"doi:{item.doi}")
     joined = "".join(item.title_words)
     if len(joined) >= 12:
-        keys.add(f"t0:{joined[:24]}")
         keys.add(f"t1:{joined[-24:]}")
+        if frequency is not None and len(item.title_words) >= 3:
+            rare = sorted(sorted(set(item.title_words)), key=lambda w: frequency.get(w, 0))[:3]
+            keys.add("tr:" + " ".join(sorted(rare)))
+        else:
+            keys.add(f"t0:{joined[:24]}")
     if item.families and item.year:
         for year in (item.year, item.year + 1):
             keys.add(f"ay:{item.families[0].split()[-1]}:{year}")
@@ -185,16 +193,29 @@ def blocking_keys(item: Prepared) -> set[str]:
 def candidate_pairs(items: Sequence[Prepared], only_with: Iterable[int] | None = None) -> set[tuple[int, int]]:
     """Index pairs (i < j) that share a blocking key. With `only_with`, only pairs that
     involve one of those indexes (new records, in an incremental run)."""
+    frequency: dict[str, int] = defaultdict(int)
+    for item in items:
+        for word in set(item.title_words):
+            frequency[word] += 1
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
-        for key in blocking_keys(item):
+        for key in blocking_keys(item, frequency):
             blocks[key].append(index)
     wanted = set(only_with) if only_with is not None else None
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
+        if len(members) < 2:
             continue
-        for i, j in combinations(members, 2):
+        if len(members) <= MAX_BLOCK:
+            candidates = combinations(members, 2)
+        else:
+            ordered = sorted(members, key=lambda index: items[index].title)
+            candidates = (
+                (ordered[a], ordered[b])
+                for a in range(len(ordered))
+                for b in range(a + 1, min(a + 1 + WINDOW, len(ordered)))
+            )
+        for i, j in candidates:
             if wanted is None or i in wanted or j in wanted:
                 pairs.add((i, j) if i < j else (j, i))
     return pairs

@@ -143,3 +143,24 @@ def test_names_without_family_are_ignored_not_fatal():
     a.authors = [Name(given="Madonna"), Name(literal="others")]
     b = _record("b", TITLE, "Miller, John", year="2019")
     assert _judge(a, b).outcome in (MERGE, REVIEW)
+
+
+def test_a_duplicate_in_an_oversized_block_is_still_found():
+    from tracker.dedupe.match import MAX_BLOCK, candidate_pairs
+
+    words = ["alpha", "brio", "cantor", "delta", "ember", "fjord", "gale", "harbour", "islet", "jade"]
+    records = [
+        _record(
+            str(i),
+            f"{words[i % 10]} {words[(i // 10) % 10]} {words[(i // 100) % 10]} migration",
+            "Smith, Anna",
+            year="2019",
+        )
+        for i in range(200)
+    ]
+    records.append(_record("copy", records[137].title.upper(), "Smith, A.", year="2019"))
+    items = [prepare(r) for r in records]
+    pairs = candidate_pairs(items)
+    assert (137, 200) in pairs
+    assert len(pairs) < 200 * MAX_BLOCK  # not all 20,000 pairs of the "smith 2019" block
+    assert [137, 200] in find_duplicates(records).clusters

@@ -33,7 +33,7 @@ _BIBLATEX_TYPES = {
     "manuscript": "unpublished",
     "misc": "misc",
 }
-_BIBTEX_NAMES = {"place": "address", "number": "number", "container": "journal"}
+_BIBTEX_NAMES = {"place": "address"}
 _BOOKISH = frozenset({"chapter", "conference"})
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",

@@ -240,11 +240,6 @@ class Library:
         result.files = reports + result.files
         return result
 
-    def rewrite_image(self) -> None:
-        """Write `bib/` again from the store (after any change)."""
-        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
-            write_image(session, self.paths)
-
     # -- reading ---------------------------------------------------------------------------
 
     def status(self) -> Status:

@@ -9,7 +9,7 @@ records themselves carried, so the export contract holds for merged studies.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from tracker.db import in_code_point_order
 from tracker.entry import Name
-from tracker.models import Record, Source, Study
+from tracker.models import Record, Study
 
 
 @dataclass(slots=True)
@@ -133,23 +133,3 @@ def load_views(
         wanted = set(years)
         views = [v for v in views if v.fields.get("year") in wanted]
     return views
-
-
-def iter_views(session: Session, page: int = 2000) -> Iterator[StudyView]:
-    """Every study as a view, in key order, a page at a time (bounded memory)."""
-    last: str | None = None
-    ordered = in_code_point_order(col(Study.key), session.get_bind().dialect.name)
-    while True:
-        query = select(Study.key).order_by(ordered).limit(page)
-        if last is not None:
-            query = query.where(ordered > last)
-        keys = list(session.exec(query))
-        if not keys:
-            return
-        yield from load_views(session, keys=keys)
-        last = keys[-1]
-
-
-def source_paths(session: Session) -> dict[int, str]:
-    """Source id -> the path it was imported from, for provenance lines."""
-    return {s.id: s.path for s in session.exec(select(Source))}  # type: ignore[misc]

@@ -94,6 +94,16 @@ def test_failures_lists_the_failed_entries_with_their_text(cli):
     assert "This entry is never closed" in result.output
 
 
+def test_cached_entries_equal_a_fresh_rendering_after_abstracts_attach(library):
+    from tracker.export import write_bibtex
+
+    library.import_files([FIXTURES / n for n in ("awkward.bib", "scopus-like.ris", "zotero.json", "abstracts.md")])
+    fresh = write_bibtex(library.views())
+    assert library.export("bibtex") == fresh
+    assert "This abstract belongs to the chapter" in fresh
+    assert library.paths.library_bib.read_text(encoding="utf-8") == fresh
+
+
 def test_text_image_is_written_and_deterministic(cli, library_dir):
     _import_all(cli)
     bib = library_dir / "bib"

@@ -32,6 +32,7 @@ from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
 from tracker.models import Record, Source, Study
+from tracker.rendered import rendered_bibtex
 from tracker.studies import StudyView, load_views
 
 
@@ -308,6 +309,11 @@ class Library:
             return load_views(session, keys=wanted, years=years or None)
 
     def export(self, fmt: str, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> str:
+        """The library (or the chosen studies) in one format. The whole library as BibTeX
+        is what bib/library.bib holds: it comes from the studies' rendered entries."""
         if fmt not in WRITERS:
             raise LibraryError(f"unknown export format {fmt!r}: choose one of {', '.join(WRITERS)}")
+        if fmt == "bibtex" and not keys and not years:
+            with self.session() as session:
+                return "\n".join(rendered_bibtex(session))
         return WRITERS[fmt](self.views(keys, years))

@@ -93,3 +93,31 @@ def test_an_unreachable_database_is_one_line(tmp_path):
     assert "Traceback" not in result.output
     assert result.output.startswith("Error: ")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_unsupported_database_url_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    result = CliRunner().invoke(main, ["--library", str(tmp_path), "--db", "mysql://u@h/db", "status"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: unsupported database URL mysql://")
+
+
+def test_postgresql_without_its_driver_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    for name in [
+        m for m in sys.modules if m == "psycopg" or m.startswith(("psycopg.", "sqlalchemy.dialects.postgresql"))
+    ]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    result = CliRunner().invoke(main, ["--library", str(tmp_path), "--db", "postgresql://u@h/db", "status"])
+    assert result.exit_code == 1
+    assert "pip install 'mipex-tracker[postgres]'" in result.output
+    assert "Traceback" not in result.output

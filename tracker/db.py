@@ -40,7 +40,19 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        return create_engine(url)
+    if not url.startswith("postgresql"):
+        raise StoreUnavailableError(
+            f"unsupported database URL {url.partition('://')[0]}://...: use postgresql://user@host/db, "
+            "or leave --db out for the SQLite file in the library"
+        )
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as error:  # psycopg is an extra: the default install has SQLite only
+        raise StoreUnavailableError(
+            f"PostgreSQL support is not installed ({error.name} is missing): pip install 'mipex-tracker[postgres]'"
+        ) from error
 
 
 def is_postgres(engine: Engine) -> bool:

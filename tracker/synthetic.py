@@ -189,9 +189,16 @@ def _typo(text: str, rng: random.Random) -> str:
     return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
 
 
-def dedupe_set(works: int, seed: int = 7) -> list[tuple[dict, str]]:
+def _tex_style(text: str) -> str:
+    """Text as a BibTeX export writes it: accents as macros, capitals protected."""
+    escaped = "".join(_LATEX.get(c, c) for c in text)
+    return " ".join("{" + w + "}" if w[:1].isupper() else w for w in escaped.split(" "))
+
+
+def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict, str]]:
     """(record fields, work id) pairs: works, perturbed copies of some (as another
-    database writes them) and hard negatives (same title, another part or volume)."""
+    database writes them; with `tex`, TeX-style as a BibTeX export carries them) and hard
+    negatives (same title, another part and volume)."""
     rng = random.Random(seed)
     journals = list(_ABBREVIATED)
     out: list[tuple[dict, str]] = []
@@ -227,7 +234,10 @@ def dedupe_set(works: int, seed: int = 7) -> list[tuple[dict, str]]:
                 copy["title"] = _typo(title, rng)
             if rng.random() < 0.3:
                 copy["title"] = title.upper()
-            copy["pages"] = base["pages"].replace("-", "–")
+            copy["pages"] = base["pages"].replace("-", "--" if tex else "–")
+            if tex:
+                copy["title"] = _tex_style(copy["title"])
+                copy["authors"] = ["".join(_LATEX.get(c, c) for c in a) for a in copy["authors"]]
             out.append((copy, work))
         if rng.random() < 0.05:  # a different work that looks the same
             other = dict(base)

@@ -89,14 +89,6 @@ class Name:
             literal=data.get("literal", ""),
         )
 
-    def display(self) -> str:
-        """The name as a reader would write it: `Jan van der Berg Jr.`."""
-        if self.literal:
-            return self.literal
-        parts = [self.given, self.particle, self.family]
-        text = " ".join(p for p in parts if p)
-        return f"{text}, {self.suffix}" if self.suffix else text
-
     def sort_form(self) -> str:
         """`van der Berg, Jan` — how lists are alphabetised and how keys begin."""
         if self.literal:

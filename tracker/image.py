@@ -19,6 +19,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -27,8 +28,6 @@ from tracker.config import LibraryPaths
 from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 _EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csljson": "json", "abstracts": "txt"}
 
 
@@ -46,6 +45,14 @@ class ManifestEntry:
     file: str  # relative to bib/
 
 
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    """The process's umask (reading it means setting it: done once, when first needed)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data` (bytes, or pieces of it) in one rename; a file whose
     content would not change is left alone (its time stamp too)."""
@@ -60,7 +67,7 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
         if path.exists() and filecmp.cmp(temporary, path, shallow=False):
             Path(temporary).unlink()
             return
-        Path(temporary).chmod(0o666 & ~_UMASK)  # mkstemp makes 0600; bib/ is for sharing
+        Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; bib/ is for sharing
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -78,8 +78,3 @@ def latex_to_text(value: str) -> str:
 def verbatim_value(value: str) -> str:
     """A URL or DOI as written: only the escapes TeX needs (`\\_`, `\\%`) are undone."""
     return _VERBATIM_ESCAPES.sub(r"\1", value)
-
-
-def strip_braces(value: str) -> str:
-    """Remove grouping braces only (for name parts that are then decoded)."""
-    return value.translate(_BRACES)

@@ -38,6 +38,11 @@ class LibraryPaths:
         return self.bib / "imports.json"
 
     @property
+    def decisions(self) -> Path:
+        """Grouping decisions (merges, splits, review answers) and the review queue."""
+        return self.bib / "decisions.json"
+
+    @property
     def state(self) -> Path:
         return self.root / ".tracker"
 

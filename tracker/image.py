@@ -3,7 +3,9 @@
 - `bib/library.bib`: every study, in key order, fields in a fixed order (small diffs);
 - `bib/sources/<sha256-prefix>.<ext>`: each imported file, byte for byte, written once;
 - `bib/imports.json`: the imports in order (path, hash, format, encoding, time), which a
-  rebuild replays to get the same records, keys, failures and provenance.
+  rebuild replays to get the same records, keys, failures and provenance;
+- `bib/decisions.json`: merges, splits and review answers, replayed after the imports
+  they followed, and the review queue (see `tracker.decisions`).
 
 Every file is written to a temporary name and renamed into place, so a crash leaves the
 old file or the new one, never half of one.
@@ -11,20 +13,17 @@ old file or the new one, never half of one.
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
-import os
-import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
+from tracker.decisions import write_decisions_file
+from tracker.files import write_atomically
 from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
 
@@ -43,35 +42,6 @@ class ManifestEntry:
     encoding_guessed: bool
     imported_at: str
     file: str  # relative to bib/
-
-
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    """The process's umask (reading it means setting it: done once, when first needed)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Replace `path` with `data` (bytes, or pieces of it) in one rename; a file whose
-    content would not change is left alone (its time stamp too)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for piece in [data] if isinstance(data, bytes) else data:
-                stream.write(piece)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists() and filecmp.cmp(temporary, path, shallow=False):
-            Path(temporary).unlink()
-            return
-        Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; bib/ is for sharing
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def source_file_name(sha256: str, fmt: str) -> str:
@@ -122,6 +92,7 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
         )
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     write_atomically(paths.manifest, text.encode())
+    write_decisions_file(session, paths)
     session.merge(Meta(name="image_digest", value=image_digest(paths)))
     session.commit()
     entries = rendered_bibtex(session)
@@ -130,11 +101,14 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
 
 
 def image_digest(paths: LibraryPaths) -> str:
-    """A digest of what a rebuild reads from `bib/` (the manifest; library.bib is derived),
-    so a store can tell that `bib/` changed outside the tracker."""
+    """A digest of what a rebuild reads from `bib/` (the manifest and the decisions;
+    library.bib is derived), so a store can tell that `bib/` changed outside the tracker."""
     if not paths.manifest.exists():
         return ""
-    return hashlib.sha256(paths.manifest.read_bytes()).hexdigest()
+    digest = hashlib.sha256(paths.manifest.read_bytes())
+    if paths.decisions.exists():
+        digest.update(b"\0" + paths.decisions.read_bytes())
+    return digest.hexdigest()
 
 
 def stored_image_digest(session: Session) -> str | None:

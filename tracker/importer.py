@@ -116,6 +116,11 @@ class Importer:
         self._pending_records: list[dict] = []
         self._dirty_studies: set[int] = set()
 
+    def forget_studies(self) -> None:
+        """Studies were merged or split since this importer looked: where an abstract
+        attaches must be looked up again."""
+        self._titles = None
+
     def titles(self) -> _TitleIndex:
         if self._titles is None:
             self._titles = _TitleIndex(self.session)

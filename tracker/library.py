@@ -19,6 +19,19 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths, database_url
 from tracker.db import create_schema, make_engine, store_state, writer_lock
+from tracker.decisions import (
+    CURATOR,
+    DIFFERENT,
+    MERGE,
+    SPLIT,
+    add_decision,
+    apply_decision,
+    read_decisions_file,
+    replay_decisions,
+    restore_review,
+    studies_of,
+)
+from tracker.deduplication import DedupeReport, prune_queue, run_dedupe
 from tracker.export import WRITERS
 from tracker.image import (
     has_image,
@@ -31,7 +44,7 @@ from tracker.image import (
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
-from tracker.models import Record, Source, Study
+from tracker.models import Decision, Record, ReviewPair, Source, Study
 from tracker.rendered import rendered_bibtex
 from tracker.studies import StudyView, load_views
 
@@ -84,6 +97,18 @@ class Provenance:
     line: int
     imported_at: str
     warnings: list[str]
+
+
+@dataclass(slots=True)
+class ReviewItem:
+    """A queued pair with both studies as a curator would compare them."""
+
+    key_a: str
+    key_b: str
+    score: float
+    reasons: list[str]
+    study_a: StudyView
+    study_b: StudyView
 
 
 class ProgressBar(Protocol):
@@ -162,10 +187,24 @@ class Library:
                 self._replay_image()
 
     def _replay_image(self) -> None:
-        """Rebuild the store's content from `bib/`: replay every import in order."""
+        """Rebuild the store's content from `bib/`: replay every import in order, and
+        each grouping decision right after the import it followed."""
         manifest = read_manifest(self.paths)
+        try:
+            document = read_decisions_file(self.paths)
+        except ValueError as error:
+            raise LibraryError(str(error)) from error
+        pending = list(document.decisions)
         with Session(self.engine) as session:
             importer = Importer(session)
+
+            def decisions_up_to(imports: int | None) -> None:
+                due = [d for d in pending if imports is None or d.get("after_import", 0) <= imports]
+                if due:
+                    replay_decisions(session, due)
+                    importer.forget_studies()
+                    pending[:] = [d for d in pending if d not in due]
+
             if manifest:
                 for item in manifest:
                     stored = self.paths.bib / item.file
@@ -174,9 +213,12 @@ class Library:
                     read = read_bytes(Path(item.path), stored.read_bytes(), item.format, item.encoding)
                     read.encoding_guessed = item.encoding_guessed
                     importer.store(read, item.path, item.imported_at)
+                    decisions_up_to(item.seq)
             else:
                 read = read_file(self.paths.library_bib, "bibtex")
                 importer.store(read, "bib/library.bib", _now())
+            decisions_up_to(None)
+            restore_review(session, document)
             session.commit()
             write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
 
@@ -240,6 +282,131 @@ class Library:
                 bar.close()
         result.files = reports + result.files
         return result
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write session under the writer lock: committed and written to `bib/` when the
+        block ends without an error, rolled back (store and bib/ untouched) when it fails."""
+        self._require()
+        self.ensure_store()
+        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+            yield session
+            session.commit()
+            write_image(session, self.paths)
+
+    # -- grouping ---------------------------------------------------------------------------
+
+    def dedupe(self, everything: bool = False, dry_run: bool = False) -> DedupeReport:
+        """Merge the records that are certainly one work; queue the borderline pairs."""
+        if dry_run:
+            with self.session() as session:
+                return run_dedupe(session, everything=everything, dry_run=True, made_at=_now())
+        with self._writing() as session:
+            return run_dedupe(session, everything=everything, made_at=_now())
+
+    def review_queue(self) -> list[ReviewItem]:
+        """The pairs waiting for a curator, strongest first, each with both studies."""
+        with self.session() as session:
+            pairs = list(session.exec(select(ReviewPair).order_by(col(ReviewPair.score).desc(), col(ReviewPair.id))))
+            study_key = {k: self.find_study_key(session, k) for p in pairs for k in (p.key_a, p.key_b)}
+            views = {v.key: v for v in load_views(session, keys={k for k in study_key.values() if k})}
+            return [
+                ReviewItem(
+                    p.key_a, p.key_b, p.score, list(p.reasons), views[study_key[p.key_a]], views[study_key[p.key_b]]
+                )
+                for p in pairs
+                if study_key[p.key_a] in views and study_key[p.key_b] in views
+            ]
+
+    def answer(self, key_a: str, key_b: str, same: bool) -> str:
+        """A curator's answer to a queued pair, saved at once. Returns the study key left."""
+        with self._writing() as session:
+            pair = session.exec(select(ReviewPair).where(ReviewPair.key_a == key_a, ReviewPair.key_b == key_b)).first()
+            if pair is None:
+                raise LibraryError(f"{key_a} and {key_b} are not waiting for review")
+            reasons = [f"answered in review ({', '.join(pair.reasons)})"]
+            session.delete(pair)
+            decision = add_decision(
+                session,
+                MERGE if same else DIFFERENT,
+                CURATOR,
+                [key_a, key_b],
+                score=pair.score,
+                reasons=reasons,
+                made_at=_now(),
+            )
+            apply_decision(session, decision)
+            session.flush()
+            prune_queue(session)
+            return self.find_study_key(session, key_a) or key_a
+
+    def merge(self, keys: Sequence[str]) -> str:
+        """Merge the studies these keys name into one (a curator's decision). Returns its key."""
+        with self._writing() as session:
+            study_keys = list(dict.fromkeys(self._study_key_or_error(session, k) for k in keys))
+            if len(study_keys) < 2:
+                raise LibraryError(f"{', '.join(keys)}: already one study ({study_keys[0]}); nothing to merge")
+            decision = add_decision(session, MERGE, CURATOR, study_keys, reasons=["merged by hand"], made_at=_now())
+            apply_decision(session, decision)
+            session.flush()
+            prune_queue(session)
+            return self.find_study_key(session, study_keys[0]) or study_keys[0]
+
+    def split(self, key: str, record: str | None = None) -> list[str]:
+        """Undo a merge: every record of the study becomes a study of its own (or only
+        `record` leaves). The records stay apart for every later `dedupe`. Returns the
+        keys of the studies that result."""
+        with self._writing() as session:
+            study_key = self._study_key_or_error(session, key)
+            study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
+            members = list(
+                session.exec(
+                    select(Record.key)
+                    .where(Record.study_id == study_id, col(Record.key).is_not(None))
+                    .order_by(col(Record.seq))
+                )
+            )
+            if record is not None and record not in members:
+                raise LibraryError(f"{record!r} is not a record of {study_key} (its records: {', '.join(members)})")
+            if len(members) < 2:
+                raise LibraryError(f"{study_key} has one record: there is nothing to split")
+            leaving = [record] if record is not None else members[1:]
+            now = _now()
+            for key_leaving in leaving:
+                others = [k for k in members if k != key_leaving]
+                decision = add_decision(
+                    session, SPLIT, CURATOR, [key_leaving, *others], reasons=["split by hand"], made_at=now
+                )
+                apply_decision(session, decision)
+                session.flush()
+            found = studies_of(session, members)
+            keys_by_study = {s: self.find_study_key(session, k) for k, s in found.items()}
+            return sorted({k for k in keys_by_study.values() if k})
+
+    def _study_key_or_error(self, session: Session, key: str) -> str:
+        found = self.find_study_key(session, key)
+        if found is None:
+            raise LibraryError(f"no study with key {key!r} (see `mipex-tracker export` for the keys)")
+        return found
+
+    def grouping_history(self, key: str) -> tuple[list[Decision], list[ReviewPair]]:
+        """Why a study holds the records it holds: the decisions that touched its records,
+        and the pairs with it still waiting for review."""
+        with self.session() as session:
+            study_key = self._study_key_or_error(session, key)
+            study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
+            members = set(
+                session.exec(select(Record.key).where(Record.study_id == study_id, col(Record.key).is_not(None)))
+            )
+            decisions = [d for d in session.exec(select(Decision).order_by(col(Decision.seq))) if members & set(d.keys)]
+            pending = [
+                p
+                for p in session.exec(select(ReviewPair).order_by(col(ReviewPair.id)))
+                if p.key_a in members or p.key_b in members
+            ]
+            for item in [*decisions, *pending]:
+                session.expunge(item)
+            return decisions, pending
 
     # -- reading ---------------------------------------------------------------------------
 

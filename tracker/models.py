@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Meta(SQLModel, table=True):
@@ -73,3 +73,30 @@ class Record(SQLModel, table=True):
     doi: str | None = Field(default=None, index=True)
     year: str | None = None
     title: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Decision(SQLModel, table=True):
+    """One grouping decision, in the order made: `merge` (these records are one work),
+    `different` (these two are not) or `split` (the first record leaves its study and is
+    not the others). Made `by` the curator or by `dedupe`; kept in `bib/decisions.json`
+    and replayed on a rebuild, so no re-run and no rebuild ever undoes one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)
+    action: str  # merge | different | split
+    by: str  # curator | dedupe
+    keys: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # record keys
+    score: float | None = None
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    made_at: str
+    after_import: int = 0  # the number of imports made before it: where a rebuild replays it
+
+
+class ReviewPair(SQLModel, table=True):
+    """A borderline pair waiting for a curator's answer (same / different)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_a: str = Field(index=True)  # record keys
+    key_b: str = Field(index=True)
+    score: float
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,9 +1,19 @@
 """A study as readers and exporters see it: fields chosen from its records.
 
-The rule (until deduplication refines it): the study's key is its earliest record's key;
-each field comes from the earliest record that has it, so a pasted abstract fills a gap
-but never overrides the reference; `ids` lists the other records' keys and any aliases the
-records themselves carried, so the export contract holds for merged studies.
+The study's key is its earliest record's key (see `tracker.grouping`). Its fields are
+chosen field by field, and each field remembers the record it came from:
+
+1. records are ranked: published entries first, then early versions (preprints, working
+   papers: see `tracker.dedupe.versions`), then pasted abstracts, which fill gaps but never
+   override a reference;
+2. a field comes from the best-ranked records that have it, and among those from the most
+   complete value (the longest once case and punctuation are folded away, so a journal's
+   full name beats its abbreviation and a title its subtitle-less copy; mixed case beats
+   capitals; then the earlier record);
+3. where a version appeared (journal, volume, pages, DOI, ...) is taken only from the
+   records of the best rank present, so a published study never shows its preprint's DOI;
+4. `ids` lists the other records' keys and any aliases the records themselves carried, so
+   the export contract holds for merged studies.
 """
 
 from __future__ import annotations
@@ -16,8 +26,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.db import in_code_point_order
-from tracker.entry import Name
+from tracker.dedupe.versions import preprint_label
+from tracker.entry import CANONICAL_FIELDS, Name
 from tracker.models import Record, Study
+from tracker.textkeys import fold
 
 
 @dataclass(slots=True)
@@ -68,6 +80,7 @@ class StudyView:
     aliases: list[str]
     records: list[RecordRow] = field(default_factory=list)
     field_sources: dict[str, str] = field(default_factory=dict)
+    early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
 
 
 def _split_ids(value: Any) -> list[str]:
@@ -76,26 +89,67 @@ def _split_ids(value: Any) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
+#: Fields that say where one version of a work appeared: never mixed across versions.
+VERSION_FIELDS = frozenset(
+    {"container", "date", "volume", "number", "pages", "edition", "series", "publisher", "institution", "place"}
+    | {"doi", "url", "isbn", "issn", "type", "howpublished", "eprint", "archiveprefix", "eprinttype", "month"}
+)
+_PUBLISHED, _EARLY, _ABSTRACT = 0, 1, 2
+
+
+def record_rank(record: RecordRow) -> int:
+    """Published entry 0, early version 1, pasted abstract 2: lower is preferred."""
+    if record.kind == "abstract":
+        return _ABSTRACT
+    return _EARLY if preprint_label(record.entry_type, record.fields) else _PUBLISHED
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    """Canonical fields in their order, then the others alphabetically."""
+    return (CANONICAL_FIELDS.index(name), "") if name in CANONICAL_FIELDS else (len(CANONICAL_FIELDS), name)
+
+
+def _completeness(value: Any) -> tuple[int, bool]:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    letters = [c for c in text if c.isalpha()]
+    mixed = not letters or not all(c.isupper() for c in letters)
+    return len(fold(text)), mixed
+
+
+def _names_completeness(names: list[dict[str, str]]) -> tuple[int, int]:
+    real = [n for n in names if n.get("literal") != "others"]
+    return len(real), sum(len(n.get("given", "")) for n in real)
+
+
 def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
-    """Combine a study's records (ok ones, in import order) into one view."""
+    """Combine a study's records (ok ones) into one view, by the rule above."""
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
-    primary = next((r for r in ordered if r.kind == "entry"), ordered[0])
+    ranks = {id(r): record_rank(r) for r in ordered}
+    best_rank = min(ranks.values())
+    primary = min(ordered, key=lambda r: (ranks[id(r)], -sum(1 for v in r.fields.values() if v), r.seq))
     fields: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for record in [primary, *[r for r in ordered if r is not primary]]:
-        label = record.key or f"record {record.id}"
-        for name, value in record.fields.items():
-            if name not in fields and value not in ("", None, []):
-                fields[name] = value
-                sources[name] = label
+    names = {name for record in ordered for name in record.fields}
+    for name in sorted(names - {"ids"}, key=_field_order):
+        allowed = [r for r in ordered if name not in VERSION_FIELDS or ranks[id(r)] == best_rank]
+        having = [r for r in allowed if r.fields.get(name) not in ("", None, [])]
+        if not having:
+            continue
+        top = min(ranks[id(r)] for r in having)
+        chosen = max(
+            (r for r in having if ranks[id(r)] == top),
+            key=lambda r: (*_completeness(r.fields[name]), -r.seq),
+        )
+        fields[name] = chosen.fields[name]
+        sources[name] = chosen.key or f"record {chosen.id}"
     aliases: list[str] = []
     for record in ordered:
         for alias in [record.key, *_split_ids(record.fields.get("ids"))]:
             if alias and alias != study_key and alias not in aliases:
                 aliases.append(alias)
-    fields.pop("ids", None)
-    with_authors = next((r for r in [primary, *ordered] if r.authors), primary)
-    with_editors = next((r for r in [primary, *ordered] if r.editors), primary)
+    entries = [r for r in ordered if ranks[id(r)] == best_rank] or ordered
+    with_authors = max(entries, key=lambda r: (*_names_completeness(r.authors), -r.seq))
+    with_editors = max(entries, key=lambda r: (*_names_completeness(r.editors), -r.seq))
     return StudyView(
         key=study_key,
         entry_type=primary.entry_type,
@@ -105,6 +159,11 @@ def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
         aliases=sorted(aliases),
         records=list(ordered),
         field_sources=sources,
+        early_versions=[
+            (r.key or f"record {r.id}", preprint_label(r.entry_type, r.fields))
+            for r in ordered
+            if ranks[id(r)] == _EARLY and best_rank == _PUBLISHED
+        ],
     )
 
 

@@ -8,7 +8,7 @@ is judged apart from a record of the other, so A~B and B~C never pull in a C unl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tracker.dedupe.match import (
@@ -63,11 +63,26 @@ class _Groups:
         self.members[root_a].extend(self.members.pop(root_b))
 
 
-def find_duplicates(records: Sequence[MatchRecord], only_with: Iterable[int] | None = None) -> DedupeResult:
+def find_duplicates(
+    records: Sequence[MatchRecord],
+    only_with: Iterable[int] | None = None,
+    studies: Sequence[Hashable] | None = None,
+    apart: Collection[tuple[int, int]] = (),
+) -> DedupeResult:
     """Group `records` into works. With `only_with` (indexes of new records), only pairs
-    involving a new record are compared: an incremental run after an import."""
+    involving a new record are compared: an incremental run after an import. `studies`
+    gives each record's present group (its study), which a run only grows; `apart` holds pairs
+    (i < j) a curator said are different works, which no group may ever join."""
     items: list[Prepared] = [prepare(r) for r in records]
-    pairs = candidate_pairs(items, only_with)
+    groups = _Groups(len(items))
+    first_of_study: dict[Hashable, int] = {}
+    for index, study in enumerate(studies or ()):
+        if study in first_of_study:
+            groups.join(first_of_study[study], index)
+        else:
+            first_of_study[study] = index
+    pairs = {p for p in candidate_pairs(items, only_with) if groups.find(p[0]) != groups.find(p[1])}
+    kept_apart = set(apart)
     scores: dict[tuple[int, int], PairScore] = {pair: score_pair(items[pair[0]], items[pair[1]]) for pair in pairs}
 
     def judged(a: int, b: int) -> PairScore:
@@ -77,7 +92,6 @@ def find_duplicates(records: Sequence[MatchRecord], only_with: Iterable[int] | N
         return scores[pair]
 
     result = DedupeResult(candidate_pairs=len(pairs))
-    groups = _Groups(len(items))
     queued: set[tuple[int, int]] = set()
     strongest_first = sorted((p for p, s in scores.items() if s.outcome == MERGE), key=lambda p: -scores[p].score)
     for a, b in strongest_first:
@@ -85,7 +99,12 @@ def find_duplicates(records: Sequence[MatchRecord], only_with: Iterable[int] | N
         if root_a == root_b:
             continue
         blocking = next(
-            ((x, y) for x in groups.members[root_a] for y in groups.members[root_b] if _keeps_apart(judged(x, y))),
+            (
+                (x, y)
+                for x in groups.members[root_a]
+                for y in groups.members[root_b]
+                if (min(x, y), max(x, y)) in kept_apart or _keeps_apart(judged(x, y))
+            ),
             None,
         )
         if blocking is None:
@@ -93,6 +112,8 @@ def find_duplicates(records: Sequence[MatchRecord], only_with: Iterable[int] | N
             result.merges.append((a, b, scores[(a, b)]))
         else:
             x, y = blocking
+            if (min(x, y), max(x, y)) in kept_apart:
+                continue  # a curator's "different" stands: not even queued again
             other = records[y if x in (a, b) else x].id
             held = PairScore(
                 REVIEW,
@@ -102,7 +123,12 @@ def find_duplicates(records: Sequence[MatchRecord], only_with: Iterable[int] | N
             result.review.append((a, b, held))
             queued.add((a, b))
     for (a, b), score in sorted(scores.items()):
-        if score.outcome == REVIEW and (a, b) not in queued and groups.find(a) != groups.find(b):
+        if (
+            score.outcome == REVIEW
+            and (a, b) not in queued
+            and (a, b) not in kept_apart
+            and groups.find(a) != groups.find(b)
+        ):
             result.review.append((a, b, score))
     result.clusters = sorted(sorted(m) for m in groups.members.values() if len(m) > 1)
     return result

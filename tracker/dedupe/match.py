@@ -17,6 +17,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from tracker.dedupe.versions import preprint_label
 from tracker.entry import Name
 from tracker.textkeys import fold, numbers_in
 
@@ -83,6 +84,7 @@ class MatchRecord:
     pages: str = ""
     doi: str = ""
     entry_type: str = "article"
+    version: str = ""  # "SSRN", "working paper", ... for an early version (see `versions`)
 
 
 @dataclass(slots=True)
@@ -103,6 +105,7 @@ class Prepared:
     generic: bool
     response: bool
     numbers: list[str]
+    version: str
 
 
 @dataclass(slots=True)
@@ -165,6 +168,7 @@ def prepare(record: MatchRecord) -> Prepared:
         generic=title in _GENERIC_TITLES or len(words) < 3,
         response=bool(_RESPONSE_OPENING.match(title)),
         numbers=numbers_in(title),
+        version=record.version or preprint_label(record.entry_type, {"doi": record.doi, "container": record.container}),
     )
 
 
@@ -296,6 +300,8 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(APART, title, [*reasons, "numbers in the titles differ (part, edition, year)"])
     if a.response != b.response:
         return PairScore(APART, title, [*reasons, "one is a comment, reply or correction of the other"])
+    if bool(a.version) != bool(b.version):
+        return _versions_pair(a, b, title, reasons)
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         return PairScore(APART, title, [*reasons, f"years {a.year} and {b.year}"])
 
@@ -348,5 +354,31 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         reasons.append("same venue, volume, first page, year and authors (a title in another language?)")
         return PairScore(MERGE, max(title, 90.0), reasons)
     if title >= 85:
+        return PairScore(REVIEW, title, reasons)
+    return PairScore(APART, title, reasons)
+
+
+#: How long a working paper may wait for its journal (years between the two versions).
+MAX_PUBLICATION_DELAY = 8
+
+
+def _versions_pair(a: Prepared, b: Prepared, title: float, reasons: list[str]) -> PairScore:
+    """An early version (preprint, working paper) against a published record: venue,
+    volume, pages and year are expected to differ, so title and authors decide; the
+    published version must not come before the early one (a year's slack for dating)."""
+    early, published = (a, b) if a.version else (b, a)
+    authors, author_words = _authors_relation(a, b)
+    reasons = [*reasons, author_words, f"an early version ({early.version}) and its published version"]
+    if early.year is not None and published.year is not None:
+        delay = published.year - early.year
+        if delay < -1 or delay > MAX_PUBLICATION_DELAY:
+            return PairScore(APART, title, [*reasons, f"years {early.year} and {published.year}"])
+        reasons.append(f"published {delay} years later" if delay > 1 else "years close")
+    if early.doi and published.doi and early.doi != published.doi:
+        reasons.insert(0, "different DOIs")
+        return PairScore(REVIEW if title >= 95 and authors != "different" else APART, title, reasons)
+    if title >= 95 and authors == "same":
+        return PairScore(MERGE, title, reasons)
+    if title >= 88 and authors in ("same", "partial"):
         return PairScore(REVIEW, title, reasons)
     return PairScore(APART, title, reasons)

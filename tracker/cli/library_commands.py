@@ -1,89 +1,25 @@
-"""The `mipex-tracker` command: parses arguments, calls `tracker.library`, prints results.
-
-Nothing here decides anything about the data. A mistake a user can make becomes one line
-on standard error and a non-zero exit, never a traceback.
-"""
+"""Commands that bring files in and show what the library holds: import, status, show,
+failures, export."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from tracker.config import DB_URL_VARIABLE
-from tracker.db import StoreUnavailableError
+from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.cli.review_view import describe_decision
 from tracker.export import WRITERS
-from tracker.image import write_atomically
+from tracker.files import write_atomically
 from tracker.importer import FileReport
 from tracker.ingest import READERS
-from tracker.library import Library, LibraryError
 
 #: How many warning lines an import prints before pointing at `show`/`failures`.
 MAX_WARNING_LINES = 20
-
-
-def _console(stderr: bool = False) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
-    if not console.is_terminal:  # pipes and logs: wide enough that tables never cut paths
-        console.width = 160
-    return console
-
-
-def _library(ctx: click.Context) -> Library:
-    return ctx.obj["library"]
-
-
-def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the errors a user can cause into one-line messages."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (LibraryError, StoreUnavailableError) as error:
-            raise click.ClickException(str(error)) from error
-        except OperationalError as error:
-            raise click.ClickException(f"the store cannot be used: {' '.join(str(error.orig).split())}") from error
-        except SQLAlchemyError as error:
-            raise click.ClickException(f"the store failed: {error.__class__.__name__}: {error}") from error
-
-    return wrapper
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--library",
-    "library_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The library folder (holds bib/ and the store).",
-)
-@click.option(
-    "--db",
-    "db_url",
-    metavar="URL",
-    help=f"Database URL for the store, e.g. postgresql://user@host/db (or set {DB_URL_VARIABLE}). "
-    "Default: a SQLite file in the library's .tracker/ folder.",
-)
-@click.version_option(package_name="mipex-tracker")
-@click.pass_context
-def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
-    """Keep the bibliography of research that uses MIPEX, and publish it as evidence.
-
-    Commands act on the library in the current folder (or --library DIR); the first
-    command that writes creates it there.
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["library"] = Library(library_dir, db_url)
 
 
 class _Bar:
@@ -184,8 +120,8 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None,
     One command is one transaction. Entries that cannot be read are kept as failed
     records and listed as FILE:LINE: reason; re-importing a file adds nothing.
     """
-    out, err = _console(), _console(stderr=True)
-    result = _library(ctx).import_files(list(files), fmt, encoding, lambda total: _Bar(err, total))
+    out, err = console_for(), console_for(stderr=True)
+    result = library_of(ctx).import_files(list(files), fmt, encoding, lambda total: _Bar(err, total))
     stored = [r for r in result.files if not r.error]
     if stored:
         out.print(_summary_table(stored))
@@ -200,7 +136,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None,
 @user_errors
 def status(ctx: click.Context) -> None:
     """Counts: sources, records, studies, failed entries."""
-    found = _library(ctx).status()
+    found = library_of(ctx).status()
     table = Table(title=f"library {found.root}", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -210,7 +146,7 @@ def status(ctx: click.Context) -> None:
     table.add_row("  of which failed", str(found.failed))
     table.add_row("studies", str(found.studies))
     table.add_row("warnings", str(found.warnings))
-    out = _console()
+    out = console_for()
     out.print(table)
     out.print(f"store: {found.store}", markup=False)
     if found.failed:
@@ -223,8 +159,8 @@ def status(ctx: click.Context) -> None:
 @user_errors
 def show(ctx: click.Context, key: str) -> None:
     """One study: its fields, its records, and where each came from."""
-    view, provenance = _library(ctx).show(key)
-    out = _console()
+    view, provenance = library_of(ctx).show(key)
+    out = console_for()
     out.print(f"[bold]{view.key}[/bold] ({view.entry_type})")
     if view.aliases:
         out.print(f"  also known as: {', '.join(view.aliases)}", markup=False)
@@ -243,6 +179,20 @@ def show(ctx: click.Context, key: str) -> None:
         out.print(f"  {label}: {item.path}:{item.line} ({item.kind}, imported {item.imported_at})", markup=False)
         for message in item.warnings:
             out.print(f"    warning: {message}", markup=False)
+    for record_key, label in view.early_versions:
+        out.print(
+            f"  {record_key} is an early version ({label}); the fields above prefer the published one", markup=False
+        )
+    decisions, pending = library_of(ctx).grouping_history(key)
+    if decisions:
+        out.print("why these records are one study:")
+    for decision in decisions:
+        out.print(f"  {describe_decision(decision)}", markup=False)
+    for pair in pending:
+        out.print(
+            f"  waiting for review: {pair.key_a} ~ {pair.key_b} (score {pair.score:.0f}: {', '.join(pair.reasons)})",
+            markup=False,
+        )
 
 
 @main.command()
@@ -251,8 +201,8 @@ def show(ctx: click.Context, key: str) -> None:
 @user_errors
 def failures(ctx: click.Context, raw: bool) -> None:
     """Entries that could not be read, as FILE:LINE: reason (they are kept, with their text)."""
-    found = _library(ctx).failures()
-    out = _console()
+    found = library_of(ctx).failures()
+    out = console_for()
     if not found:
         out.print("no failed entries")
         return
@@ -277,9 +227,9 @@ def failures(ctx: click.Context, raw: bool) -> None:
 @user_errors
 def export(ctx: click.Context, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
     """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV."""
-    text = _library(ctx).export(fmt, list(keys), list(years))
+    text = library_of(ctx).export(fmt, list(keys), list(years))
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text.encode())
-        _console(stderr=True).print(f"wrote {output}", markup=False)
+        console_for(stderr=True).print(f"wrote {output}", markup=False)

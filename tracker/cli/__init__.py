@@ -1,0 +1,7 @@
+"""The `mipex-tracker` command line: the group in `app`, its commands in the modules below."""
+
+from tracker.cli import grouping_commands, library_commands  # noqa: F401  (they register their commands)
+from tracker.cli.app import main
+from tracker.cli.library_commands import _Bar
+
+__all__ = ["_Bar", "main"]

@@ -1,0 +1,77 @@
+"""The `mipex-tracker` command group and what every command shares.
+
+Nothing in `tracker.cli` decides anything about the data: commands parse arguments, call
+`tracker.library`, and print what comes back. A mistake a user can make becomes one line
+on standard error and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from tracker.config import DB_URL_VARIABLE
+from tracker.db import StoreUnavailableError
+from tracker.library import Library, LibraryError
+
+
+def console_for(stderr: bool = False) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # pipes and logs: wide enough that tables never cut paths
+        console.width = 160
+    return console
+
+
+def library_of(ctx: click.Context) -> Library:
+    return ctx.obj["library"]
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one-line messages."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (LibraryError, StoreUnavailableError) as error:
+            raise click.ClickException(str(error)) from error
+        except OperationalError as error:
+            raise click.ClickException(f"the store cannot be used: {' '.join(str(error.orig).split())}") from error
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"the store failed: {error.__class__.__name__}: {error}") from error
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The library folder (holds bib/ and the store).",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help=f"Database URL for the store, e.g. postgresql://user@host/db (or set {DB_URL_VARIABLE}). "
+    "Default: a SQLite file in the library's .tracker/ folder.",
+)
+@click.version_option(package_name="mipex-tracker")
+@click.pass_context
+def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
+    """Keep the bibliography of research that uses MIPEX, and publish it as evidence.
+
+    Commands act on the library in the current folder (or --library DIR); the first
+    command that writes creates it there.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["library"] = Library(library_dir, db_url)

@@ -1,0 +1,197 @@
+"""Grouping decisions: made once, applied at once, remembered in `bib/decisions.json`.
+
+Every change to which records form a study is a `Decision` row, in order — automatic merges
+by `dedupe` as much as a curator's `merge`, `split` and review answers — so that:
+
+- a rebuild of the store from `bib/` replays each decision after the import it followed,
+  and gets the same studies with the same keys;
+- a curator's "these are different" (a review answer or a `split`) is a pair that no later
+  `dedupe` run may join, and a curator's merge is never undone but by a curator's split;
+- `show` can say why a study holds the records it holds.
+
+The review queue (pairs waiting for an answer) is written next to the decisions, so a
+colleague who pulls `bib/` finds the same queue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from tracker.config import LibraryPaths
+from tracker.files import write_atomically
+from tracker.grouping import merge_studies, split_off
+from tracker.models import Decision, Meta, Record, ReviewPair, Source
+
+MERGE, DIFFERENT, SPLIT = "merge", "different", "split"
+CURATOR, DEDUPE = "curator", "dedupe"
+#: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
+COMPARED_THROUGH = "compared_through"
+
+
+@dataclass(slots=True)
+class DecisionsFile:
+    """`bib/decisions.json` as read."""
+
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    review: list[dict[str, Any]] = field(default_factory=list)
+    compared_through: int = 0
+
+
+def record_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """Record ids by key (keys that name no record are left out)."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    return dict(session.exec(select(Record.key, Record.id).where(col(Record.key).in_(wanted))).all())  # type: ignore[arg-type]
+
+
+def studies_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """The study id of each record key."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Record.key, Record.study_id).where(col(Record.key).in_(wanted))).all()
+    return {key: study for key, study in rows if key is not None and study is not None}
+
+
+def add_decision(
+    session: Session,
+    action: str,
+    by: str,
+    keys: Sequence[str],
+    *,
+    score: float | None = None,
+    reasons: Sequence[str] = (),
+    made_at: str,
+) -> Decision:
+    """Log a decision (the caller applies it, or has already)."""
+    last = session.exec(select(func.max(Decision.seq))).one() or 0
+    imports = session.exec(select(func.max(Source.seq))).one() or 0
+    decision = Decision(
+        seq=last + 1,
+        action=action,
+        by=by,
+        keys=list(keys),
+        score=score,
+        reasons=list(reasons),
+        made_at=made_at,
+        after_import=imports,
+    )
+    session.add(decision)
+    return decision
+
+
+def apply_decision(session: Session, decision: Decision) -> None:
+    """Make the store agree with one decision. `merge`: the records' studies become one.
+    `split`: the first record leaves its study for one of its own. `different`: nothing
+    moves; the pair is remembered (see `kept_apart`). Keys that name no record (a library
+    edited by hand) are passed over."""
+    if decision.action == MERGE:
+        found = studies_of(session, decision.keys)
+        merge_studies(session, [set(found.values())])
+    elif decision.action == SPLIT:
+        leaving = record_ids(session, decision.keys[:1])
+        if leaving:
+            split_off(session, list(leaving.values()))
+
+
+def kept_apart(session: Session) -> set[tuple[str, str]]:
+    """Record-key pairs (sorted) that a curator said are different works and that are
+    still in different studies (a later curator merge overrides an earlier answer)."""
+    pairs: set[tuple[str, str]] = set()
+    rows = session.exec(select(Decision.action, Decision.keys).where(col(Decision.action).in_([DIFFERENT, SPLIT])))
+    for action, keys in rows:
+        if action == DIFFERENT:
+            pairs.update(tuple(sorted(p)) for p in combinations(keys, 2))  # type: ignore[misc]
+        else:
+            pairs.update(tuple(sorted((keys[0], other))) for other in keys[1:])  # type: ignore[misc]
+    if not pairs:
+        return pairs
+    study = studies_of(session, {k for pair in pairs for k in pair})
+    return {(a, b) for a, b in pairs if a in study and b in study and study[a] != study[b]}
+
+
+def compared_through(session: Session) -> int:
+    row = session.get(Meta, COMPARED_THROUGH)
+    return int(row.value) if row else 0
+
+
+def set_compared_through(session: Session, seq: int) -> None:
+    session.merge(Meta(name=COMPARED_THROUGH, value=str(seq)))
+
+
+# -- the text image --------------------------------------------------------------------------
+
+
+def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
+    """Write `bib/decisions.json` (only when there is something to write)."""
+    decisions = [
+        {
+            "seq": d.seq,
+            "action": d.action,
+            "by": d.by,
+            "keys": d.keys,
+            "score": d.score,
+            "reasons": d.reasons,
+            "made_at": d.made_at,
+            "after_import": d.after_import,
+        }
+        for d in session.exec(select(Decision).order_by(col(Decision.seq)))
+    ]
+    review = [
+        {"keys": [p.key_a, p.key_b], "score": p.score, "reasons": p.reasons}
+        for p in session.exec(select(ReviewPair).order_by(col(ReviewPair.id)))
+    ]
+    through = compared_through(session)
+    if not decisions and not review and not through and not paths.decisions.exists():
+        return
+    document = {"compared_through": through, "decisions": decisions, "review": review}
+    write_atomically(paths.decisions, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())
+
+
+def read_decisions_file(paths: LibraryPaths) -> DecisionsFile:
+    """`bib/decisions.json`, or an empty one when there is none."""
+    if not paths.decisions.exists():
+        return DecisionsFile()
+    try:
+        data = json.loads(paths.decisions.read_text(encoding="utf-8"))
+        return DecisionsFile(
+            decisions=sorted(data.get("decisions", []), key=lambda d: d["seq"]),
+            review=list(data.get("review", [])),
+            compared_through=int(data.get("compared_through", 0)),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"{paths.decisions}: not a decisions file the tracker wrote ({error})") from error
+
+
+def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]]) -> None:
+    """Log and apply decisions read from `bib/decisions.json` (during a rebuild)."""
+    for item in decisions:
+        decision = Decision(
+            seq=item["seq"],
+            action=item["action"],
+            by=item["by"],
+            keys=list(item["keys"]),
+            score=item.get("score"),
+            reasons=list(item.get("reasons", [])),
+            made_at=item["made_at"],
+            after_import=item.get("after_import", 0),
+        )
+        session.add(decision)
+        apply_decision(session, decision)
+
+
+def restore_review(session: Session, document: DecisionsFile) -> None:
+    """Put back the review queue and the dedupe mark after a rebuild."""
+    session.connection().execute(delete(ReviewPair.__table__))
+    for item in document.review:
+        key_a, key_b = item["keys"]
+        session.add(ReviewPair(key_a=key_a, key_b=key_b, score=item["score"], reasons=list(item["reasons"])))
+    set_compared_through(session, document.compared_through)

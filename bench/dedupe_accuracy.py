@@ -125,7 +125,7 @@ def _bibdedupe(records: list[MatchRecord], raw: list[dict] | None = None) -> tup
 
 def _line(label: str, found: set, true: set, extra: str = "") -> None:
     precision, recall, f1 = _prf(found, true)
-    print(f"  {label:<34} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  ({len(found)} pairs){extra}")
+    print(f"  {label:<34} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}  ({len(found)} pairs){extra}")
 
 
 def scopus_wos() -> None:

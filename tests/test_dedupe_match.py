@@ -164,3 +164,98 @@ def test_a_duplicate_in_an_oversized_block_is_still_found():
     assert (137, 200) in pairs
     assert len(pairs) < 200 * MAX_BLOCK  # not all 20,000 pairs of the "smith 2019" block
     assert [137, 200] in find_duplicates(records).clusters
+
+
+PUBLISHED = {"container": "International Migration Review", "year": "2021", "volume": "55", "pages": "3–30"}
+
+
+@pytest.mark.parametrize(
+    ("early", "label"),
+    [
+        ({"year": "2018", "doi": "10.2139/ssrn.3123456", "container": "SSRN Electronic Journal"}, "SSRN"),
+        ({"year": "2019", "doi": "10.31235/osf.io/abcde"}, "SocArXiv"),
+        ({"year": "2019", "container": "arXiv preprint arXiv:1901.01234"}, "arXiv"),
+        ({"year": "2017", "container": "IZA Discussion Papers", "entry_type": "report"}, "discussion paper"),
+        ({"year": "2018", "container": "COMPAS Working Paper Series", "entry_type": "report"}, "working paper"),
+    ],
+)
+def test_an_early_version_is_recognised_with_its_kind(early, label):
+    preprint = _record("wp", TITLE, "Miller, John;Berg, Jan", **early)
+    published = _record("pub", TITLE, "Miller, J.;Berg, J.", doi="10.1177/0197918320912345", **PUBLISHED)
+    judged = _judge(preprint, published)
+    assert f"an early version ({label}) and its published version" in judged.reasons
+    if early.get("doi"):  # two DOIs: the rule stands, a curator decides
+        assert judged.outcome == REVIEW and judged.reasons[0] == "different DOIs"
+    else:
+        assert judged.outcome == MERGE
+
+
+def test_an_early_version_needs_the_same_title_and_authors_and_a_plausible_delay():
+    published = _record("pub", TITLE, "Miller, John;Berg, Jan", **PUBLISHED)
+    working = {"container": "IZA Discussion Papers", "entry_type": "report"}
+    other_authors = _record("wp1", TITLE, "Keller, Anna;Ruiz, Pablo", year="2019", **working)
+    other_title = _record(
+        "wp2", "Naturalisation and labour market outcomes of refugees", "Miller, John", year="2019", **working
+    )
+    too_early = _record("wp3", TITLE, "Miller, John;Berg, Jan", year="2005", **working)
+    later_than_published = _record("wp4", TITLE, "Miller, John;Berg, Jan", year="2024", **working)
+    for early in (other_authors, other_title, too_early, later_than_published):
+        assert _judge(early, published).outcome == APART, early.id
+
+
+def test_a_curators_different_pair_is_never_joined_nor_queued_again():
+    a = _record("a", TITLE, "Miller, John", **ARTICLE)
+    b = _record("b", TITLE.upper(), "Miller, J.", **ARTICLE)
+    assert find_duplicates([a, b]).clusters == [[0, 1]]
+    kept = find_duplicates([a, b], apart={(0, 1)})
+    assert kept.clusters == [] and kept.review == []
+
+
+def test_present_studies_are_kept_and_not_compared_again():
+    a = _record("a", TITLE, "Miller, John", **ARTICLE)
+    b = _record("b", "Politiques d'intégration et naturalisation des immigrés en Europe", "Miller, John", **ARTICLE)
+    c = _record("c", TITLE.upper(), "Miller, J.", **ARTICLE)
+    result = find_duplicates([a, b, c], studies=[1, 1, 3])  # a and its translation: one study already
+    assert result.clusters == [[0, 1, 2]]
+    assert (0, 1) not in {(x, y) for x, y, _ in result.merges}
+
+
+def test_a_title_with_its_translations_in_brackets_meets_either_language():
+    coordinates = {"year": "2018", "volume": "169", "pages": "299–307"}
+    scopus = _record(
+        "scopus",
+        "Temporal changes of the breeding bird community in the burnt forest of Leuk "
+        "[Evolution des oiseaux nicheurs de la forêt incendiée de Loèche] "
+        "[Die Entwicklung der Brutvögel in der Waldbrandfläche bei Leuk]",
+        "Rey, L.;Jacot, A.",
+        container="Schweizerische Zeitschrift fur Forstwesen",
+        **coordinates,
+    )
+    wos = _record(
+        "wos",
+        "Die Entwicklung der Brutvögel in der Waldbrandfläche bei Leuk",
+        "Rey, Luc;Jacot, Alain",
+        container="Schweizerische Zeitschrift fur Forstwesen",
+        **coordinates,
+    )
+    assert _judge(scopus, wos).outcome == MERGE
+    assert _judge(scopus, wos).score == 100
+
+
+def test_an_online_first_copy_meets_its_issue_a_year_later():
+    title = "How to develop and frame impactful review articles: key recommendations"
+    authors = "Paré, Guy;Wagner, Gerit;Prester, Julian"
+    online = _record("online", title, authors, container="Journal of Decision Systems", year="2023", pages="1–17")
+    issue = _record(
+        "issue", title, authors, container="Journal of Decision Systems", year="2024", volume="33", pages="566–582"
+    )
+    judged = _judge(online, issue)
+    assert judged.outcome == MERGE
+    assert "online first (no volume yet, pages from 1), then in an issue" in judged.reasons
+    later_paper = _record(
+        "later", title, authors, container="Journal of Decision Systems", year="2024", volume="33", pages="1–20"
+    )
+    earlier_issue = _record(
+        "early", title, authors, container="Journal of Decision Systems", year="2023", volume="32", pages="100–120"
+    )
+    assert _judge(earlier_issue, later_paper).outcome != MERGE  # both in issues: two papers, or a curator's call

@@ -20,11 +20,14 @@ _FOOTNOTE_MARK = re.compile(r"(?<=[a-z])\d+$")
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces."""
-    text = html.unescape(text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", stripped.casefold()).strip()
+    """Lower case, no accents, no punctuation, single spaces. (Plain ASCII, most text in
+    a bibliography, skips the Unicode steps: deduplication folds every field it reads.)"""
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def numbers_in(folded: str) -> list[str]:

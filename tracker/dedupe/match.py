@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -106,6 +107,7 @@ class Prepared:
     response: bool
     numbers: list[str]
     version: str
+    title_parts: list[str]  # "English title [Original title]": each part, folded
 
 
 @dataclass(slots=True)
@@ -121,11 +123,16 @@ _SUFFIX_WORDS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 def _family_and_initial(name: Name) -> tuple[str, str]:
     """The family name as folded words (particles and suffixes dropped) and the first
     initial: "Van Riper III, C." and "Riper, Charles" both give ("riper", "c")."""
-    if name.literal:
-        return fold(name.literal), ""
-    words = [w for w in fold(name.family).split() if w not in _SUFFIX_WORDS]
-    given = fold(name.given)
-    return " ".join(words), given[:1]
+    return _folded_name(name.literal, name.family, name.given)
+
+
+@lru_cache(maxsize=65536)
+def _folded_name(literal: str, family: str, given: str) -> tuple[str, str]:
+    """(Cached: a library names the same people again and again.)"""
+    if literal:
+        return fold(literal), ""
+    words = [w for w in fold(family).split() if w not in _SUFFIX_WORDS]
+    return " ".join(words), fold(given)[:1]
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -169,14 +176,31 @@ def prepare(record: MatchRecord) -> Prepared:
         response=bool(_RESPONSE_OPENING.match(title)),
         numbers=numbers_in(title),
         version=record.version or preprint_label(record.entry_type, {"doi": record.doi, "container": record.container}),
+        title_parts=_bracketed_parts(record.title),
     )
+
+
+_BRACKETED_TAIL = re.compile(r"^(?P<main>[^\[\]]+?)\s*(?P<tail>(\[[^\[\]]+\]\s*)+)\.?$")
+
+
+def _bracketed_parts(title: str) -> list[str]:
+    """A title followed by its translations in brackets, as Scopus writes non-English
+    articles ("Temporal changes ... [Evolution des ...] [Die Entwicklung ...]"), split
+    into its titles, folded; [] for any other title. Each source keeps some of them."""
+    found = _BRACKETED_TAIL.match(title.strip())
+    if not found:
+        return []
+    parts = [found["main"], *re.findall(r"\[([^\[\]]+)\]", found["tail"])]
+    return [part for part in map(fold, parts) if len(part.split()) >= 3]
 
 
 def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> set[str]:
     """Keys under which a record is compared with others: records share a key or are never
-    compared, so the work grows with the library, not with its square. With word
-    frequencies, a title is also keyed by its three rarest words — what tells it apart,
-    wherever its common words fall."""
+    compared, so the work grows with the library, not with its square. A title is keyed
+    by its end and, with word frequencies, by its three rarest words — what tells it
+    apart, wherever its common words fall (its beginning does not: "The impact of
+    integration policies on" opens too many); a translated title is caught by author,
+    year and first page."""
     keys = set()
     if item.doi:
         keys.add(f"doi:{item.doi}")
@@ -186,11 +210,15 @@ def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> se
         if frequency is not None and len(item.title_words) >= 3:
             rare = sorted(sorted(set(item.title_words)), key=lambda w: frequency.get(w, 0))[:3]
             keys.add("tr:" + " ".join(sorted(rare)))
-        else:
-            keys.add(f"t0:{joined[:24]}")
     if item.families and item.year:
+        # first author and year, for titles written too differently for the title keys;
+        # two records that both have pages meet only on the same first page (see
+        # `candidate_pairs`), or "Smith 2019" would grow with the square of the library
+        family = item.families[0].split()[-1]
         for year in (item.year, item.year + 1):
-            keys.add(f"ay:{item.families[0].split()[-1]}:{year}")
+            keys.add(f"ay:{family}:{year}")
+            if item.first_page:
+                keys.add(f"ayp:{family}:{year}:{item.first_page}")
     return keys
 
 
@@ -207,22 +235,37 @@ def candidate_pairs(items: Sequence[Prepared], only_with: Iterable[int] | None =
             blocks[key].append(index)
     wanted = set(only_with) if only_with is not None else None
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
-        if len(members) <= MAX_BLOCK:
+        if key.startswith("ay:"):
+            candidates = _pairs_with_a_pageless_record(members, items)
+        elif len(members) <= MAX_BLOCK:
             candidates = combinations(members, 2)
         else:
-            ordered = sorted(members, key=lambda index: items[index].title)
-            candidates = (
-                (ordered[a], ordered[b])
-                for a in range(len(ordered))
-                for b in range(a + 1, min(a + 1 + WINDOW, len(ordered)))
-            )
+            candidates = _neighbours(sorted(members, key=lambda index: items[index].title), range(len(members)))
         for i, j in candidates:
             if wanted is None or i in wanted or j in wanted:
                 pairs.add((i, j) if i < j else (j, i))
     return pairs
+
+
+def _neighbours(ordered: Sequence[int], positions: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Each record at `positions` of a block sorted by title, with its WINDOW neighbours
+    on either side: a large block costs each record a fixed number of comparisons."""
+    for a in positions:
+        for b in range(max(0, a - WINDOW), min(len(ordered), a + 1 + WINDOW)):
+            if b != a:
+                yield ordered[a], ordered[b]
+
+
+def _pairs_with_a_pageless_record(members: Sequence[int], items: Sequence[Prepared]) -> Iterable[tuple[int, int]]:
+    """Pairs of a first-author-and-year block that involve a record without pages (two
+    records with pages meet under "ayp:" when their first pages agree)."""
+    if len(members) <= MAX_BLOCK:
+        return ((i, j) for i, j in combinations(members, 2) if not (items[i].first_page and items[j].first_page))
+    ordered = sorted(members, key=lambda index: items[index].title)
+    return _neighbours(ordered, [p for p, index in enumerate(ordered) if not items[index].first_page])
 
 
 def _venue_relation(a: Prepared, b: Prepared) -> str:
@@ -278,10 +321,23 @@ def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
     return "different", words
 
 
+def _online_first_and_issue(a: Prepared, b: Prepared, venue: str) -> bool:
+    """One record is an article online before its issue (no volume, pages from 1, the
+    earlier year) and the other the same article in its issue, in the same venue."""
+    if venue not in ("same", "abbreviation") or a.year is None or b.year is None:
+        return False
+    early, issue = (a, b) if a.year < b.year else (b, a)
+    return not early.volume and early.first_page in ("", "1") and bool(issue.volume)
+
+
 def _title_similarity(a: Prepared, b: Prepared) -> float:
     if not a.title or not b.title:
         return 0.0
     score = fuzz.ratio(a.title, b.title)
+    if a.title_parts or b.title_parts:  # a translated title in brackets on one side or both
+        for part_a in a.title_parts or [a.title]:
+            for part_b in b.title_parts or [b.title]:
+                score = max(score, fuzz.ratio(part_a, part_b))
     short, long_ = sorted((a.title, b.title), key=len)
     if len(short.split()) >= 6 and long_.startswith(short):  # a subtitle dropped by one source
         score = max(score, 96.0)
@@ -339,8 +395,11 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         if conflicts or title < 95:
             return PairScore(APART, title, reasons)
         return PairScore(MERGE if exact else REVIEW, title, reasons)
-    # a year one apart is "online first" only when volume and pages say it is the same article
+    # a year one apart is "online first" only when volume and pages say it is the same article,
+    # or when one record is the online-first copy itself: no volume yet, pages from 1
     year_settled = a.year is None or b.year is None or a.year == b.year or {"volume", "pages"} <= set(supports)
+    if not year_settled and _online_first_and_issue(a, b, venue) and title >= 97 and authors == "same":
+        return PairScore(MERGE, title, [*reasons, "online first (no volume yet, pages from 1), then in an issue"])
     if not year_settled:
         return PairScore(REVIEW if title >= 90 else APART, title, reasons)
     if title >= 95 and not conflicts:

@@ -40,6 +40,8 @@ _TEXT_SIGNALS = [
     (re.compile(r"\bdiscussion ?papers?\b|\biza dp\b", re.I), "discussion paper"),
     (re.compile(r"\bpre-?print\b", re.I), "preprint"),
 ]
+#: All the signals in one pattern: most values have none, and one search says so.
+_ANY_SIGNAL = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _TEXT_SIGNALS), re.I)
 _SIGNAL_FIELDS = ("container", "series", "howpublished", "publisher", "institution", "type", "note", "url")
 
 
@@ -57,14 +59,18 @@ def preprint_label(entry_type: str, fields: Mapping[str, Any]) -> str:
     kind = entry_type.lower()
     if kind == "article" and fields.get("container"):
         journal = str(fields["container"])
-        return next((label for pattern, label in _TEXT_SIGNALS if pattern.search(journal)), "")
+        return _signal(journal)
     for name in _SIGNAL_FIELDS:
         value = fields.get(name)
-        if not value:
-            continue
-        for pattern, label in _TEXT_SIGNALS:
-            if pattern.search(str(value)):
-                return label
+        if value and (label := _signal(str(value))):
+            return label
     if kind in ("manuscript", "unpublished"):
         return "preprint"
     return ""
+
+
+def _signal(text: str) -> str:
+    """The kind of early version a venue or series names, or ""."""
+    if not _ANY_SIGNAL.search(text):
+        return ""
+    return next((label for pattern, label in _TEXT_SIGNALS if pattern.search(text)), "")

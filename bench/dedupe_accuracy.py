@@ -199,7 +199,10 @@ def generated(works: int = 1500) -> None:
 
     data = dedupe_set(works, seed=11, tex=True)
     records = [
-        _record({**fields, "journal": fields["container"]}, str(index)) for index, (fields, _) in enumerate(data)
+        _record(
+            {**fields, "journal": fields["container"], "ENTRYTYPE": fields.get("entry_type", "article")}, str(index)
+        )
+        for index, (fields, _) in enumerate(data)
     ]
     groups: dict[str, list[str]] = defaultdict(list)
     for index, (_, work) in enumerate(data):

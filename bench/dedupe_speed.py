@@ -42,6 +42,7 @@ def _records(size: int) -> tuple[list[MatchRecord], list[str]]:
             volume=d["volume"],
             pages=d["pages"],
             doi=d["doi"],
+            entry_type=d.get("entry_type", "article"),
         )
         for i, (d, _) in enumerate(data)
     ]

@@ -183,16 +183,33 @@ def _pseudo_word(rng: random.Random) -> str:
 
 
 def _typo(text: str, rng: random.Random) -> str:
+    """Two neighbouring letters swapped. Digits are left alone: "27 EU countries" and "72
+    EU countries" may well be two works, and the matcher keeps them apart on purpose."""
     if len(text) < 10:
         return text
-    at = rng.randrange(1, len(text) - 2)
-    return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+    for _ in range(20):
+        at = rng.randrange(1, len(text) - 2)
+        if not (text[at].isdigit() or text[at + 1].isdigit()):
+            return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+    return text
 
 
 def _tex_style(text: str) -> str:
     """Text as a BibTeX export writes it: accents as macros, capitals protected."""
     escaped = "".join(_LATEX.get(c, c) for c in text)
     return " ".join("{" + w + "}" if w[:1].isupper() else w for w in escaped.split(" "))
+
+
+_PUBLISHERS = [
+    "Migration Policy Group",
+    "OECD Publishing",
+    "Routledge",
+    "Palgrave Macmillan",
+    "European Commission",
+    "Springer",
+    "IOM",
+    "Policy Press",
+]
 
 
 def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict, str]]:
@@ -222,12 +239,15 @@ def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict,
             "pages": f"{start}-{start + rng.randint(5, 30)}",
             "doi": f"10.{rng.randint(1000, 9999)}/w{index}" if rng.random() < 0.7 else "",
         }
+        if rng.random() < 0.15:  # a report or a book: no volume, no pages
+            base.update(container=rng.choice(_PUBLISHERS), volume="", pages="", entry_type="report")
         work = f"w{index}"
         out.append((base, work))
         if rng.random() < 0.4:  # the same work as another database writes it
             copy = dict(base)
             copy["authors"] = [f"{f}, {g[0]}." for f, g in authors]
-            copy["container"] = rng.choice([base["container"].upper(), _ABBREVIATED[base["container"]]])
+            abbreviated = _ABBREVIATED.get(base["container"], base["container"])
+            copy["container"] = rng.choice([base["container"].upper(), abbreviated])
             if rng.random() < 0.5:
                 copy["doi"] = ""
             if rng.random() < 0.2:
@@ -243,6 +263,22 @@ def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict,
             other = dict(base)
             other["title"] = f"{title}, part II"
             other["doi"] = ""
-            other["volume"] = str(int(base["volume"]) + 1)
+            other["volume"] = str(int(base["volume"]) + 1) if base["volume"] else ""
             out.append((other, f"{work}-other"))
     return out
+
+
+def dedupe_set_bibtex(records: list[tuple[dict, str]]) -> str:
+    """A `dedupe_set` as one BibTeX file (keys r0, r1, ...), to import into a library."""
+    entries = []
+    for index, (fields, _work) in enumerate(records):
+        kind = "techreport" if fields.get("entry_type") == "report" else "article"
+        venue = "institution" if kind == "techreport" else "journal"
+        lines = [f"@{kind}{{r{index},", f"  author = {{{' and '.join(fields['authors'])}}},"]
+        lines.append(f"  title = {{{fields['title']}}},")
+        lines.append(f"  {venue} = {{{fields['container']}}},")
+        for name in ("year", "volume", "pages", "doi"):
+            if fields.get(name):
+                lines.append(f"  {name} = {{{fields[name]}}},")
+        entries.append("\n".join(lines) + "\n}\n")
+    return "\n".join(entries)

@@ -28,6 +28,9 @@ MERGE, REVIEW, APART = "merge", "review", "apart"
 #: all: their records are sorted by title and each meets its WINDOW next neighbours.
 MAX_BLOCK = 16
 WINDOW = 8
+#: In a first-author-and-year block, a record without pages meets this many title
+#: neighbours on each side (the title keys have usually found its copies already).
+AUTHOR_WINDOW = 4
 _STOP = frozenset(
     {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "from", "by", "at", "or", "as", "is", "are"}
     | {"de", "la", "le", "les", "des", "der", "die", "das", "el", "los"}
@@ -250,22 +253,21 @@ def candidate_pairs(items: Sequence[Prepared], only_with: Iterable[int] | None =
     return pairs
 
 
-def _neighbours(ordered: Sequence[int], positions: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Each record at `positions` of a block sorted by title, with its WINDOW neighbours
+def _neighbours(ordered: Sequence[int], positions: Iterable[int], window: int = WINDOW) -> Iterator[tuple[int, int]]:
+    """Each record at `positions` of a block sorted by title, with its `window` neighbours
     on either side: a large block costs each record a fixed number of comparisons."""
     for a in positions:
-        for b in range(max(0, a - WINDOW), min(len(ordered), a + 1 + WINDOW)):
+        for b in range(max(0, a - window), min(len(ordered), a + 1 + window)):
             if b != a:
                 yield ordered[a], ordered[b]
 
 
 def _pairs_with_a_pageless_record(members: Sequence[int], items: Sequence[Prepared]) -> Iterable[tuple[int, int]]:
     """Pairs of a first-author-and-year block that involve a record without pages (two
-    records with pages meet under "ayp:" when their first pages agree)."""
-    if len(members) <= MAX_BLOCK:
-        return ((i, j) for i, j in combinations(members, 2) if not (items[i].first_page and items[j].first_page))
+    records with pages meet under "ayp:" when their first pages agree). Always windowed:
+    common family names make many middle-sized blocks, and each would cost its square."""
     ordered = sorted(members, key=lambda index: items[index].title)
-    return _neighbours(ordered, [p for p, index in enumerate(ordered) if not items[index].first_page])
+    return _neighbours(ordered, [p for p, index in enumerate(ordered) if not items[index].first_page], AUTHOR_WINDOW)
 
 
 def _venue_relation(a: Prepared, b: Prepared) -> str:

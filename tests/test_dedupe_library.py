@@ -335,3 +335,31 @@ def test_grouping_mistakes_are_one_line_and_change_nothing(cli, write, library_d
     assert message in result.output
     assert "Traceback" not in result.output
     assert sorted((p.name, p.read_bytes()) for p in (library_dir / "bib").glob("*.*")) == image
+
+
+def test_dedupe_reports_its_stages_with_counts(tmp_path):
+    """A large library's dedupe draws a bar per stage; the library reports each stage."""
+    import io
+
+    from rich.console import Console
+
+    from tracker.cli.app import StageBar
+    from tracker.synthetic import dedupe_set, dedupe_set_bibtex
+
+    source = tmp_path / "set.bib"
+    source.write_text(dedupe_set_bibtex(dedupe_set(1800, seed=3)))
+    library = Library(tmp_path / "library")
+    library.import_files([source])
+    heard: list[tuple[str, int, int]] = []
+    report = library.dedupe(progress=lambda stage, done, total: heard.append((stage, done, total)))
+    stages = [stage for stage, _, _ in heard]
+    assert stages[0] == "reading records" and heard[-1][0] == "merging studies"
+    assert ("reading records", report.records, report.records) in heard
+    assert ("comparing candidate pairs", report.candidate_pairs, report.candidate_pairs) in heard
+
+    stream = io.StringIO()
+    bar = StageBar(Console(file=stream, force_terminal=True, width=100), smallest=100)
+    bar.update("comparing candidate pairs", 500, 1000)
+    bar.progress.refresh()
+    bar.close()
+    assert "comparing candidate pairs" in stream.getvalue() and "500/1000" in stream.getvalue()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
@@ -61,6 +61,41 @@ def studies_of(session: Session, keys: Iterable[str]) -> dict[str, int]:
     return {key: study for key, study in rows if key is not None and study is not None}
 
 
+@dataclass(frozen=True, slots=True)
+class Proposed:
+    """A decision about to be logged."""
+
+    action: str
+    by: str
+    keys: tuple[str, ...]
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def log_decisions(session: Session, proposed: Sequence[Proposed], made_at: str) -> list[Decision]:
+    """Log decisions in one statement (a dedupe run makes thousands); the caller applies
+    them, or already has. Returns them as rows to apply."""
+    if not proposed:
+        return []
+    last = session.exec(select(func.max(Decision.seq))).one() or 0
+    imports = session.exec(select(func.max(Source.seq))).one() or 0
+    rows = [
+        {
+            "seq": last + offset,
+            "action": item.action,
+            "by": item.by,
+            "keys": list(item.keys),
+            "score": item.score,
+            "reasons": list(item.reasons),
+            "made_at": made_at,
+            "after_import": imports,
+        }
+        for offset, item in enumerate(proposed, start=1)
+    ]
+    session.connection().execute(insert(Decision.__table__), rows)
+    return [Decision(**row) for row in rows]
+
+
 def add_decision(
     session: Session,
     action: str,
@@ -71,21 +106,8 @@ def add_decision(
     reasons: Sequence[str] = (),
     made_at: str,
 ) -> Decision:
-    """Log a decision (the caller applies it, or has already)."""
-    last = session.exec(select(func.max(Decision.seq))).one() or 0
-    imports = session.exec(select(func.max(Source.seq))).one() or 0
-    decision = Decision(
-        seq=last + 1,
-        action=action,
-        by=by,
-        keys=list(keys),
-        score=score,
-        reasons=list(reasons),
-        made_at=made_at,
-        after_import=imports,
-    )
-    session.add(decision)
-    return decision
+    """Log one decision (the caller applies it)."""
+    return log_decisions(session, [Proposed(action, by, tuple(keys), score, tuple(reasons))], made_at)[0]
 
 
 def apply_decision(session: Session, decision: Decision) -> None:

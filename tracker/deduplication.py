@@ -18,13 +18,14 @@ from sqlmodel import Session, col, select
 from tracker.decisions import (
     DEDUPE,
     MERGE,
-    add_decision,
+    Proposed,
     compared_through,
     kept_apart,
+    log_decisions,
     set_compared_through,
     studies_of,
 )
-from tracker.dedupe import MatchRecord, find_duplicates
+from tracker.dedupe import MatchRecord, StageProgress, find_duplicates
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import Name
 from tracker.grouping import merge_studies
@@ -74,7 +75,14 @@ def match_record(key: str, entry_type: str, fields: dict[str, Any], authors: lis
     )
 
 
-def run_dedupe(session: Session, *, everything: bool = False, dry_run: bool = False, made_at: str) -> DedupeReport:
+def run_dedupe(
+    session: Session,
+    *,
+    everything: bool = False,
+    dry_run: bool = False,
+    made_at: str,
+    progress: StageProgress | None = None,
+) -> DedupeReport:
     """Compare the new records (or all, with `everything`), merge what is certain, queue
     what is borderline. With `dry_run`, report and change nothing."""
     rows = session.exec(
@@ -98,6 +106,7 @@ def run_dedupe(session: Session, *, everything: bool = False, dry_run: bool = Fa
         only_with=None if everything else new,
         studies=[row[5] for row in rows],
         apart=apart,  # type: ignore[arg-type]
+        progress=progress,
     )
     report.candidate_pairs = result.candidate_pairs
     report.merges = [AutoMerge(keys[a], keys[b], s.score, list(s.reasons)) for a, b, s in result.merges]
@@ -105,16 +114,13 @@ def run_dedupe(session: Session, *, everything: bool = False, dry_run: bool = Fa
         report.queued_new = len(result.review)
         report.studies_after = report.studies_before - len(report.merges)
         return report
-    for merge in report.merges:
-        add_decision(
-            session,
-            MERGE,
-            DEDUPE,
-            [merge.key_a, merge.key_b],
-            score=merge.score,
-            reasons=merge.reasons,
-            made_at=made_at,
-        )
+    log_decisions(
+        session,
+        [Proposed(MERGE, DEDUPE, (m.key_a, m.key_b), m.score, tuple(m.reasons)) for m in report.merges],
+        made_at,
+    )
+    if progress and report.merges:
+        progress("merging studies", 0, len(report.merges))
     study = {key: row[5] for key, row in zip(keys, rows, strict=True)}
     merge_studies(session, _study_groups([(study[m.key_a], study[m.key_b]) for m in report.merges]))
     report.queued_new = _update_queue(

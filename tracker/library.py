@@ -31,6 +31,7 @@ from tracker.decisions import (
     restore_review,
     studies_of,
 )
+from tracker.dedupe import StageProgress
 from tracker.deduplication import DedupeReport, prune_queue, run_dedupe
 from tracker.export import WRITERS
 from tracker.image import (
@@ -296,13 +297,15 @@ class Library:
 
     # -- grouping ---------------------------------------------------------------------------
 
-    def dedupe(self, everything: bool = False, dry_run: bool = False) -> DedupeReport:
+    def dedupe(
+        self, everything: bool = False, dry_run: bool = False, progress: StageProgress | None = None
+    ) -> DedupeReport:
         """Merge the records that are certainly one work; queue the borderline pairs."""
         if dry_run:
             with self.session() as session:
-                return run_dedupe(session, everything=everything, dry_run=True, made_at=_now())
+                return run_dedupe(session, everything=everything, dry_run=True, made_at=_now(), progress=progress)
         with self._writing() as session:
-            return run_dedupe(session, everything=everything, made_at=_now())
+            return run_dedupe(session, everything=everything, made_at=_now(), progress=progress)
 
     def review_queue(self) -> list[ReviewItem]:
         """The pairs waiting for a curator, strongest first, each with both studies."""

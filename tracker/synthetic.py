@@ -268,10 +268,11 @@ def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict,
     return out
 
 
-def dedupe_set_bibtex(records: list[tuple[dict, str]]) -> str:
-    """A `dedupe_set` as one BibTeX file (keys r0, r1, ...), to import into a library."""
+def dedupe_set_bibtex(records: list[tuple[dict, str]], first_index: int = 0) -> str:
+    """A `dedupe_set` as one BibTeX file (keys r0, r1, ... from `first_index`), to import
+    into a library."""
     entries = []
-    for index, (fields, _work) in enumerate(records):
+    for index, (fields, _work) in enumerate(records, start=first_index):
         kind = "techreport" if fields.get("entry_type") == "report" else "article"
         venue = "institution" if kind == "techreport" else "journal"
         lines = [f"@{kind}{{r{index},", f"  author = {{{' and '.join(fields['authors'])}}},"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from tracker.config import DB_URL_VARIABLE
@@ -75,3 +76,36 @@ def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["library"] = Library(library_dir, db_url)
+
+
+class StageBar:
+    """A progress bar with counts for work in stages ("comparing candidate pairs 4000/9000"),
+    on standard error, drawn only on a terminal and only for work worth watching."""
+
+    def __init__(self, console: Console, smallest: int = 2000) -> None:
+        self.smallest = smallest
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        self.task: TaskID | None = None
+        self.stage = ""
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if total < self.smallest:
+            return
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task(stage, total=total)
+        if stage != self.stage:
+            self.stage = stage
+            self.progress.reset(self.task, total=total, description=stage)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        self.progress.stop()

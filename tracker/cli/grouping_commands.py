@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
 from tracker.cli.review_view import ANSWER_KEYS, PROMPT, pair_table, queue_lines
 
 
@@ -21,7 +21,11 @@ def dedupe(ctx: click.Context, everything: bool, dry_run: bool) -> None:
     Only records added since the last run are compared (with the whole library and each
     other) unless --all. Curators' decisions are never undone.
     """
-    report = library_of(ctx).dedupe(everything=everything, dry_run=dry_run)
+    bar = StageBar(console_for(stderr=True))
+    try:
+        report = library_of(ctx).dedupe(everything=everything, dry_run=dry_run, progress=bar.update)
+    finally:
+        bar.close()
     out = console_for()
     scope = "every record" if everything else f"{report.compared} new records"
     out.print(

@@ -8,7 +8,7 @@ is judged apart from a record of the other, so A~B and B~C never pull in a C unl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tracker.dedupe.match import (
@@ -23,7 +23,7 @@ from tracker.dedupe.match import (
     score_pair,
 )
 
-__all__ = ["APART", "MERGE", "REVIEW", "DedupeResult", "MatchRecord", "PairScore", "find_duplicates"]
+__all__ = ["APART", "MERGE", "REVIEW", "DedupeResult", "MatchRecord", "PairScore", "StageProgress", "find_duplicates"]
 
 
 @dataclass(slots=True)
@@ -34,6 +34,15 @@ class DedupeResult:
     merges: list[tuple[int, int, PairScore]] = field(default_factory=list)
     review: list[tuple[int, int, PairScore]] = field(default_factory=list)
     candidate_pairs: int = 0
+
+
+#: What `find_duplicates` reports its progress to: (stage, done, total).
+StageProgress = Callable[[str, int, int], None]
+_TICK = 2000
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    """Progress heard by nobody."""
 
 
 def _keeps_apart(score: PairScore) -> bool:
@@ -68,12 +77,19 @@ def find_duplicates(
     only_with: Iterable[int] | None = None,
     studies: Sequence[Hashable] | None = None,
     apart: Collection[tuple[int, int]] = (),
+    progress: StageProgress | None = None,
 ) -> DedupeResult:
     """Group `records` into works. With `only_with` (indexes of new records), only pairs
     involving a new record are compared: an incremental run after an import. `studies`
     gives each record's present group (its study), which a run only grows; `apart` holds pairs
-    (i < j) a curator said are different works, which no group may ever join."""
-    items: list[Prepared] = [prepare(r) for r in records]
+    (i < j) a curator said are different works, which no group may ever join.
+    `progress(stage, done, total)` hears how far the work is, now and then."""
+    report = progress or _silent
+    items: list[Prepared] = []
+    for index, record in enumerate(records, start=1):
+        items.append(prepare(record))
+        if index % _TICK == 0 or index == len(records):
+            report("reading records", index, len(records))
     groups = _Groups(len(items))
     first_of_study: dict[Hashable, int] = {}
     for index, study in enumerate(studies or ()):
@@ -83,7 +99,11 @@ def find_duplicates(
             first_of_study[study] = index
     pairs = {p for p in candidate_pairs(items, only_with) if groups.find(p[0]) != groups.find(p[1])}
     kept_apart = set(apart)
-    scores: dict[tuple[int, int], PairScore] = {pair: score_pair(items[pair[0]], items[pair[1]]) for pair in pairs}
+    scores: dict[tuple[int, int], PairScore] = {}
+    for done, pair in enumerate(sorted(pairs), start=1):
+        scores[pair] = score_pair(items[pair[0]], items[pair[1]])
+        if done % _TICK == 0 or done == len(pairs):
+            report("comparing candidate pairs", done, len(pairs))
 
     def judged(a: int, b: int) -> PairScore:
         pair = (a, b) if a < b else (b, a)

@@ -222,11 +222,11 @@ def test_the_progress_bar_draws_counts_in_a_terminal():
 
     from rich.console import Console
 
-    from tracker.cli import _Bar
+    from tracker.cli.library_commands import _storing_bar
 
     stream = io.StringIO()
     console = Console(file=stream, force_terminal=True, width=100)
-    bar = _Bar(console, 1000)
+    bar = _storing_bar(console, 1000)
     bar.advance(250)
     bar.progress.refresh()
     bar.close()

@@ -2,6 +2,5 @@
 
 from tracker.cli import grouping_commands, library_commands  # noqa: F401  (they register their commands)
 from tracker.cli.app import main
-from tracker.cli.library_commands import _Bar
 
-__all__ = ["_Bar", "main"]
+__all__ = ["main"]

@@ -95,6 +95,7 @@ class StageBar:
         )
         self.task: TaskID | None = None
         self.stage = ""
+        self.done = 0
 
     def update(self, stage: str, done: int, total: int) -> None:
         if total < self.smallest:
@@ -105,7 +106,14 @@ class StageBar:
         if stage != self.stage:
             self.stage = stage
             self.progress.reset(self.task, total=total, description=stage)
+        self.done = done
         self.progress.update(self.task, completed=done)
+
+    def advance(self, count: int) -> None:
+        """One more step of the present stage (an import counts entries this way)."""
+        if self.task is not None:
+            self.done += count
+            self.progress.update(self.task, completed=self.done)
 
     def close(self) -> None:
         self.progress.stop()

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
 from tracker.cli.review_view import describe_decision
 from tracker.export import WRITERS
 from tracker.files import write_atomically
@@ -22,27 +21,11 @@ from tracker.ingest import READERS
 MAX_WARNING_LINES = 20
 
 
-class _Bar:
-    """A rich progress bar with counts, on standard error, while entries are stored."""
-
-    def __init__(self, console: Console, total: int) -> None:
-        self.progress = Progress(
-            TextColumn("storing entries"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=total < 500 or not console.is_terminal,
-        )
-        self.task = self.progress.add_task("import", total=total)
-        self.progress.start()
-
-    def advance(self, count: int) -> None:
-        self.progress.advance(self.task, count)
-
-    def close(self) -> None:
-        self.progress.stop()
+def _storing_bar(console: Console, total: int) -> StageBar:
+    """The import's bar: one stage, "storing entries", drawn from 500 entries on."""
+    bar = StageBar(console, smallest=500)
+    bar.update("storing entries", 0, total)
+    return bar
 
 
 def _summary_table(reports: list[FileReport]) -> Table:
@@ -121,7 +104,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None,
     records and listed as FILE:LINE: reason; re-importing a file adds nothing.
     """
     out, err = console_for(), console_for(stderr=True)
-    result = library_of(ctx).import_files(list(files), fmt, encoding, lambda total: _Bar(err, total))
+    result = library_of(ctx).import_files(list(files), fmt, encoding, lambda total: _storing_bar(err, total))
     stored = [r for r in result.files if not r.error]
     if stored:
         out.print(_summary_table(stored))

@@ -324,6 +324,12 @@ def test_dry_run_changes_nothing(cli, write, library_dir, library):
         (("merge", "kogan2016"), "name at least two keys to merge"),
         (("split", "ruhs2018"), "ruhs2018 has one record: there is nothing to split"),
         (("split", "kogan2016", "--record", "ruhs2018"), "'ruhs2018' is not a record of kogan2016"),
+        (("edit", "kogan2016", "year=16"), "year='16': expected four digits"),
+        (("edit", "kogan2016", "entrytype=novel"), "entrytype='novel': expected one of article"),
+        (("edit", "kogan2016", "ids=a,b"), "'ids' is not a field an edit can set"),
+        (("edit", "kogan2016", "title"), "'title': write FIELD=VALUE"),
+        (("edit", "kogan2016"), "name at least one FIELD=VALUE to edit"),
+        (("edit", "nosuchkey", "year=2016"), "no study with key 'nosuchkey'"),
     ],
 )
 def test_grouping_mistakes_are_one_line_and_change_nothing(cli, write, library_dir, args, message):
@@ -363,3 +369,38 @@ def test_dedupe_reports_its_stages_with_counts(tmp_path):
     bar.progress.refresh()
     bar.close()
     assert "comparing candidate pairs" in stream.getvalue() and "500/1000" in stream.getvalue()
+
+
+def test_a_curators_edit_stands_above_the_records_through_merges_and_rebuilds(cli, write, library, library_dir, db_url):
+    _import(cli, write, "a.bib", KOGAN_WOS)
+    result = cli(
+        "edit",
+        "WOS000379",
+        "title=What makes a satisfied immigrant?",
+        "author=Kogan, Irena and Shen, Jing and Siegert, Manuel",
+        "keywords=life satisfaction; host country",
+        "--remove",
+        "number",
+    )
+    assert result.exit_code == 0, result.output
+    _import(cli, write, "b.bib", KOGAN, KOGAN_WP)  # more complete records arrive later
+    cli("dedupe")
+    (view,) = library.views(["kogan2016"])
+    assert view.key == "WOS000379"
+    assert view.fields["title"] == "What makes a satisfied immigrant?"
+    assert view.field_sources["title"] == "curator edit"
+    assert view.fields["container"] == "Journal of Ethnic and Migration Studies"  # not edited: the rule
+    assert "number" not in view.fields
+    assert view.fields["keywords"] == ["life satisfaction", "host country"]
+    assert [a.given for a in view.authors] == ["Irena", "Jing", "Manuel"]
+    exported = cli("export", "--key", "kogan2016").output
+    if db_url is None:
+        shutil.rmtree(library_dir / ".tracker")
+    else:
+        from sqlmodel import SQLModel
+
+        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    assert cli("export", "--key", "kogan2016").output == exported
+    shown = cli("show", "kogan2016").output
+    assert "title: What makes a satisfied immigrant?  [from curator edit]" in shown
+    assert "edited by a curator on" in shown and "number removed" in shown

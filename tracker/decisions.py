@@ -1,4 +1,4 @@
-"""Grouping decisions: made once, applied at once, remembered in `bib/decisions.json`.
+"""Curators' and dedupe's decisions: made once, applied at once, kept in `bib/decisions.json`.
 
 Every change to which records form a study is a `Decision` row, in order — automatic merges
 by `dedupe` as much as a curator's `merge`, `split` and review answers — so that:
@@ -7,7 +7,8 @@ by `dedupe` as much as a curator's `merge`, `split` and review answers — so th
   and gets the same studies with the same keys;
 - a curator's "these are different" (a review answer or a `split`) is a pair that no later
   `dedupe` run may join, and a curator's merge is never undone but by a curator's split;
-- `show` can say why a study holds the records it holds.
+- `show` can say why a study holds the records it holds;
+- a curator's edit of a study's fields stands above whatever its records say.
 
 The review queue (pairs waiting for an answer) is written next to the decisions, so a
 colleague who pulls `bib/` finds the same queue.
@@ -16,7 +17,7 @@ colleague who pulls `bib/` finds the same queue.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -28,8 +29,9 @@ from tracker.config import LibraryPaths
 from tracker.files import write_atomically
 from tracker.grouping import merge_studies, split_off
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
+from tracker.rendered import refresh_rendered
 
-MERGE, DIFFERENT, SPLIT = "merge", "different", "split"
+MERGE, DIFFERENT, SPLIT, EDIT = "merge", "different", "split", "edit"
 CURATOR, DEDUPE = "curator", "dedupe"
 #: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
 COMPARED_THROUGH = "compared_through"
@@ -70,6 +72,7 @@ class Proposed:
     keys: tuple[str, ...]
     score: float | None = None
     reasons: tuple[str, ...] = ()
+    values: Mapping[str, Any] | None = None
 
 
 def log_decisions(session: Session, proposed: Sequence[Proposed], made_at: str) -> list[Decision]:
@@ -89,6 +92,7 @@ def log_decisions(session: Session, proposed: Sequence[Proposed], made_at: str) 
             "reasons": list(item.reasons),
             "made_at": made_at,
             "after_import": imports,
+            "values": dict(item.values or {}),
         }
         for offset, item in enumerate(proposed, start=1)
     ]
@@ -104,10 +108,11 @@ def add_decision(
     *,
     score: float | None = None,
     reasons: Sequence[str] = (),
+    values: Mapping[str, Any] | None = None,
     made_at: str,
 ) -> Decision:
     """Log one decision (the caller applies it)."""
-    return log_decisions(session, [Proposed(action, by, tuple(keys), score, tuple(reasons))], made_at)[0]
+    return log_decisions(session, [Proposed(action, by, tuple(keys), score, tuple(reasons), values)], made_at)[0]
 
 
 def apply_decision(session: Session, decision: Decision) -> None:
@@ -122,6 +127,8 @@ def apply_decision(session: Session, decision: Decision) -> None:
         leaving = record_ids(session, decision.keys[:1])
         if leaving:
             split_off(session, list(leaving.values()))
+    elif decision.action == EDIT:  # the views read edits as they build: render the study again
+        refresh_rendered(session, studies_of(session, decision.keys).values())
 
 
 def kept_apart(session: Session) -> set[tuple[str, str]]:
@@ -164,6 +171,7 @@ def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
             "reasons": d.reasons,
             "made_at": d.made_at,
             "after_import": d.after_import,
+            **({"values": d.values} if d.action == EDIT else {}),
         }
         for d in session.exec(select(Decision).order_by(col(Decision.seq)))
     ]
@@ -205,6 +213,7 @@ def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]]) -> N
             reasons=list(item.get("reasons", [])),
             made_at=item["made_at"],
             after_import=item.get("after_import", 0),
+            values=dict(item.get("values", {})),
         )
         session.add(decision)
         apply_decision(session, decision)

@@ -7,7 +7,7 @@ only parses arguments and prints what these methods return.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from tracker.db import create_schema, make_engine, store_state, writer_lock
 from tracker.decisions import (
     CURATOR,
     DIFFERENT,
+    EDIT,
     MERGE,
     SPLIT,
     add_decision,
@@ -33,6 +34,7 @@ from tracker.decisions import (
 )
 from tracker.dedupe import StageProgress
 from tracker.deduplication import DedupeReport, prune_queue, run_dedupe
+from tracker.edits import EditError, edit_values
 from tracker.export import WRITERS
 from tracker.image import (
     has_image,
@@ -385,6 +387,21 @@ class Library:
             found = studies_of(session, members)
             keys_by_study = {s: self.find_study_key(session, k) for k, s in found.items()}
             return sorted({k for k in keys_by_study.values() if k})
+
+    def edit(self, key: str, changes: Mapping[str, str | None]) -> StudyView:
+        """A curator's values for a study's fields (None or "" removes one): they stand
+        above whatever its records say, through every later import, merge and rebuild."""
+        try:
+            values = edit_values(changes)
+        except EditError as error:
+            raise LibraryError(str(error)) from error
+        if not values:
+            raise LibraryError("name at least one FIELD=VALUE to edit")
+        with self._writing() as session:
+            study_key = self._study_key_or_error(session, key)
+            decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
+            apply_decision(session, decision)
+            return load_views(session, keys=[study_key])[0]
 
     def _study_key_or_error(self, session: Session, key: str) -> str:
         found = self.find_study_key(session, key)

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Meta(SQLModel, table=True):
@@ -76,10 +76,12 @@ class Record(SQLModel, table=True):
 
 
 class Decision(SQLModel, table=True):
-    """One grouping decision, in the order made: `merge` (these records are one work),
-    `different` (these two are not) or `split` (the first record leaves its study and is
-    not the others). Made `by` the curator or by `dedupe`; kept in `bib/decisions.json`
-    and replayed on a rebuild, so no re-run and no rebuild ever undoes one."""
+    """One decision about studies, in the order made: `merge` (these records are one
+    work), `different` (these two are not), `split` (the first record leaves its study
+    and is not the others) or `edit` (a curator's field values for the study of the
+    record named, above anything its records say). Made `by` the curator or by `dedupe`;
+    kept in `bib/decisions.json` and replayed on a rebuild, so no re-run and no rebuild
+    ever undoes one."""
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(index=True)
@@ -90,6 +92,7 @@ class Decision(SQLModel, table=True):
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     made_at: str
     after_import: int = 0  # the number of imports made before it: where a rebuild replays it
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # edit: field -> value
 
 
 class ReviewPair(SQLModel, table=True):

@@ -12,14 +12,15 @@ chosen field by field, and each field remembers the record it came from:
    capitals; then the earlier record);
 3. where a version appeared (journal, volume, pages, DOI, ...) is taken only from the
    records of the best rank present, so a published study never shows its preprint's DOI;
-4. `ids` lists the other records' keys and any aliases the records themselves carried, so
+4. a curator's edit (`mipex-tracker edit`) stands above all of this, field by field;
+5. `ids` lists the other records' keys and any aliases the records themselves carried, so
    the export contract holds for merged studies.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlmodel import Session, col, select
 from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import CANONICAL_FIELDS, Name
-from tracker.models import Record, Study
+from tracker.models import Decision, Record, Study
 from tracker.textkeys import fold
 
 
@@ -95,6 +96,9 @@ VERSION_FIELDS = frozenset(
     | {"doi", "url", "isbn", "issn", "type", "howpublished", "eprint", "archiveprefix", "eprinttype", "month"}
 )
 _PUBLISHED, _EARLY, _ABSTRACT = 0, 1, 2
+#: An edit's name for the entry type, and the source a curator's value is credited to.
+EDITED_TYPE = "entrytype"
+CURATOR_EDIT = "curator edit"
 
 
 def record_rank(record: RecordRow) -> int:
@@ -121,8 +125,9 @@ def _names_completeness(names: list[dict[str, str]]) -> tuple[int, int]:
     return len(real), sum(len(n.get("given", "")) for n in real)
 
 
-def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
-    """Combine a study's records (ok ones) into one view, by the rule above."""
+def build_view(study_key: str, records: Sequence[RecordRow], edits: Sequence[Mapping[str, Any]] = ()) -> StudyView:
+    """Combine a study's records (ok ones) into one view, by the rule above; then a
+    curator's edits (in the order made) override any field, or remove it."""
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
     ranks = {id(r): record_rank(r) for r in ordered}
     best_rank = min(ranks.values())
@@ -150,12 +155,26 @@ def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
     entries = [r for r in ordered if ranks[id(r)] == best_rank] or ordered
     with_authors = max(entries, key=lambda r: (*_names_completeness(r.authors), -r.seq))
     with_editors = max(entries, key=lambda r: (*_names_completeness(r.editors), -r.seq))
+    entry_type = primary.entry_type
+    people = {"author": with_authors.authors, "editor": with_editors.editors}
+    for edit in edits:
+        for name, value in edit.items():
+            if name == EDITED_TYPE:
+                entry_type = value
+            elif name in people:
+                people[name] = value or []
+            elif value in (None, "", []):
+                fields.pop(name, None)
+            else:
+                fields[name] = value
+            sources[name] = CURATOR_EDIT
+    fields = {name: fields[name] for name in sorted(fields, key=_field_order)}
     return StudyView(
         key=study_key,
-        entry_type=primary.entry_type,
+        entry_type=entry_type,
         fields=fields,
-        authors=[Name.from_json(n) for n in with_authors.authors],
-        editors=[Name.from_json(n) for n in with_editors.editors],
+        authors=[Name.from_json(n) for n in people["author"]],
+        editors=[Name.from_json(n) for n in people["editor"]],
         aliases=sorted(aliases),
         records=list(ordered),
         field_sources=sources,
@@ -165,6 +184,23 @@ def build_view(study_key: str, records: Sequence[RecordRow]) -> StudyView:
             if ranks[id(r)] == _EARLY and best_rank == _PUBLISHED
         ],
     )
+
+
+def _edits_by_record(session: Session) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """Curators' edits (seq, values), by the record key each names (edits are few: one
+    query for them all)."""
+    found: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    query = select(Decision.seq, Decision.keys, Decision.values).where(Decision.action == "edit")
+    for seq, keys, values in session.exec(query):
+        found[keys[0]].append((seq, values))
+    return found
+
+
+def _study_edits(records: Sequence[RecordRow], edits: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[dict]:
+    """The edits that name any record of a study, in the order they were made."""
+    if not edits:
+        return []
+    return [values for _, values in sorted(e for r in records if r.key for e in edits.get(r.key, ()))]
 
 
 def load_views(
@@ -187,7 +223,12 @@ def load_views(
     for row in session.exec(record_query):
         record = RecordRow(*row)
         by_study[record.study_id].append(record)
-    views = [build_view(s.key, by_study[s.id]) for s in studies if by_study.get(s.id)]  # type: ignore[arg-type]
+    edits = _edits_by_record(session)
+    views = [
+        build_view(s.key, by_study[s.id], _study_edits(by_study[s.id], edits))  # type: ignore[index]
+        for s in studies
+        if by_study.get(s.id)  # type: ignore[arg-type]
+    ]
     if years is not None:
         wanted = set(years)
         views = [v for v in views if v.fields.get("year") in wanted]

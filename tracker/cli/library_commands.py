@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
 from tracker.cli.review_view import describe_decision
+from tracker.decisions import EDIT
 from tracker.export import WRITERS
 from tracker.files import write_atomically
 from tracker.importer import FileReport
@@ -167,9 +168,15 @@ def show(ctx: click.Context, key: str) -> None:
             f"  {record_key} is an early version ({label}); the fields above prefer the published one", markup=False
         )
     decisions, pending = library_of(ctx).grouping_history(key)
-    if decisions:
+    grouping = [d for d in decisions if d.action != EDIT]
+    if grouping:
         out.print("why these records are one study:")
-    for decision in decisions:
+    for decision in grouping:
+        out.print(f"  {describe_decision(decision)}", markup=False)
+    edits = [d for d in decisions if d.action == EDIT]
+    if edits:
+        out.print("curator edits:")
+    for decision in edits:
         out.print(f"  {describe_decision(decision)}", markup=False)
     for pair in pending:
         out.print(
@@ -216,3 +223,26 @@ def export(ctx: click.Context, fmt: str, output: Path | None, keys: tuple[str, .
     else:
         write_atomically(output, text.encode())
         console_for(stderr=True).print(f"wrote {output}", markup=False)
+
+
+@main.command()
+@click.argument("key")
+@click.argument("changes", nargs=-1, metavar="FIELD=VALUE...")
+@click.option("--remove", "removed", multiple=True, metavar="FIELD", help="Remove this field (repeatable).")
+@click.pass_context
+@user_errors
+def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Set a study's fields by hand; a curator's value stands above its records for good.
+
+    FIELD=VALUE sets a field (author="Family, Given and Family, Given"; keywords="a; b";
+    entrytype=report); --remove FIELD takes one away.
+    """
+    values: dict[str, str | None] = {}
+    for change in changes:
+        name, sep, value = change.partition("=")
+        if not sep:
+            raise click.UsageError(f"{change!r}: write FIELD=VALUE")
+        values[name] = value
+    values.update((name, None) for name in removed)
+    view = library_of(ctx).edit(key, values)
+    console_for().print(f"{view.key}: {', '.join(values)} set by a curator", markup=False)

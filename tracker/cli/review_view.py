@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from tracker.decisions import DEDUPE, MERGE, SPLIT
+from tracker.decisions import DEDUPE, EDIT, MERGE, SPLIT
 from tracker.library import ReviewItem
 from tracker.models import Decision
 from tracker.studies import StudyView
@@ -94,6 +94,11 @@ def describe_decision(decision: Decision) -> str:
     why = f": {', '.join(decision.reasons)}" if decision.reasons else ""
     if decision.action == MERGE:
         return f"merged {who} on {when}: {keys}{why}"
+    if decision.action == EDIT:
+        changed = ", ".join(
+            f"{name} removed" if value in (None, []) else name for name, value in decision.values.items()
+        )
+        return f"edited {who} on {when}: {changed}"
     if decision.action == SPLIT:
         return f"{decision.keys[0]} split off {who} on {when}, kept apart from {', '.join(decision.keys[1:])}"
     return f"{' and '.join(decision.keys)} judged different works {who} on {when}{why}"

@@ -263,3 +263,29 @@ def test_an_online_first_copy_meets_its_issue_a_year_later():
         "early", title, authors, container="Journal of Decision Systems", year="2023", volume="32", pages="100–120"
     )
     assert _judge(earlier_issue, later_paper).outcome != MERGE  # both in issues: two papers, or a curator's call
+
+
+def test_a_shared_issn_makes_two_venue_names_one():
+    a = _record("a", TITLE, "Miller, John", year="2019", container="JEMS", issn="1369-183X", volume="45", pages="401")
+    b = _record(
+        "b",
+        TITLE,
+        "Miller, J.",
+        year="2019",
+        container="Journal of Ethnic & Migration Studies",
+        issn="1469-9451; 1369183x",
+        volume="45",
+        pages="401",
+    )
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE and "same volume, pages, venue" in judged.reasons
+
+
+def test_two_editions_of_a_book_stay_apart():
+    book = {"year": "2019", "container": "Routledge", "entry_type": "book"}
+    first = _record("a", "Migration and integration in Europe", "Miller, John", edition="2nd", **book)
+    second = _record("b", "Migration and integration in Europe", "Miller, John", edition="Third edition", **book)
+    same = _record("c", "Migration and integration in Europe", "Miller, J.", edition="2", **book)
+    assert _judge(first, second).outcome == APART
+    assert "editions 2 and 3" in _judge(first, second).reasons
+    assert _judge(first, same).outcome == MERGE

@@ -72,6 +72,8 @@ def match_record(key: str, entry_type: str, fields: dict[str, Any], authors: lis
         doi=_text(fields, "doi").lower(),
         entry_type=entry_type,
         version=preprint_label(entry_type, fields),
+        issn=_text(fields, "issn"),
+        edition=_text(fields, "edition"),
     )
 
 

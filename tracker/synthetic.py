@@ -212,10 +212,20 @@ _PUBLISHERS = [
 ]
 
 
+_WORKING_PAPER_SERIES = [
+    "IZA Discussion Papers",
+    "SSRN Working Paper Series",
+    "COMPAS Working Paper",
+    "NBER Working Papers",
+    "EUI Working Papers RSCAS",
+]
+
+
 def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict, str]]:
     """(record fields, work id) pairs: works, perturbed copies of some (as another
-    database writes them; with `tex`, TeX-style as a BibTeX export carries them) and hard
-    negatives (same title, another part and volume)."""
+    database writes them; with `tex`, TeX-style as a BibTeX export carries them), working-
+    paper versions (one in five with an SSRN DOI of its own, when the work has a DOI), and
+    hard negatives (same title, another part and volume; a comment on the work)."""
     rng = random.Random(seed)
     journals = list(_ABBREVIATED)
     out: list[tuple[dict, str]] = []
@@ -259,6 +269,26 @@ def dedupe_set(works: int, seed: int = 7, tex: bool = False) -> list[tuple[dict,
                 copy["title"] = _tex_style(copy["title"])
                 copy["authors"] = ["".join(_LATEX.get(c, c) for c in a) for a in copy["authors"]]
             out.append((copy, work))
+        if rng.random() < 0.06 and base.get("entry_type") != "report":  # its working-paper version, years before
+            early = dict(base)
+            early.update(
+                entry_type="report",
+                container=rng.choice(_WORKING_PAPER_SERIES),
+                year=str(int(base["year"]) - rng.randint(1, 3)),
+                volume="",
+                pages="",
+                doi=f"10.2139/ssrn.{3000000 + index}" if base["doi"] and rng.random() < 0.2 else "",
+            )
+            out.append((early, work))
+        if rng.random() < 0.02:  # a comment on it, by someone else: another work
+            comment = dict(base)
+            comment.update(
+                title=f"Comment on: {title}",
+                authors=[f"{_pseudo_word(rng).capitalize()}, {rng.choice(_GIVEN)}"],
+                doi="",
+                pages=f"{start + 40}-{start + 43}" if base["pages"] else "",
+            )
+            out.append((comment, f"{work}-comment"))
         if rng.random() < 0.05:  # a different work that looks the same
             other = dict(base)
             other["title"] = f"{title}, part II"

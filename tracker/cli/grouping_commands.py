@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
@@ -46,9 +48,12 @@ def dedupe(ctx: click.Context, everything: bool, dry_run: bool) -> None:
 
 
 def _read_key() -> str:
-    """One key press ('' at the end of input or without a terminal)."""
+    """One key press on a terminal; from a pipe (`printf sdk | ... review`), the next
+    character. '' at the end of the input."""
     try:
-        return click.getchar().lower()
+        if sys.stdin.isatty():
+            return click.getchar().lower()
+        return sys.stdin.read(1).lower()
     except (EOFError, OSError):
         return ""
 

@@ -89,6 +89,8 @@ class MatchRecord:
     doi: str = ""
     entry_type: str = "article"
     version: str = ""  # "SSRN", "working paper", ... for an early version (see `versions`)
+    issn: str = ""
+    edition: str = ""
 
 
 @dataclass(slots=True)
@@ -111,6 +113,8 @@ class Prepared:
     numbers: list[str]
     version: str
     title_parts: list[str]  # "English title [Original title]": each part, folded
+    issns: frozenset[str]  # a journal has a print and an electronic ISSN; a source gives either
+    edition: str
 
 
 @dataclass(slots=True)
@@ -180,7 +184,29 @@ def prepare(record: MatchRecord) -> Prepared:
         numbers=numbers_in(title),
         version=record.version or preprint_label(record.entry_type, {"doi": record.doi, "container": record.container}),
         title_parts=_bracketed_parts(record.title),
+        issns=frozenset(_ISSN.findall(record.issn.upper().replace("-", ""))),
+        edition=_edition(record.edition),
     )
+
+
+_ISSN = re.compile(r"\d{7}[\dX]")
+_ORDINALS = {
+    word: str(number)
+    for number, words in enumerate(
+        [("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th")], start=1
+    )
+    for word in words
+}
+
+
+def _edition(text: str) -> str:
+    """An edition as its number ("2nd", "Second edition", "2" are all "2"); other
+    wording ("revised") folded as it is."""
+    folded = fold(text)
+    for word in folded.split():
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+    return "".join(numbers_in(folded)) or folded
 
 
 _BRACKETED_TAIL = re.compile(r"^(?P<main>[^\[\]]+?)\s*(?P<tail>(\[[^\[\]]+\]\s*)+)\.?$")
@@ -271,7 +297,11 @@ def _pairs_with_a_pageless_record(members: Sequence[int], items: Sequence[Prepar
 
 
 def _venue_relation(a: Prepared, b: Prepared) -> str:
-    """`same`, `abbreviation`, `different` or `unknown` (one side has no venue)."""
+    """`same`, `abbreviation`, `different` or `unknown` (one side has no venue). A shared
+    ISSN settles it whatever the names (an ISSN apart proves nothing: print and online
+    ISSNs differ)."""
+    if a.issns & b.issns:
+        return "same"
     if not a.venue or not b.venue:
         return "unknown"
     if a.venue == b.venue or fuzz.token_set_ratio(a.venue, b.venue) >= 92:
@@ -358,6 +388,8 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(APART, title, [*reasons, "numbers in the titles differ (part, edition, year)"])
     if a.response != b.response:
         return PairScore(APART, title, [*reasons, "one is a comment, reply or correction of the other"])
+    if a.edition and b.edition and a.edition != b.edition:
+        return PairScore(APART, title, [*reasons, f"editions {a.edition} and {b.edition}"])
     if bool(a.version) != bool(b.version):
         return _versions_pair(a, b, title, reasons)
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:

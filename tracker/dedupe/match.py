@@ -30,7 +30,7 @@ MAX_BLOCK = 16
 WINDOW = 8
 #: In a first-author-and-year block, a record without pages meets this many title
 #: neighbours on each side (the title keys have usually found its copies already).
-AUTHOR_WINDOW = 4
+AUTHOR_WINDOW = 2
 _STOP = frozenset(
     {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "from", "by", "at", "or", "as", "is", "are"}
     | {"de", "la", "le", "les", "des", "der", "die", "das", "el", "los"}

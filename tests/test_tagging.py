@@ -1,0 +1,178 @@
+"""Tagging rules on texts written by the project: one test per curator's rule.
+
+The labelled development set in ../shared/gold is for the benchmark only; these studies
+are invented, each to show one rule (origin vs destination, regions, cities, demonyms,
+non-MIPEX countries, languages, strand vs outcome words, use)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from tracker.tagging import tag_text
+from tracker.tagging.matcher import PhraseMatcher
+from tracker.vocab import FACETS, MIPEX_COUNTRIES, load_vocabulary, vocabulary_file
+
+
+def _countries(title: str, abstract: str = "") -> list[str]:
+    return tag_text(title, abstract).codes("country")
+
+
+@pytest.mark.parametrize("facet", FACETS)
+def test_every_vocabulary_file_loads_with_labels_and_phrases(facet):
+    tomllib.loads(vocabulary_file(facet).read_text(encoding="utf-8"))
+    vocabulary = load_vocabulary(facet)
+    assert vocabulary.terms
+    for term in vocabulary.terms.values():
+        assert term.label and term.all_phrases(), term.code
+
+
+def test_the_vocabularies_hold_exactly_the_gold_codes():
+    assert sorted(load_vocabulary("country").terms) == sorted(MIPEX_COUNTRIES)
+    assert len(MIPEX_COUNTRIES) == 56
+    assert set(load_vocabulary("area").terms) == {
+        "labour_market", "family_reunion", "education", "health", "political_participation",
+        "permanent_residence", "access_to_nationality", "anti_discrimination", "overall",
+    }  # fmt: skip
+    assert set(load_vocabulary("use").terms) == {"explains_outcomes", "compares_policies", "measures_policy"}
+    assert len(load_vocabulary("outcome").terms) == 14
+
+
+def test_country_names_come_in_every_language_from_babel():
+    names = load_vocabulary("country").terms["DE"].phrases["names"]
+    for name in ("Germany", "Deutschland", "Allemagne", "Alemania", "Germania", "Alemanha", "Duitsland"):
+        assert name in names
+
+
+def test_the_matcher_prefers_the_longest_phrase_and_reads_capitals_only_in_capitals():
+    matcher = PhraseMatcher([("American*", "US"), ("Latin America*", None), ("US", "US"), ("Ausländer*", "x")])
+    found = [
+        (m.text, m.payload) for m in matcher.find("Latin American workers in the US told us about Ausländerbehörden")
+    ]
+    assert found == [("Latin American", None), ("US", "US"), ("Auslanderbehorden", "x")]
+
+
+def test_the_country_studied_not_the_country_of_origin():
+    assert _countries("Turkish immigrants in the Netherlands and their naturalisation") == ["NL"]
+    assert _countries("Afghan and Syrian refugees in Germany") == ["DE"]
+    assert _countries("Labour market integration of refugees from Ukraine in Poland") == ["PL"]
+    assert _countries("Returnees and their children born in the United States: integration in Mexico") == ["MX"]
+
+
+def test_an_adjective_of_the_country_studied_counts():
+    assert _countries("Love across the Øresund: the Danish 24-year rule and the Swedish route") == ["DK", "SE"]
+
+
+def test_a_language_is_not_a_country():
+    assert _countries("German language courses for refugees in Austria") == ["AT"]
+
+
+def test_regions_and_many_country_designs_are_not_expanded():
+    assert _countries("Integration policies and attitudes in 27 EU countries") == []
+    assert _countries("Latin American migrants and welfare in OECD countries") == []
+
+
+def test_a_city_or_region_named_alone_counts_for_its_country():
+    assert _countries("Health care for undocumented migrants in Barcelona") == ["ES"]
+    assert _countries("Naturalisation in Bavarian municipalities") == ["DE"]
+    assert _countries("Sanctuary policies in California") == ["US"]
+    assert _countries("Integração de imigrantes em Vila Nova de Gaia") == ["PT"]
+
+
+def test_non_mipex_countries_get_no_code():
+    assert _countries("Syrian refugees in Lebanon and Jordan") == ["JO"]
+    assert _countries("Kenyan migrants in Uganda") == []
+
+
+def test_a_passing_comparison_gets_no_code():
+    assert _countries("Family reunification rules in Norway", "Norway's rules are stricter than in Canada.") == ["NO"]
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Einbürgerung in der Schweiz: kantonale Unterschiede", "CH"),
+        ("La politique d'intégration en Belgique et en France", "BE"),
+        ("Las leyes migratorias de Argentina y Chile", "AR"),
+        ("Le politiche di integrazione in Italia", "IT"),
+        ("A política de integração em Portugal", "PT"),
+        ("Het integratiebeleid in Nederland", "NL"),
+    ],
+)
+def test_countries_are_found_in_every_language(title, code):
+    assert code in _countries(title)
+
+
+def test_a_strand_needs_its_policy_not_an_outcome_word():
+    policy = tag_text("Access to health care for undocumented migrants: entitlements in Spain and Italy")
+    outcome = tag_text(
+        "Integration policies and the self-rated health of immigrants",
+        "Integration policy is related to self-rated health and mental health in a multilevel regression.",
+    )
+    assert "health" in policy.codes("area")
+    assert "health" not in outcome.codes("area")
+    assert outcome.codes("area") == ["overall"]
+    assert "health" in outcome.codes("outcome")
+
+
+@pytest.mark.parametrize(
+    ("title", "area"),
+    [
+        ("Einbürgerung und Staatsangehörigkeitsrecht in Deutschland", "access_to_nationality"),
+        ("Le regroupement familial en France", "family_reunion"),
+        ("Reagrupación familiar y derecho de voto en España", "family_reunion"),
+        ("Il diritto di voto degli stranieri in Italia", "political_participation"),
+        ("Reconhecimento de diplomas e acesso ao mercado de trabalho", "labour_market"),
+        ("Gelijke behandeling en antidiscriminatiebeleid in België", "anti_discrimination"),
+    ],
+)
+def test_strands_are_found_in_every_language(title, area):
+    assert area in tag_text(title).codes("area")
+
+
+def test_a_pure_policy_analysis_measures_no_outcome():
+    study = tag_text(
+        "Citizenship law reform in Portugal: a legal analysis",
+        "We compare the nationality law before and after the reform and assess dual citizenship rules.",
+    )
+    assert study.codes("outcome") == []
+    assert study.codes("use") == ["compares_policies"]
+
+
+def test_use_is_one_value_read_from_what_the_study_does():
+    explains = tag_text(
+        "Integration policies and immigrants' life satisfaction",
+        "Using survey data for 30 countries, multilevel models show that inclusive policies are associated with "
+        "higher life satisfaction.",
+    )
+    measures = tag_text(
+        "Measuring integration policy: the validity of MIPEX and other indices",
+        "We compare indicators, weighting and aggregation of policy indices.",
+    )
+    assert explains.codes("use") == ["explains_outcomes"]
+    assert measures.codes("use") == ["measures_policy"]
+
+
+def test_every_proposal_carries_its_evidence_and_rule():
+    study = tag_text("Turkish immigrants in the Netherlands: naturalisation rates and citizenship policy")
+    for proposal in study.proposals:
+        assert 0 < proposal.confidence <= 1
+        assert proposal.rule
+    netherlands = next(p for p in study.proposals if p.facet == "country")
+    assert netherlands.code == "NL" and netherlands.evidence == ["Netherlands"]
+
+
+def test_the_vocab_command_lists_facets_and_synonyms():
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    overview = CliRunner().invoke(main, ["vocab"])
+    assert overview.exit_code == 0
+    assert "country" in overview.output and "56" in overview.output
+    area = CliRunner().invoke(main, ["vocab", "area"])
+    assert "family_reunion  Family reunification" in area.output
+    assert "Familiennachzug" in area.output
+    wrong = CliRunner().invoke(main, ["vocab", "colour"])
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output

@@ -1,0 +1,167 @@
+"""Proposing tags for a study from its title, abstract and keywords, with the evidence.
+
+Four facets (codes as ../shared/gold/README.md defines them): `area`, `country`,
+`outcome` and `use`. Each proposal carries a confidence and its evidence — the phrases
+found and the rule that weighed them — because a curator must see why before trusting a
+tag, and corrects it with a curator tag that no later run undoes.
+
+The rules, in the curator's words:
+- countries: the country studied, not of origin (see `countries`);
+- areas: a strand when the study is about its policy — named in the title, or more than
+  once in the abstract; `overall` for integration policy as a whole, alone only when no
+  strand is singled out;
+- outcomes: what is measured or explained — named in the title, or more than once, or
+  once in a study that explains outcomes; a study that only compares or measures policy
+  has none unless its title names one;
+- use: one value — `measures_policy` when measuring or an index is what the study is
+  about (the title says so), `explains_outcomes` when an outcome is what it studies (in
+  the title, or named again and again, or with words of explanation), else
+  `compares_policies`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from tracker.tagging.countries import country_evidence
+from tracker.tagging.matcher import PhraseMatcher, normalise
+from tracker.vocab import load_vocabulary
+
+AUTO = "auto"
+TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
+
+
+@dataclass(slots=True)
+class Proposal:
+    """One proposed tag."""
+
+    facet: str
+    code: str
+    confidence: float  # 0-1
+    evidence: list[str] = field(default_factory=list)  # phrases, as found
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Tagging:
+    """Everything proposed for one study."""
+
+    proposals: list[Proposal] = field(default_factory=list)
+
+    def codes(self, facet: str) -> list[str]:
+        return sorted(p.code for p in self.proposals if p.facet == facet)
+
+
+@cache
+def _facet_matcher(facet: str) -> PhraseMatcher:
+    vocabulary = load_vocabulary(facet)
+    phrases: list[tuple[str, str | None]] = [(phrase, None) for phrase in vocabulary.blockers]
+    phrases += [(phrase, code) for code, term in vocabulary.terms.items() for phrase, _ in term.all_phrases()]
+    return PhraseMatcher(phrases)
+
+
+@cache
+def _labels(facet: str) -> dict[str, str]:
+    """Codes by their own names of two words or more (one word, "health", is too common)."""
+    labels = {normalise(term.label).strip(): code for code, term in load_vocabulary(facet).terms.items()}
+    return {label: code for label, code in labels.items() if " " in label}
+
+
+def _weighed(facet: str, title: str, text: str) -> dict[str, tuple[int, list[str]]]:
+    """Each code's weight and the phrases found: a title mention counts more, and so does
+    a code's own name ("access to nationality" is the strand, said outright)."""
+    found: dict[str, tuple[int, list[str]]] = {}
+    labels = _labels(facet)
+    for part, weight in ((title, TITLE_WEIGHT), (text, ABSTRACT_WEIGHT)):
+        for match in _facet_matcher(facet).find(part):
+            if match.payload is None:
+                continue
+            code = str(match.payload)
+            total, phrases = found.get(code, (0, []))
+            own_name = labels.get(normalise(match.text).strip()) == code
+            found[code] = (total + weight + own_name, [*phrases, match.text])
+    return found
+
+
+def _confidence(weight: int) -> float:
+    return round(min(1.0, 0.35 + 0.15 * weight), 2)
+
+
+def tag_text(title: str, abstract: str = "", keywords: list[str] | None = None) -> Tagging:
+    """Tags for one study (nothing stored: see `tracker.tags` for that)."""
+    body = " . ".join([abstract, *(keywords or [])])
+    result = Tagging()
+    result.proposals.extend(_countries(title, body))
+    areas = _weighed("area", title, body)
+    outcomes = _weighed("outcome", title, body)
+    use = _use(title, body, outcomes)
+    result.proposals.append(use)
+    result.proposals.extend(_areas(areas))
+    result.proposals.extend(_outcomes(outcomes, use.code))
+    return result
+
+
+def _countries(title: str, body: str) -> list[Proposal]:
+    """A country named as studied; an adjective alone ("a German survey") must be in the
+    title or come back, or it is a passing mention."""
+    studied: dict[str, list[str]] = defaultdict(list)
+    weight: dict[str, int] = defaultdict(int)
+    named: set[str] = set()
+    for item in country_evidence(title, body):
+        if item.studied:
+            studied[item.code].append(item.phrase)
+            weight[item.code] += TITLE_WEIGHT if item.in_title else ABSTRACT_WEIGHT
+            if item.rule != "adjective":
+                named.add(item.code)
+    return [
+        Proposal("country", code, _confidence(weight[code]), phrases, "named as the country studied")
+        for code, phrases in studied.items()
+        if code in named or weight[code] >= 2
+    ]
+
+
+def _areas(weighed: dict[str, tuple[int, list[str]]]) -> list[Proposal]:
+    strands = {code: found for code, found in weighed.items() if code != "overall" and found[0] >= 2}
+    proposals = [
+        Proposal("area", code, _confidence(weight), phrases, "its policy named in the title or more than once")
+        for code, (weight, phrases) in strands.items()
+    ]
+    weight, phrases = weighed.get("overall", (0, []))
+    if not strands:
+        proposals.append(Proposal("area", "overall", _confidence(weight), phrases, "no strand singled out"))
+    elif weight >= TITLE_WEIGHT:
+        proposals.append(Proposal("area", "overall", _confidence(weight), phrases, "integration policy as a whole"))
+    return proposals
+
+
+def _outcomes(weighed: dict[str, tuple[int, list[str]]], use: str) -> list[Proposal]:
+    needed = 1 if use == "explains_outcomes" else TITLE_WEIGHT
+    return [
+        Proposal("outcome", code, _confidence(weight), phrases, "measured or explained")
+        for code, (weight, phrases) in weighed.items()
+        if weight >= max(needed, 2 if use == "explains_outcomes" else needed)
+    ]
+
+
+def _use(title: str, body: str, outcomes: dict[str, tuple[int, list[str]]]) -> Proposal:
+    cues = _weighed("use", title, body)
+    measures = cues.get("measures_policy", (0, []))
+    explains = cues.get("explains_outcomes", (0, []))
+    if measures[0] >= TITLE_WEIGHT:
+        return Proposal(
+            "use", "measures_policy", _confidence(measures[0]), measures[1], "measuring policy is the subject"
+        )
+    strongest = max((weight for weight, _ in outcomes.values()), default=0)
+    if strongest >= TITLE_WEIGHT or (outcomes and explains[0] >= 2):
+        evidence = explains[1] + [p for _, phrases in outcomes.values() for p in phrases][:3]
+        return Proposal(
+            "use",
+            "explains_outcomes",
+            _confidence(max(strongest, explains[0])),
+            evidence,
+            "policy related to an outcome",
+        )
+    compares = cues.get("compares_policies", (0, []))
+    return Proposal("use", "compares_policies", _confidence(compares[0]), compares[1], "policies described or compared")

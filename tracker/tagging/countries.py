@@ -1,0 +1,172 @@
+"""Which MIPEX countries a study examines, with the phrase and the rule behind each.
+
+The curator's rule: the country *studied* (where the policy or the migrants' lives are
+examined), not the country of origin. So a country word is read with its neighbours:
+
+- an adjective or demonym followed by a migrant word ("Turkish immigrants", "Syrian
+  refugees") names an origin; followed by anything else ("the Danish 24-year rule",
+  "German Länder") it names the country studied;
+- an adjective followed by a language word ("German language courses") names a language;
+- a name after "from", "born in", "fled", "left" ("refugees from Turkey", "children born in
+  the United States") names an origin, and after "compared with", "unlike" a benchmark;
+- a region or city named alone ("migrants in Barcelona") counts for its country;
+- regions and groups ("27 EU countries", "Latin America") are never expanded, and a
+  country word inside one does not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from tracker.tagging.matcher import Match, PhraseMatcher, normalise
+from tracker.vocab import LANGUAGES, load_vocabulary
+
+#: Words after an adjective that make it a migrant's origin ("Turkish immigrants").
+_MIGRANT_WORDS = (
+    "immigra",
+    "migra",
+    "refugee",
+    "asylum",
+    "newcomer",
+    "diaspora",
+    "descent",
+    "origin",
+    "background",
+    "born",
+    "minorit",
+    "communit",
+    "national",
+    "citizen",
+    "worker",
+    "emigr",
+    "expat",
+    "settler",
+    "guest",
+    "women",
+    "men",
+    "youth",
+    "children",
+    "pupils",
+    "students",
+    "students",
+    "families",
+    "spouses",
+    "einwander",
+    "zuwander",
+    "migrant",
+    "flucht",
+    "fluchtl",
+    "aussiedler",
+    "immigre",
+    "immigres",
+    "refugi",
+    "inmigr",
+    "emigr",
+    "migranti",
+    "immigrati",
+    "rifugiat",
+    "imigrant",
+    "refugiad",
+    "vluchteling",
+    "allochton",
+)
+#: Words after an adjective that make it a language, not a country ("German language courses").
+_LANGUAGE_WORDS = (
+    "language",
+    "speak",
+    "proficien",
+    "lesson",
+    "course",
+    "fluen",
+    "sprach",
+    "langue",
+    "idioma",
+    "lingua",
+)
+#: Words that may stand between an adjective and what it qualifies ("Turkish and Polish migrants").
+_BETWEEN = ("and", "or", "und", "et", "y", "e", "en", "of")
+#: Words before a name that make it an origin or a passing mention ("refugees from Syria",
+#: "born in Mexico", "the war in Ukraine", "compared with Canada").
+_NOT_STUDIED_BEFORE = (
+    "from",
+    "born in",
+    "fled",
+    "fleeing",
+    "left",
+    "leaving",
+    "out of",
+    "war in",
+    "invasion of",
+    "war against",
+    "compared with",
+    "compared to",
+    "unlike",
+    "than in",
+    "than",
+    "aus",
+    "desde",
+    "uit",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CountryEvidence:
+    code: str
+    phrase: str
+    rule: str  # "name", "adjective", "region", "city"
+    studied: bool  # False: an origin, or a country word inside a region's name
+    in_title: bool
+
+
+@cache
+def _matcher() -> PhraseMatcher:
+    vocabulary = load_vocabulary("country")
+    phrases: list[tuple[str, tuple[str | None, str]]] = [(p, (None, "group")) for p in vocabulary.blockers]
+    for code, term in vocabulary.terms.items():
+        for phrase, origin in term.all_phrases():
+            kind = "adjective" if origin in LANGUAGES else {"names": "name", "regions": "region"}.get(origin, "city")
+            phrases.append((phrase, (code, kind)))
+    return PhraseMatcher(phrases)
+
+
+def _qualifies_migrants_or_a_language(after: list[str]) -> bool:
+    """The noun an adjective qualifies, past other adjectives joined by "and" ("Turkish and
+    Polish migrants"): a migrant word or a language word."""
+    for word in after:
+        lowered = word.lower()
+        if lowered.startswith(_MIGRANT_WORDS) or lowered.startswith(_LANGUAGE_WORDS):
+            return True
+        if lowered in _BETWEEN or word[:1].isupper():  # another adjective, or "and"
+            continue
+        return False
+    return False
+
+
+def _words_after(text: str, match: Match, count: int = 2) -> list[str]:
+    return text[match.end :].split()[:count]
+
+
+def _words_before(text: str, match: Match, count: int = 3) -> str:
+    return " ".join(text[: match.start].lower().split()[-count:])
+
+
+def country_evidence(title: str, abstract: str) -> list[CountryEvidence]:
+    """Every country word in title and abstract, judged studied or origin."""
+    found: list[CountryEvidence] = []
+    for part, in_title in ((title, True), (abstract, False)):
+        if not part:
+            continue
+        text = normalise(part, keep_case=True)
+        for match in _matcher().find(part):
+            code, kind = match.payload  # type: ignore[misc]
+            if code is None:
+                continue
+            studied = True
+            if kind == "adjective":
+                studied = not _qualifies_migrants_or_a_language(_words_after(text, match, 6))
+            if kind in ("name", "adjective") and studied:
+                before = _words_before(text, match)
+                studied = not any(before.endswith(cue) or before.endswith(f"{cue} the") for cue in _NOT_STUDIED_BEFORE)
+            found.append(CountryEvidence(code, match.text, kind, studied, in_title))
+    return found

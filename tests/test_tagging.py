@@ -176,3 +176,13 @@ def test_the_vocab_command_lists_facets_and_synonyms():
     assert "Familiennachzug" in area.output
     wrong = CliRunner().invoke(main, ["vocab", "colour"])
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output
+
+
+def test_tagging_many_studies_on_every_core_gives_the_same_tags_in_order():
+    from tracker.synthetic import tagging_set
+    from tracker.tagging import tag_many
+
+    studies = [(title, abstract, None) for title, abstract in tagging_set(600, seed=4)]
+    one_by_one = [tag_text(*study).proposals for study in studies]
+    assert [t.proposals for t in tag_many(studies, processes=2)] == one_by_one
+    assert [t.proposals for t in tag_many(studies[:5], processes=1)] == one_by_one[:5]

@@ -313,3 +313,48 @@ def dedupe_set_bibtex(records: list[tuple[dict, str]], first_index: int = 0) -> 
                 lines.append(f"  {name} = {{{fields[name]}}},")
         entries.append("\n".join(lines) + "\n}\n")
     return "\n".join(entries)
+
+
+_STUDY_COUNTRIES = ["Germany", "Sweden", "the Netherlands", "Spain", "Italy", "Canada", "Austria", "Portugal", "Japan"]
+_STUDY_ORIGINS = ["Turkish", "Syrian", "Moroccan", "Polish", "Afghan", "Eritrean", "Filipino"]
+_STUDY_SENTENCES = [
+    "We examine how {policy} shapes {outcome} among {origin} immigrants in {country}.",
+    "Using survey data from {n} countries, multilevel models relate MIPEX scores to {outcome}.",
+    "The {policy} of {country} became more restrictive after {year}, while {other} moved the other way.",
+    "Interviews with {n} officials in {city} show how {policy} is implemented locally.",
+    "Results indicate that {outcome} is higher where {policy} is inclusive, net of individual characteristics.",
+    "We compare the legal framework of {country} and {other} with the Migrant Integration Policy Index.",
+    "Refugees from {origin_country} face long waits for {policy} decisions.",
+]
+_STUDY_POLICIES = [
+    "family reunification", "access to nationality", "labour market access", "anti-discrimination law",
+    "permanent residence", "health care entitlements", "voting rights", "integration policy",
+]  # fmt: skip
+_STUDY_OUTCOMES = ["life satisfaction", "employment", "naturalisation rates", "sense of belonging", "self-rated health"]
+
+
+def tagging_set(count: int, seed: int = 9) -> list[tuple[str, str]]:
+    """`count` (title, abstract) pairs written like studies that use MIPEX, for timing the
+    tagger (the words vary; what a curator would tag is not the point)."""
+    rng = random.Random(seed)
+    cities = ["Barcelona", "Lyon", "Munich", "Gothenburg", "Toronto", "Osaka", "Porto"]
+    studies = []
+    for _ in range(count):
+        fill = {
+            "policy": rng.choice(_STUDY_POLICIES),
+            "outcome": rng.choice(_STUDY_OUTCOMES),
+            "origin": rng.choice(_STUDY_ORIGINS),
+            "country": rng.choice(_STUDY_COUNTRIES),
+            "other": rng.choice(_STUDY_COUNTRIES),
+            "city": rng.choice(cities),
+            "origin_country": rng.choice(["Syria", "Afghanistan", "Eritrea", "Ukraine"]),
+            "n": rng.randint(2, 40),
+            "year": rng.randint(2000, 2022),
+        }
+        title = (
+            f"{fill['policy'].capitalize()} and {fill['outcome']} of {fill['origin']} immigrants in {fill['country']}"
+        )
+        sentences = [rng.choice(_STUDY_SENTENCES).format(**fill) for _ in range(rng.randint(6, 10))]
+        words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(40, 90)))
+        studies.append((title, " ".join(sentences) + " " + words + "."))
+    return studies

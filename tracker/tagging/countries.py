@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from tracker.tagging.matcher import Match, PhraseMatcher, normalise
+from tracker.tagging.matcher import Match, PhraseMatcher, Text
 from tracker.vocab import LANGUAGES, load_vocabulary
 
 #: Words after an adjective that make it a migrant's origin ("Turkish immigrants").
@@ -119,15 +119,15 @@ class CountryEvidence:
     in_title: bool
 
 
-@cache
-def _matcher() -> PhraseMatcher:
+def country_phrases() -> list[tuple[str, tuple[str | None, str]]]:
+    """The country vocabulary as (phrase, (code, kind)) pairs; groups have code None."""
     vocabulary = load_vocabulary("country")
     phrases: list[tuple[str, tuple[str | None, str]]] = [(p, (None, "group")) for p in vocabulary.blockers]
     for code, term in vocabulary.terms.items():
         for phrase, origin in term.all_phrases():
             kind = "adjective" if origin in LANGUAGES else {"names": "name", "regions": "region"}.get(origin, "city")
             phrases.append((phrase, (code, kind)))
-    return PhraseMatcher(phrases)
+    return phrases
 
 
 def _qualifies_migrants_or_a_language(after: list[str]) -> bool:
@@ -143,30 +143,33 @@ def _qualifies_migrants_or_a_language(after: list[str]) -> bool:
     return False
 
 
-def _words_after(text: str, match: Match, count: int = 2) -> list[str]:
-    return text[match.end :].split()[:count]
+def judge(text: Text, matches: list[Match], in_title: bool) -> list[CountryEvidence]:
+    """Country matches in one part of a study (overlaps resolved), judged studied or not."""
+    found: list[CountryEvidence] = []
+    for match in matches:
+        code, kind = match.payload  # type: ignore[misc]
+        if code is None:
+            continue
+        studied = True
+        if kind == "adjective":
+            studied = not _qualifies_migrants_or_a_language(text.cased[match.end : match.end + 80].split()[:6])
+        if kind in ("name", "adjective") and studied:
+            before = " ".join(text.lowered[max(0, match.start - 40) : match.start].split()[-3:])
+            studied = not any(before.endswith(cue) or before.endswith(f"{cue} the") for cue in _NOT_STUDIED_BEFORE)
+        found.append(CountryEvidence(code, match.text, kind, studied, in_title))
+    return found
 
 
-def _words_before(text: str, match: Match, count: int = 3) -> str:
-    return " ".join(text[: match.start].lower().split()[-count:])
+@cache
+def _matcher() -> PhraseMatcher:
+    return PhraseMatcher(country_phrases())
 
 
 def country_evidence(title: str, abstract: str) -> list[CountryEvidence]:
     """Every country word in title and abstract, judged studied or origin."""
     found: list[CountryEvidence] = []
     for part, in_title in ((title, True), (abstract, False)):
-        if not part:
-            continue
-        text = normalise(part, keep_case=True)
-        for match in _matcher().find(part):
-            code, kind = match.payload  # type: ignore[misc]
-            if code is None:
-                continue
-            studied = True
-            if kind == "adjective":
-                studied = not _qualifies_migrants_or_a_language(_words_after(text, match, 6))
-            if kind in ("name", "adjective") and studied:
-                before = _words_before(text, match)
-                studied = not any(before.endswith(cue) or before.endswith(f"{cue} the") for cue in _NOT_STUDIED_BEFORE)
-            found.append(CountryEvidence(code, match.text, kind, studied, in_title))
+        if part:
+            text = Text.of(part)
+            found.extend(judge(text, _matcher().find(text), in_title))
     return found

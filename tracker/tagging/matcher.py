@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ahocorasick
 
@@ -39,6 +40,20 @@ def _is_acronym(phrase: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Text:
+    """A text normalised once, in lower case (for matching) and in its own case (for
+    capitals-only phrases and for showing evidence); the same positions in both."""
+
+    lowered: str
+    cased: str
+
+    @classmethod
+    def of(cls, raw: str) -> Text:
+        cased = normalise(raw, keep_case=True)
+        return cls(cased.lower(), cased)
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """One phrase found: where (in the normalised text), what it says, and its payload."""
 
@@ -46,6 +61,7 @@ class Match:
     end: int
     text: str
     payload: Hashable
+    group: Hashable = None  # with `scan(unwrap=True)`: the first half of a (group, payload) pair
 
 
 class PhraseMatcher:
@@ -70,9 +86,14 @@ class PhraseMatcher:
             if len(automaton):
                 automaton.make_automaton()
 
-    def find(self, text: str) -> list[Match]:
+    def find(self, text: str | Text) -> list[Match]:
         """The phrases in `text`, overlaps resolved (the longest match wins)."""
-        lowered, cased = normalise(text), normalise(text, keep_case=True)
+        return longest_first(self.scan(text if isinstance(text, Text) else Text.of(text)))
+
+    def scan(self, text: Text, unwrap: bool = False) -> list[Match]:
+        """Every phrase in `text`, overlapping or not (see `longest_first`). With `unwrap`,
+        payloads given as (group, payload) pairs come back split into the two fields."""
+        lowered, cased = text.lowered, text.cased
         found: list[Match] = []
         for automaton, haystack in ((self._plain, lowered), (self._acronyms, cased)):
             if not len(automaton):
@@ -85,18 +106,26 @@ class PhraseMatcher:
                         stop = haystack.index(" ", end + 1) - 1  # the word goes on to its end
                     elif haystack[stop] == " ":
                         stop -= 1
-                    found.append(Match(start, stop + 1, cased[start : stop + 1], payload))
-        return _longest_first(found)
+                    group = None
+                    if unwrap:
+                        group, payload = payload  # noqa: PLW2901
+                    found.append(Match(start, stop + 1, cased[start : stop + 1], payload, group))
+        return found
 
 
-def _longest_first(matches: list[Match]) -> list[Match]:
-    """Keep, of overlapping matches, the longest (the earliest among equals); in order."""
+def longest_first(matches: list[Match]) -> list[Match]:
+    """Keep, of overlapping matches, the longest (the earliest among equals), and every
+    payload of a span kept; in text order."""
+    ordered = sorted(set(matches), key=lambda m: (m.start, m.end))
+    if all(a.end <= b.start or (a.start, a.end) == (b.start, b.end) for a, b in pairwise(ordered)):
+        return ordered  # nothing overlaps (the usual case): nothing to choose
     kept: list[Match] = []
-    taken: list[tuple[int, int]] = []
-    for match in sorted(set(matches), key=lambda m: (-(m.end - m.start), m.start)):
-        if all(match.end <= a or match.start >= b for a, b in taken) or any(
-            (match.start, match.end) == span for span in taken
-        ):
+    spans: set[tuple[int, int]] = set()
+    taken: set[int] = set()  # character positions covered by a kept span
+    for match in sorted(set(matches), key=lambda m: (m.start - m.end, m.start)):
+        span = (match.start, match.end)
+        if span in spans or taken.isdisjoint(range(match.start, match.end)):
             kept.append(match)
-            taken.append((match.start, match.end))
+            spans.add(span)
+            taken.update(range(match.start, match.end))
     return sorted(kept, key=lambda m: (m.start, m.end))

@@ -43,6 +43,11 @@ class LibraryPaths:
         return self.bib / "decisions.json"
 
     @property
+    def tags(self) -> Path:
+        """The tagger's proposals by study (a curator's tags are decisions)."""
+        return self.bib / "tags.json"
+
+    @property
     def state(self) -> Path:
         return self.root / ".tracker"
 

@@ -31,7 +31,7 @@ from tracker.grouping import merge_studies, split_off
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
 from tracker.rendered import refresh_rendered
 
-MERGE, DIFFERENT, SPLIT, EDIT = "merge", "different", "split", "edit"
+MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
 CURATOR, DEDUPE = "curator", "dedupe"
 #: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
 COMPARED_THROUGH = "compared_through"
@@ -127,7 +127,7 @@ def apply_decision(session: Session, decision: Decision) -> None:
         leaving = record_ids(session, decision.keys[:1])
         if leaving:
             split_off(session, list(leaving.values()))
-    elif decision.action == EDIT:  # the views read edits as they build: render the study again
+    elif decision.action in (EDIT, TAG):  # the views read these as they build: render the study again
         refresh_rendered(session, studies_of(session, decision.keys).values())
 
 
@@ -171,7 +171,7 @@ def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
             "reasons": d.reasons,
             "made_at": d.made_at,
             "after_import": d.after_import,
-            **({"values": d.values} if d.action == EDIT else {}),
+            **({"values": d.values} if d.action in (EDIT, TAG) else {}),
         }
         for d in session.exec(select(Decision).order_by(col(Decision.seq)))
     ]

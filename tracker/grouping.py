@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
-from tracker.models import Record, Study
+from tracker.models import Record, Study, Tag
 from tracker.rendered import refresh_rendered
 
 _CHUNK = 2000
@@ -41,6 +41,14 @@ def _first_keyed_seq(session: Session, study_ids: Collection[int]) -> dict[int, 
     return found
 
 
+def forget_tags(session: Session, study_ids: Sequence[int]) -> None:
+    """Drop the tagger's tags of studies whose records changed: the next `tag` run tags
+    them again from what they now hold (a curator's tags are decisions, kept)."""
+    tags = Tag.__table__
+    for chunk in _chunks(sorted(set(study_ids))):
+        session.connection().execute(delete(tags).where(tags.c.study_id.in_(chunk)))
+
+
 def merge_studies(session: Session, groups: Sequence[Collection[int]]) -> list[int]:
     """Merge each group of study ids into one study: the one whose record came first.
     Returns the surviving study ids (one per group of two or more)."""
@@ -59,6 +67,7 @@ def merge_studies(session: Session, groups: Sequence[Collection[int]]) -> list[i
         connection.execute(
             update(records).where(records.c.study_id == bindparam("old")).values(study_id=bindparam("new")), moves
         )
+        forget_tags(session, [m["old"] for m in moves] + survivors)
         connection.execute(delete(studies).where(studies.c.id == bindparam("old")), moves)
         refresh_rendered(session, survivors)
     return survivors
@@ -97,6 +106,7 @@ def settle_keys(session: Session, study_ids: Collection[int]) -> None:
     empty = [study for study in ids if study not in first]
     remaining = [study for study in ids if study in first]
     connection = session.connection()
+    forget_tags(session, ids)
     if empty:
         orphans = session.exec(select(func.count()).select_from(Record).where(col(Record.study_id).in_(empty))).one()
         if orphans:  # records without keys (attached abstracts) cannot make a study alone

@@ -4,8 +4,9 @@
 - `bib/sources/<sha256-prefix>.<ext>`: each imported file, byte for byte, written once;
 - `bib/imports.json`: the imports in order (path, hash, format, encoding, time), which a
   rebuild replays to get the same records, keys, failures and provenance;
-- `bib/decisions.json`: merges, splits and review answers, replayed after the imports
-  they followed, and the review queue (see `tracker.decisions`).
+- `bib/decisions.json`: merges, splits, review answers, edits and curators' tags,
+  replayed after the imports they followed, and the review queue (see `tracker.decisions`);
+- `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tag_run`).
 
 Every file is written to a temporary name and renamed into place, so a crash leaves the
 old file or the new one, never half of one.
@@ -26,6 +27,7 @@ from tracker.decisions import write_decisions_file
 from tracker.files import write_atomically
 from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
+from tracker.tag_image import write_tags_file
 
 _EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csljson": "json", "abstracts": "txt"}
 
@@ -93,6 +95,7 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     write_atomically(paths.manifest, text.encode())
     write_decisions_file(session, paths)
+    write_tags_file(session, paths)
     session.merge(Meta(name="image_digest", value=image_digest(paths)))
     session.commit()
     entries = rendered_bibtex(session)
@@ -106,8 +109,9 @@ def image_digest(paths: LibraryPaths) -> str:
     if not paths.manifest.exists():
         return ""
     digest = hashlib.sha256(paths.manifest.read_bytes())
-    if paths.decisions.exists():
-        digest.update(b"\0" + paths.decisions.read_bytes())
+    for part in (paths.decisions, paths.tags):
+        if part.exists():
+            digest.update(b"\0" + part.read_bytes())
     return digest.hexdigest()
 
 

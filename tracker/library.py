@@ -25,6 +25,7 @@ from tracker.decisions import (
     EDIT,
     MERGE,
     SPLIT,
+    TAG,
     add_decision,
     apply_decision,
     read_decisions_file,
@@ -47,9 +48,12 @@ from tracker.image import (
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
-from tracker.models import Decision, Record, ReviewPair, Source, Study
+from tracker.models import Decision, Record, ReviewPair, Source, Study, Tag
 from tracker.rendered import rendered_bibtex
 from tracker.studies import StudyView, load_views
+from tracker.tag_changes import TagChangeError, parse_tag_changes
+from tracker.tag_image import restore_tags
+from tracker.tag_run import TagReport, run_tagging
 
 
 class LibraryError(RuntimeError):
@@ -222,6 +226,7 @@ class Library:
                 importer.store(read, "bib/library.bib", _now())
             decisions_up_to(None)
             restore_review(session, document)
+            restore_tags(session, self.paths)
             session.commit()
             write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
 
@@ -402,6 +407,43 @@ class Library:
             decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
+
+    # -- tags -------------------------------------------------------------------------------
+
+    def tag(self, everything: bool = False, progress: StageProgress | None = None) -> TagReport:
+        """Tag the studies not tagged yet (or all): the tagger's proposals, with evidence."""
+        with self._writing() as session:
+            return run_tagging(session, everything=everything, progress=progress)
+
+    def change_tags(self, key: str, changes: Sequence[str]) -> StudyView:
+        """A curator's tags for a study: "+facet:code" adds, "-facet:code" removes,
+        "facet:code" adds (for `use`, replaces). They win over the tagger for good."""
+        try:
+            values = parse_tag_changes(changes)
+        except TagChangeError as error:
+            raise LibraryError(str(error)) from error
+        with self._writing() as session:
+            study_key = self._study_key_or_error(session, key)
+            decision = add_decision(session, TAG, CURATOR, [study_key], values=values, made_at=_now())
+            apply_decision(session, decision)
+            return load_views(session, keys=[study_key])[0]
+
+    def tag_evidence(self, key: str) -> tuple[StudyView, list[Tag], list[Decision]]:
+        """A study's tags, the tagger's proposals behind them, and the curators' changes."""
+        with self.session() as session:
+            study_key = self._study_key_or_error(session, key)
+            view = load_views(session, keys=[study_key])[0]
+            study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
+            proposals = list(session.exec(select(Tag).where(Tag.study_id == study_id).order_by(col(Tag.facet))))
+            members = {r.key for r in view.records if r.key}
+            changes = [
+                d
+                for d in session.exec(select(Decision).where(Decision.action == TAG).order_by(col(Decision.seq)))
+                if d.keys[0] in members
+            ]
+            for item in [*proposals, *changes]:
+                session.expunge(item)
+            return view, proposals, changes
 
     def _study_key_or_error(self, session: Session, key: str) -> str:
         found = self.find_study_key(session, key)

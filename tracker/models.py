@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Meta(SQLModel, table=True):
@@ -103,3 +103,16 @@ class ReviewPair(SQLModel, table=True):
     key_b: str = Field(index=True)
     score: float
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Tag(SQLModel, table=True):
+    """A tag the tagger proposed for a study (origin `auto`), with its evidence. A
+    curator's tags are decisions (see `tracker.decisions`), applied above these."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    facet: str  # area | country | outcome | use
+    code: str
+    confidence: float
+    rule: str
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -30,6 +30,7 @@ from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import CANONICAL_FIELDS, Name
 from tracker.models import Decision, Record, Study
+from tracker.tags import effective_tags, tag_fields
 from tracker.textkeys import fold
 
 
@@ -82,6 +83,7 @@ class StudyView:
     records: list[RecordRow] = field(default_factory=list)
     field_sources: dict[str, str] = field(default_factory=dict)
     early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> code -> origin (auto/curator)
 
 
 def _split_ids(value: Any) -> list[str]:
@@ -224,11 +226,18 @@ def load_views(
         record = RecordRow(*row)
         by_study[record.study_id].append(record)
     edits = _edits_by_record(session)
-    views = [
-        build_view(s.key, by_study[s.id], _study_edits(by_study[s.id], edits))  # type: ignore[index]
-        for s in studies
-        if by_study.get(s.id)  # type: ignore[arg-type]
-    ]
+    tags = effective_tags(session, [s.id for s in studies if s.id in by_study])  # type: ignore[misc]
+    views = []
+    for study in studies:
+        records = by_study.get(study.id)  # type: ignore[arg-type]
+        if not records:
+            continue
+        view = build_view(study.key, records, _study_edits(records, edits))
+        if study.id in tags:
+            view.tags = tags[study.id]  # type: ignore[index]
+            view.fields.update(tag_fields(view.tags))
+            view.field_sources.update(dict.fromkeys(tag_fields(view.tags), "tags"))
+        views.append(view)
     if years is not None:
         wanted = set(years)
         views = [v for v in views if v.fields.get("year") in wanted]

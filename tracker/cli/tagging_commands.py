@@ -1,11 +1,13 @@
-"""Commands about tags: the vocabularies (and, next, tagging studies)."""
+"""Commands about tags: tag studies, show a study's tags and why, change them, the vocabularies."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import click
 from rich.table import Table
 
-from tracker.cli.app import console_for, main, user_errors
+from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
 from tracker.vocab import FACETS, VocabularyError, load_vocabulary
 
 
@@ -41,3 +43,77 @@ def vocab(facet: str | None, cities: bool) -> None:
                 continue
             if phrases:
                 out.print(f"    {origin}: {', '.join(phrases)}", markup=False)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("key", required=False)
+@click.argument("changes", nargs=-1, type=click.UNPROCESSED, metavar="[+facet:code|-facet:code|facet:code]...")
+@click.option("--all", "everything", is_flag=True, help="Tag every study again (after a vocabulary changed).")
+@click.pass_context
+@user_errors
+def tag(ctx: click.Context, key: str | None, changes: tuple[str, ...], everything: bool) -> None:
+    """Tag the studies not tagged yet; or, with KEY, change a study's tags by hand.
+
+    A curator's change (+area:health, -country:TR, use:explains_outcomes) wins over the
+    tagger for good: re-tagging, importing, rebuilding never undoes it.
+    """
+    library = library_of(ctx)
+    out = console_for()
+    if key is not None:
+        view = library.change_tags(key, list(changes))
+        for facet, codes in view.tags.items():
+            shown = ", ".join(
+                f"{code}{'' if origin == 'auto' else ' (curator)'}" for code, origin in sorted(codes.items())
+            )
+            out.print(f"{view.key} {facet}: {shown or '-'}", markup=False)
+        return
+    bar = StageBar(console_for(stderr=True), smallest=500)
+    try:
+        report = library.tag(everything=everything, progress=bar.update)
+    finally:
+        bar.close()
+    out.print(f"tagged {report.studies} studies ({report.untouched} already tagged, left as they were)", markup=False)
+    table = Table(title="tags proposed", title_justify="left")
+    table.add_column("facet")
+    table.add_column("studies per code")
+    for facet in FACETS:
+        counts = report.codes.get(facet, Counter())
+        table.add_row(facet, ", ".join(f"{code} {count}" for code, count in counts.most_common()) or "-")
+    out.print(table)
+    if report.low_confidence:
+        out.print(
+            f"{report.low_confidence} proposals have low confidence: check them with `tags KEY --why`", markup=False
+        )
+
+
+@main.command()
+@click.argument("key")
+@click.option("--why", is_flag=True, help="Also the phrases and the rule behind each tag.")
+@click.pass_context
+@user_errors
+def tags(ctx: click.Context, key: str, why: bool) -> None:
+    """A study's tags per facet, whose they are (tagger or curator), and why."""
+    view, proposals, changes = library_of(ctx).tag_evidence(key)
+    out = console_for()
+    out.print(f"{view.key}: {view.fields.get('title', '')}", markup=False)
+    by_code = {(p.facet, p.code): p for p in proposals}
+    for facet in FACETS:
+        codes = view.tags.get(facet, {})
+        if not codes:
+            out.print(f"  {facet}: -", markup=False)
+            continue
+        for code, origin in sorted(codes.items()):
+            proposal = by_code.get((facet, code))
+            confidence = f", confidence {proposal.confidence:.2f}" if proposal and origin == "auto" else ""
+            out.print(f"  {facet}: {code} ({'tagger' if origin == 'auto' else 'curator'}{confidence})", markup=False)
+            if why and proposal and origin == "auto":
+                out.print(f"      rule: {proposal.rule}; found: {', '.join(proposal.evidence) or '-'}", markup=False)
+    if why:
+        for decision in changes:
+            added = ", ".join(decision.values.get("add", []))
+            removed = ", ".join(decision.values.get("remove", []))
+            out.print(
+                f"  curator on {decision.made_at[:10]}: added {added or '-'}; removed {removed or '-'}", markup=False
+            )
+        if not proposals:
+            out.print("  (not tagged yet: run `mipex-tracker tag`)", markup=False)

@@ -1,0 +1,132 @@
+"""Tags on a library: the tagger's proposals stored with their evidence, a curator's changes
+that win for good, the export fields, and the text image (both stores, see conftest)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from tracker.library import Library
+
+STUDIES = r"""
+@article{kogan2016,
+  author = {Kogan, Irena},
+  title = {Integration policies and the life satisfaction of Turkish immigrants in Germany},
+  journal = {Journal of Ethnic and Migration Studies}, year = {2016},
+  abstract = {Using survey data, multilevel models relate integration policies to the life
+              satisfaction of immigrants in Germany and Austria.}
+}
+@article{silva2020,
+  author = {Silva, Ana},
+  title = {A nova Lei de Migração e a integração de imigrantes no Brasil},
+  journal = {Revista Brasileira de Estudos de População}, year = {2020}
+}
+"""
+LATER = r"""
+@article{ruhs2018,
+  author = {Ruhs, Martin},
+  title = {Family reunification rules in Denmark and Sweden: a legal analysis},
+  journal = {Migration Studies}, year = {2018}
+}
+"""
+
+
+def _import(cli, write, name, text):  # type: ignore[no-untyped-def]
+    result = cli("import", str(write(name, text)))
+    assert result.exit_code == 0, result.output
+
+
+def _rebuild(library_dir, db_url):  # type: ignore[no-untyped-def]
+    if db_url is None:
+        shutil.rmtree(library_dir / ".tracker")
+    else:
+        from sqlmodel import SQLModel
+
+        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+
+
+def test_tag_proposes_tags_with_evidence_and_exports_them(cli, write, library):
+    _import(cli, write, "a.bib", STUDIES)
+    result = cli("tag")
+    assert result.exit_code == 0, result.output
+    assert "tagged 2 studies (0 already tagged" in result.output
+    assert "DE 1" in result.output and "BR 1" in result.output
+    why = cli("tags", "kogan2016", "--why").output
+    assert "country: DE (tagger, confidence" in why
+    assert "rule: named as the country studied; found: Germany" in why
+    assert "outcome: wellbeing" in why and "found: life satisfaction" in why
+    bibtex = cli("export", "--key", "kogan2016").output
+    assert "mipex-countries = {AT, DE}," in bibtex
+    assert "mipex-use = {explains_outcomes}," in bibtex
+    assert "mipex-outcomes = {wellbeing}," in bibtex
+    item = json.loads(cli("export", "--format", "csljson", "--key", "kogan2016").output)[0]
+    assert item["custom"]["mipex-areas"] == "overall"
+    row = cli("export", "--format", "csv", "--key", "silva2020").output
+    assert '""mipex-countries"": ""BR""' in row
+
+
+def test_a_second_run_tags_only_new_studies(cli, write):
+    _import(cli, write, "a.bib", STUDIES)
+    cli("tag")
+    _import(cli, write, "b.bib", LATER)
+    again = cli("tag").output
+    assert "tagged 1 studies (2 already tagged, left as they were)" in again
+    assert "family_reunion 1" in again and "DK 1" in again
+    everything = cli("tag", "--all").output
+    assert "tagged 3 studies (0 already tagged" in everything
+
+
+def test_a_curators_tags_win_over_every_later_run_import_and_rebuild(cli, write, library_dir, db_url):
+    _import(cli, write, "a.bib", STUDIES)
+    cli("tag")
+    changed = cli("tag", "kogan2016", "+area:health", "-country:AT", "use:compares_policies")
+    assert changed.exit_code == 0, changed.output
+    assert "kogan2016 area: health (curator), overall" in changed.output
+
+    def looks_right() -> None:
+        bibtex = cli("export", "--key", "kogan2016").output
+        assert "mipex-areas = {health, overall}," in bibtex
+        assert "mipex-countries = {DE}," in bibtex
+        assert "mipex-use = {compares_policies}," in bibtex
+
+    looks_right()
+    cli("tag", "--all")
+    looks_right()
+    _import(cli, write, "b.bib", LATER)
+    cli("tag")
+    looks_right()
+    _rebuild(library_dir, db_url)
+    looks_right()
+    why = cli("tags", "kogan2016", "--why").output
+    assert "area: health (curator)" in why
+    assert "curator on" in why and "removed country:AT" in why
+
+
+def test_a_merge_has_the_study_tagged_again_and_keeps_the_curators_tags(cli, write, library):
+    _import(cli, write, "a.bib", STUDIES)
+    cli("tag")
+    cli("tag", "silva2020", "+outcome:employment")
+    cli("merge", "kogan2016", "silva2020")
+    (view,) = library.views(["kogan2016"])
+    assert view.tags == {"outcome": {"employment": "curator"}}  # the tagger's were about two studies
+    assert "tagged 1 studies (0 already tagged" in cli("tag").output  # the merged study, from what it now shows
+    (view,) = library.views(["kogan2016"])
+    assert view.tags["country"] == {"AT": "auto", "DE": "auto"}
+    assert view.tags["outcome"]["employment"] == "curator"
+
+
+def test_tag_mistakes_are_one_line_and_change_nothing(cli, write, library_dir):
+    _import(cli, write, "a.bib", STUDIES)
+    cli("tag")
+    before = sorted((p.name, p.read_bytes()) for p in (library_dir / "bib").glob("*.*"))
+    for args, message in [
+        (("tag", "kogan2016", "+area:nonsense"), "'nonsense' is not one of the area codes"),
+        (("tag", "kogan2016", "+colour:red"), "facet one of area, country, outcome, use"),
+        (("tag", "kogan2016", "-use:explains_outcomes"), "a study has one use"),
+        (("tag", "nosuchkey", "+area:health"), "no study with key 'nosuchkey'"),
+        (("tags", "nosuchkey"), "no study with key 'nosuchkey'"),
+    ]:
+        result = cli(*args)
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert sorted((p.name, p.read_bytes()) for p in (library_dir / "bib").glob("*.*")) == before

@@ -186,3 +186,12 @@ def test_tagging_many_studies_on_every_core_gives_the_same_tags_in_order():
     one_by_one = [tag_text(*study).proposals for study in studies]
     assert [t.proposals for t in tag_many(studies, processes=2)] == one_by_one
     assert [t.proposals for t in tag_many(studies[:5], processes=1)] == one_by_one[:5]
+
+
+def test_places_below_the_country_and_countries_outside_mipex_are_kept_as_keywords():
+    study = tag_text(
+        "Integração de imigrantes em Vila Nova de Gaia", "Syrian refugees in Lebanon and migrants in Catalonia."
+    )
+    assert study.codes("country") == ["ES", "PT"]
+    assert study.codes("place") == ["Catalonia", "Vila Nova de Gaia"]
+    assert study.codes("other_country") == ["Lebanon"]

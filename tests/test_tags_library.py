@@ -59,6 +59,7 @@ def test_tag_proposes_tags_with_evidence_and_exports_them(cli, write, library):
     assert "mipex-countries = {AT, DE}," in bibtex
     assert "mipex-use = {explains_outcomes}," in bibtex
     assert "mipex-outcomes = {wellbeing}," in bibtex
+    assert "mipex-places" not in bibtex  # none named
     item = json.loads(cli("export", "--format", "csljson", "--key", "kogan2016").output)[0]
     assert item["custom"]["mipex-areas"] == "overall"
     row = cli("export", "--format", "csv", "--key", "silva2020").output
@@ -130,3 +131,15 @@ def test_tag_mistakes_are_one_line_and_change_nothing(cli, write, library_dir):
         assert result.exit_code != 0 and message in result.output, (args, result.output)
         assert "Traceback" not in result.output
     assert sorted((p.name, p.read_bytes()) for p in (library_dir / "bib").glob("*.*")) == before
+
+
+def test_places_and_other_countries_are_exported_as_keywords(cli, write):
+    title = "Local integration policies in Barcelona and Lisbon compared with Beirut, Lebanon"
+    text = f"@article{{city2021, title = {{{title}}}, year = {{2021}}}}"
+    _import(cli, write, "c.bib", text)
+    cli("tag")
+    bibtex = cli("export", "--key", "city2021").output
+    assert "mipex-countries = {ES, PT}," in bibtex
+    assert "mipex-places = {Barcelona; Lisbon}," in bibtex
+    assert "mipex-other-countries = {Lebanon}," in bibtex
+    assert "places named: Barcelona; Lisbon" in cli("tags", "city2021").output

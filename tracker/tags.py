@@ -3,7 +3,8 @@
 The tagger's proposals are rows (`Tag`, origin `auto`); a curator's changes are logged
 decisions (`tag`: codes added and removed), applied in the order made, so no later run of
 the tagger, change of vocabulary, import or rebuild undoes one. Exported as the fields
-`mipex-areas`, `mipex-countries`, `mipex-outcomes` (codes joined by ", ") and `mipex-use`.
+`mipex-areas`, `mipex-countries`, `mipex-outcomes` (codes joined by ", ") and `mipex-use`,
+and the keywords `mipex-places` and `mipex-other-countries`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from tracker.models import Decision, Record, Tag
 
-FACET_FIELDS = {"area": "mipex-areas", "country": "mipex-countries", "outcome": "mipex-outcomes", "use": "mipex-use"}
+FACET_FIELDS = {
+    "area": "mipex-areas",
+    "country": "mipex-countries",
+    "outcome": "mipex-outcomes",
+    "use": "mipex-use",
+    "place": "mipex-places",  # keywords, not codes: regions and cities named
+    "other_country": "mipex-other-countries",  # keywords: countries outside MIPEX
+}
 AUTO, CURATOR = "auto", "curator"
 
 StudyTags = dict[str, dict[str, str]]  # facet -> code -> origin
@@ -64,5 +72,5 @@ def tag_fields(tags: StudyTags) -> dict[str, str]:
     for facet, name in FACET_FIELDS.items():
         codes = sorted(tags.get(facet, {}))
         if codes:
-            fields[name] = ", ".join(codes)
+            fields[name] = "; ".join(codes) if facet in ("place", "other_country") else ", ".join(codes)
     return fields

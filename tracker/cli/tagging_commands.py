@@ -108,6 +108,9 @@ def tags(ctx: click.Context, key: str, why: bool) -> None:
             out.print(f"  {facet}: {code} ({'tagger' if origin == 'auto' else 'curator'}{confidence})", markup=False)
             if why and proposal and origin == "auto":
                 out.print(f"      rule: {proposal.rule}; found: {', '.join(proposal.evidence) or '-'}", markup=False)
+    for facet, label in (("place", "places named"), ("other_country", "countries outside MIPEX")):
+        if view.tags.get(facet):
+            out.print(f"  {label}: {'; '.join(sorted(view.tags[facet]))}", markup=False)
     if why:
         for decision in changes:
             added = ", ".join(decision.values.get("add", []))

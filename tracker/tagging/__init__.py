@@ -6,7 +6,9 @@ found and the rule that weighed them — because a curator must see why before t
 tag, and corrects it with a curator tag that no later run undoes.
 
 The rules, in the curator's words:
-- countries: the country studied, not of origin (see `countries`);
+- countries: the country studied, not of origin (see `countries`); the regions and cities
+  named are kept as `place` keywords (for local and regional evidence), countries outside
+  MIPEX as `other_country` keywords — never as country codes;
 - areas: a strand when the study is about its policy — named in the title, or more than
   once in the abstract; `overall` for integration policy as a whole, alone only when no
   strand is singled out;
@@ -139,17 +141,25 @@ def _countries(parts: list[tuple[_Scanned, int]]) -> list[Proposal]:
         for scanned, weight in parts
         for item in judge(scanned.text, scanned.by_facet.get("country", []), weight == TITLE_WEIGHT)
     ]
+    keywords: list[Proposal] = []
     for item in evidence:
-        if item.studied:
-            studied[item.code].append(item.phrase)
-            weight[item.code] += TITLE_WEIGHT if item.in_title else ABSTRACT_WEIGHT
-            if item.rule != "adjective":
-                named.add(item.code)
+        if not item.studied:
+            continue
+        if item.rule == "other":
+            keywords.append(Proposal("other_country", item.code, 0.5, [item.phrase], "a country outside MIPEX"))
+            continue
+        if item.rule in ("region", "city"):
+            keywords.append(Proposal("place", item.phrase, 0.5, [item.phrase], f"a {item.rule} below the country"))
+        studied[item.code].append(item.phrase)
+        weight[item.code] += TITLE_WEIGHT if item.in_title else ABSTRACT_WEIGHT
+        if item.rule != "adjective":
+            named.add(item.code)
+    unique = {(p.facet, p.code): p for p in keywords}
     return [
         Proposal("country", code, _confidence(weight[code]), phrases, "named as the country studied")
         for code, phrases in studied.items()
         if code in named or weight[code] >= 2
-    ]
+    ] + list(unique.values())
 
 
 def _areas(weighed: dict[str, tuple[int, list[str]]]) -> list[Proposal]:

@@ -114,7 +114,7 @@ _NOT_STUDIED_BEFORE = (
 class CountryEvidence:
     code: str
     phrase: str
-    rule: str  # "name", "adjective", "region", "city"
+    rule: str  # "name", "adjective", "region", "city"; "other": a country outside MIPEX (code: its name)
     studied: bool  # False: an origin, or a country word inside a region's name
     in_title: bool
 
@@ -127,6 +127,8 @@ def country_phrases() -> list[tuple[str, tuple[str | None, str]]]:
         for phrase, origin in term.all_phrases():
             kind = "adjective" if origin in LANGUAGES else {"names": "name", "regions": "region"}.get(origin, "city")
             phrases.append((phrase, (code, kind)))
+    for english, names in vocabulary.others.items():
+        phrases.extend((name, (english, "other")) for name in names)
     return phrases
 
 
@@ -153,7 +155,7 @@ def judge(text: Text, matches: list[Match], in_title: bool) -> list[CountryEvide
         studied = True
         if kind == "adjective":
             studied = not _qualifies_migrants_or_a_language(text.cased[match.end : match.end + 80].split()[:6])
-        if kind in ("name", "adjective") and studied:
+        if kind in ("name", "adjective", "other") and studied:
             before = " ".join(text.lowered[max(0, match.start - 40) : match.start].split()[-3:])
             studied = not any(before.endswith(cue) or before.endswith(f"{cue} the") for cue in _NOT_STUDIED_BEFORE)
         found.append(CountryEvidence(code, match.text, kind, studied, in_title))

@@ -60,6 +60,9 @@ class Vocabulary:
     #: American" is not American; "Migrant Integration Policy Index" is no strand).
     blockers: tuple[str, ...] = ()
     source: Path = field(default=_FOLDER)
+    #: Countries outside MIPEX (English name -> its names in every language): kept as
+    #: plain keywords on a study, never as country codes.
+    others: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def vocabulary_file(facet: str) -> Path:
@@ -118,7 +121,25 @@ def _countries(data: dict) -> Vocabulary:
         phrases["cities"] = cities.get(code, [])
         label = getattr(country, "common_name", None) or country.name
         terms[code] = Term(code, label, {k: tuple(v) for k, v in phrases.items()})
-    return Vocabulary("country", terms, tuple(data.get("not_countries", [])), vocabulary_file("country"))
+    taken = {p.lower() for term in terms.values() for p, _ in term.all_phrases()}
+    return Vocabulary(
+        "country", terms, tuple(data.get("not_countries", [])), vocabulary_file("country"), _others(not_places | taken)
+    )
+
+
+def _others(excluded: set[str]) -> dict[str, tuple[str, ...]]:
+    """Every other country's names (pycountry and babel), but names that are words or
+    places of their own ("Chad", "Georgia", "Jersey" stay out by the `not_places` list)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for country in pycountry.countries:
+        if country.alpha_2 in MIPEX_COUNTRIES:
+            continue
+        english = getattr(country, "common_name", None) or country.name
+        names = [country.name, english] + [Locale(lang).territories.get(country.alpha_2) for lang in LANGUAGES]
+        kept = tuple(dict.fromkeys(n for n in names if n and n.lower() not in excluded and "," not in n))
+        if kept:
+            found[english] = kept
+    return found
 
 
 def _cities(not_places: set[str]) -> dict[str, list[str]]:

@@ -143,3 +143,24 @@ def test_places_and_other_countries_are_exported_as_keywords(cli, write):
     assert "mipex-places = {Barcelona; Lisbon}," in bibtex
     assert "mipex-other-countries = {Lebanon}," in bibtex
     assert "places named: Barcelona; Lisbon" in cli("tags", "city2021").output
+
+
+def test_review_tags_asks_about_low_confidence_tags_and_saves_each_answer(cli, write, library):
+    _import(cli, write, "a.bib", STUDIES)
+    cli("tag")
+    queue = library.tag_review_queue()
+    assert ("kogan2016", "country", "AT") in {(i.key, i.facet, i.code) for i in queue}  # Austria: once, in the abstract
+    listed = cli("review", "tags", "--list").output
+    assert f"{len(queue)} tags waiting for review" in listed
+    assert "kogan2016  country:AT  confidence 0.50: named as the country studied; found: Austria" in listed
+    position = [(i.key, i.facet, i.code) for i in queue].index(("kogan2016", "country", "AT"))
+    answers = "k" * position + "xr" + "q"  # skip to Austria, a wrong key, reject it, quit
+    result = cli("review", "tags", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "'x' is not an answer" in result.output
+    assert "saved: kogan2016 country:AT rejected" in result.output
+    assert f"1 answered; {len(queue) - 1} waiting" in result.output
+    assert "mipex-countries = {DE}," in cli("export", "--key", "kogan2016").output
+    cli("tag", "--all")
+    assert "mipex-countries = {DE}," in cli("export", "--key", "kogan2016").output  # the answer stands
+    assert ("kogan2016", "country", "AT") not in {(i.key, i.facet, i.code) for i in library.tag_review_queue()}

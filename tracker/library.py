@@ -53,7 +53,8 @@ from tracker.rendered import rendered_bibtex
 from tracker.studies import StudyView, load_views
 from tracker.tag_changes import TagChangeError, parse_tag_changes
 from tracker.tag_image import restore_tags
-from tracker.tag_run import TagReport, run_tagging
+from tracker.tag_run import REVIEW_BELOW, TagReport, run_tagging
+from tracker.tags import FACET_FIELDS, effective_tags
 
 
 class LibraryError(RuntimeError):
@@ -116,6 +117,19 @@ class ReviewItem:
     reasons: list[str]
     study_a: StudyView
     study_b: StudyView
+
+
+@dataclass(slots=True)
+class TagReviewItem:
+    """A proposal of the tagger waiting for a curator's yes or no."""
+
+    key: str
+    title: str
+    facet: str
+    code: str
+    confidence: float
+    rule: str
+    evidence: list[str]
 
 
 class ProgressBar(Protocol):
@@ -427,6 +441,23 @@ class Library:
             decision = add_decision(session, TAG, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
+
+    def tag_review_queue(self) -> list[TagReviewItem]:
+        """The tagger's low-confidence proposals that no curator has answered yet."""
+        with self.session() as session:
+            rows = session.exec(
+                select(Study.id, Study.key, Tag.facet, Tag.code, Tag.confidence, Tag.rule, Tag.evidence)
+                .join(Study, col(Study.id) == col(Tag.study_id))
+                .where(Tag.confidence < REVIEW_BELOW, col(Tag.facet).in_(list(FACET_FIELDS)[:4]))
+                .order_by(col(Study.key), col(Tag.facet), col(Tag.code))
+            ).all()
+            effective = effective_tags(session, {row[0] for row in rows})
+            titles = {v.key: str(v.fields.get("title", "")) for v in load_views(session, keys={row[1] for row in rows})}
+            return [
+                TagReviewItem(key, titles.get(key, ""), facet, code, confidence, rule, list(evidence))
+                for study, key, facet, code, confidence, rule, evidence in rows
+                if effective.get(study, {}).get(facet, {}).get(code) == "auto"
+            ]
 
     def tag_evidence(self, key: str) -> tuple[StudyView, list[Tag], list[Decision]]:
         """A study's tags, the tagger's proposals behind them, and the curators' changes."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.console import Console
 
 from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
-from tracker.cli.review_view import ANSWER_KEYS, PROMPT, pair_table, queue_lines
+from tracker.cli.review_view import ANSWER_KEYS, PROMPT, TAG_PROMPT, pair_table, queue_lines
+from tracker.library import Library
 
 
 @main.command()
@@ -47,6 +49,57 @@ def dedupe(ctx: click.Context, everything: bool, dry_run: bool) -> None:
         out.print("answer them with `mipex-tracker review` (or list them with `review --list`)", markup=False)
 
 
+def _answer(out: Console, prompt: str, keys: set[str]) -> str:
+    """Ask until one of `keys` is pressed; "q" at the end of the input."""
+    while True:
+        out.print(prompt, end="")
+        key = _read_key()
+        while key.isspace():  # a newline after a typed answer, or a stray space
+            key = _read_key()
+        out.print(key)
+        if key in keys:
+            return key
+        if not key:
+            return "q"
+        out.print(f"'{key}' is not an answer", markup=False)
+
+
+def review_tags(library: Library, as_list: bool) -> None:
+    """The tag review: each low-confidence proposal with its evidence; a = accept (the
+    tag becomes the curator's), r = reject (removed for good), k = skip, q = quit."""
+    out = console_for()
+    queue = library.tag_review_queue()
+    if not queue:
+        out.print("no tags to review", markup=False)
+        return
+    if as_list:
+        out.print(f"{len(queue)} tags waiting for review", markup=False)
+        for item in queue:
+            out.print(
+                f"{item.key}  {item.facet}:{item.code}  confidence {item.confidence:.2f}: {item.rule}; "
+                f"found: {', '.join(item.evidence) or '-'}",
+                markup=False,
+            )
+        return
+    answered = 0
+    for number, item in enumerate(queue, start=1):
+        out.print(f"[bold]tag {number} of {len(queue)}[/bold]: {item.key}: {item.title}")
+        out.print(f"  {item.facet}: {item.code} (confidence {item.confidence:.2f})", markup=False)
+        out.print(f"  rule: {item.rule}; found: {', '.join(item.evidence) or '-'}", markup=False)
+        key = _answer(out, TAG_PROMPT, {"a", "r", "k", "q"})
+        if key == "q":
+            break
+        if key == "k":
+            continue
+        sign = "+" if key == "a" else "-"
+        library.change_tags(item.key, [f"{sign}{item.facet}:{item.code}"])
+        answered += 1
+        out.print(
+            f"saved: {item.key} {item.facet}:{item.code} {'accepted' if key == 'a' else 'rejected'}", markup=False
+        )
+    out.print(f"{answered} answered; {len(library.tag_review_queue())} waiting", markup=False)
+
+
 def _read_key() -> str:
     """One key press on a terminal; from a pipe (`printf sdk | ... review`), the next
     character. '' at the end of the input."""
@@ -59,14 +112,19 @@ def _read_key() -> str:
 
 
 @main.command()
+@click.argument("what", required=False, default="pairs", type=click.Choice(["pairs", "tags"]))
 @click.option("--list", "as_list", is_flag=True, help="Print the queue and exit (for scripts and e-mail).")
 @click.pass_context
 @user_errors
-def review(ctx: click.Context, as_list: bool) -> None:
-    """Answer borderline pairs one at a time, side by side: same, different, skip, quit.
+def review(ctx: click.Context, what: str, as_list: bool) -> None:
+    """Answer what waits for a curator, one key per answer; each answer is saved at once.
 
-    Each answer is saved at once: quitting midway loses nothing.
+    `review` (pairs): possible duplicates side by side — same, different, skip, quit.
+    `review tags`: the tagger's low-confidence tags, one at a time — accept, reject, skip, quit.
     """
+    if what == "tags":
+        review_tags(library_of(ctx), as_list)
+        return
     library = library_of(ctx)
     out = console_for()
     queue = library.review_queue()
@@ -80,18 +138,7 @@ def review(ctx: click.Context, as_list: bool) -> None:
     answered = 0
     for number, item in enumerate(queue, start=1):
         out.print(pair_table(item, number, len(queue)))
-        while True:
-            out.print(PROMPT, end="")
-            key = _read_key()
-            while key.isspace():  # a newline after a typed answer, or a stray space
-                key = _read_key()
-            out.print(key)
-            if key in ANSWER_KEYS:
-                break
-            if not key:  # the end of the input: as good as quitting
-                key = "q"
-                break
-            out.print(f"'{key}' is not an answer", markup=False)
+        key = _answer(out, PROMPT, ANSWER_KEYS)
         if key == "q":
             break
         if key == "k":

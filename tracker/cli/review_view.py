@@ -20,6 +20,7 @@ from tracker.textkeys import fold
 
 ANSWER_KEYS = {"s", "d", "k", "q"}
 PROMPT = "[bold]s[/bold]ame  [bold]d[/bold]ifferent  s[bold]k[/bold]ip  [bold]q[/bold]uit ? "
+TAG_PROMPT = "[bold]a[/bold]ccept  [bold]r[/bold]eject  s[bold]k[/bold]ip  [bold]q[/bold]uit ? "
 #: The fields a curator compares, in the order they read them.
 SHOWN_FIELDS = (
     "author",

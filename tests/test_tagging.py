@@ -195,3 +195,45 @@ def test_places_below_the_country_and_countries_outside_mipex_are_kept_as_keywor
     assert study.codes("country") == ["ES", "PT"]
     assert study.codes("place") == ["Catalonia", "Vila Nova de Gaia"]
     assert study.codes("other_country") == ["Lebanon"]
+
+
+def test_a_denied_strand_does_not_count_but_a_denied_effect_is_still_an_outcome():
+    study = tag_text("Not labour market access but family reunification: how Danish rules shape marriage migration")
+    assert study.codes("area") == ["family_reunion"]
+    null_finding = tag_text(
+        "Do integration policies matter for migrant health?",
+        "Multilevel models show that integration policies do not affect self-rated health once income is held "
+        "constant; self-rated health differs by origin.",
+    )
+    assert "health" in null_finding.codes("outcome")
+
+
+def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from tracker import tagging, vocab
+    from tracker.tagging import countries
+
+    folder = tmp_path / "vocab"
+    shutil.copytree(vocab.vocabulary_file("area").parent, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (folder / "area.toml").read_text(encoding="utf-8")
+    (folder / "area.toml").write_text(
+        text.replace('de = ["Familiennachzug",', 'de = ["Nachzug der Kernfamilie", "Familiennachzug",'),
+        encoding="utf-8",
+    )
+    caches = (vocab.load_vocabulary, tagging._matcher, tagging._labels, countries._matcher)
+
+    def fresh() -> None:
+        for cached in caches:
+            cached.cache_clear()
+
+    title = "Der Nachzug der Kernfamilie in Österreich"
+    fresh()
+    assert "family_reunion" not in tag_text(title).codes("area")
+    monkeypatch.setattr(vocab, "_FOLDER", folder)
+    fresh()
+    try:
+        assert "family_reunion" in tag_text(title).codes("area")
+    finally:
+        monkeypatch.undo()
+        fresh()

@@ -95,14 +95,26 @@ class _Scanned:
         return cls(text, {facet: longest_first(matches) for facet, matches in grouped.items()})
 
 
+#: Words just before a phrase that deny it ("not labour market access but ...", "rather
+#: than integration policy as a whole"): the phrase does not count for a strand or a use.
+_NEGATIONS = ("not", "rather than", "instead of", "neither", "nor", "nicht", "kein", "keine", "pas", "non")
+
+
+def _negated(text: Text, match: Match) -> bool:
+    before = " ".join(text.lowered[max(0, match.start - 30) : match.start].split()[-2:])
+    return any(before == cue or before.endswith(f" {cue}") for cue in _NEGATIONS)
+
+
 def _weighed(facet: str, parts: list[tuple[_Scanned, int]]) -> dict[str, tuple[int, list[str]]]:
     """Each code's weight and the phrases found: a title mention counts more, and so does
-    a code's own name ("access to nationality" is the strand, said outright)."""
+    a code's own name ("access to nationality" is the strand, said outright). A strand or a
+    use that the text denies ("not MIPEX as a whole") does not count; an outcome does, for
+    a study that finds policy does *not* affect health still measures health."""
     found: dict[str, tuple[int, list[str]]] = {}
     labels = _labels(facet)
     for scanned, weight in parts:
         for match in scanned.by_facet.get(facet, []):
-            if match.payload is None:
+            if match.payload is None or (facet in ("area", "use") and _negated(scanned.text, match)):
                 continue
             code = str(match.payload)
             total, phrases = found.get(code, (0, []))

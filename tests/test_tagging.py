@@ -237,3 +237,11 @@ def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_p
     finally:
         monkeypatch.undo()
         fresh()
+
+
+def test_no_phrase_is_found_across_two_sentences():
+    matcher = PhraseMatcher(
+        [("immigrant integration polic*", "overall"), ("integration polic*", "overall"), ("U.S.", "US")]
+    )
+    found = [m.text for m in matcher.find("What makes a satisfied immigrant? Integration policies in the U.S. matter.")]
+    assert found == ["Integration policies", "U S"]

@@ -19,7 +19,10 @@ from itertools import pairwise
 
 import ahocorasick
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[^\w|]+|_+")
+#: The end of a sentence or clause (".", "?", "!", ";", ":" before a space) becomes "|", a
+#: word no phrase holds, so no phrase is found across two sentences.
+_CLAUSE_END = re.compile(r"[.?!;:](?=\s)")
 
 
 def normalise(text: str, keep_case: bool = False) -> str:
@@ -30,7 +33,7 @@ def normalise(text: str, keep_case: bool = False) -> str:
         text = html.unescape(text)
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _NOT_WORD.sub(" ", text).strip()
+    text = _NOT_WORD.sub(" ", _CLAUSE_END.sub(" | ", text.replace("|", " "))).strip()
     return f" {text if keep_case else text.lower()} "
 
 

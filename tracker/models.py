@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class Meta(SQLModel, table=True):
@@ -116,3 +116,20 @@ class Tag(SQLModel, table=True):
     confidence: float
     rule: str
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Score(SQLModel, table=True):
+    """One MIPEX score: a country's policy area (or `overall`) in a year, in one edition;
+    national, or regional/local (MIPEX-R, MIPEX-L) with the place named."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    country: str = Field(index=True)  # ISO 3166-1 alpha-2
+    area: str = Field(index=True)  # the 8 strands or `overall`
+    year: int
+    value: float
+    edition: str
+    level: str = "national"  # national | regional | local
+    place: str = ""  # the region or city, below the national level
+    source: str = ""  # where the figure comes from, as shown on the site
+    indicator: str = ""  # "" for a strand or overall score; the indicator's code otherwise
+    title: str = ""  # the indicator's title

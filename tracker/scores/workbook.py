@@ -1,0 +1,149 @@
+"""Reading MPG's own score workbook (the "Policy Indicators Scores" download), as published.
+
+Layout (see ../shared/data/mipex/README.md): one sheet per country, named by MPG's code
+(`UK` for the United Kingdom, `TU` for Turkey); an "Overall Scores" block (a `Year` column
+and three overall variants, of which "Overall Score (with health)" is `overall`); then per
+strand a block: a row `Policy strand | <name> Strand`, rows `Indicator`, `Sub-indicator`,
+`Title`, `Description`, `Answer options`, a header row of `Year | Score | Comments`
+triples — the first the strand average, the others its indicators — and a row per year.
+Error cells (`#DIV/0!`) and blanks mean "not scored". Coders' comments are never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from tracker.scores import ReadScores, ScoreRow
+from tracker.scores.check import ScoreError, country_code, score_value, year_value
+
+STRANDS = {
+    "labour market mobility": "labour_market",
+    "family reunification": "family_reunion",
+    "family reunion": "family_reunion",
+    "education": "education",
+    "political participation": "political_participation",
+    "permanent residence": "permanent_residence",
+    "access to nationality": "access_to_nationality",
+    "citizenship": "access_to_nationality",
+    "anti-discrimination": "anti_discrimination",
+    "antidiscrimination": "anti_discrimination",
+    "health": "health",
+}
+OVERALL_COLUMN = "overall score (with health)"
+
+
+def _text(value: object) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _strand(label: str) -> str | None:
+    name = label.lower().removesuffix("strand").strip()
+    return STRANDS.get(name)
+
+
+def read_workbook(path: Path, edition: str, source: str = "") -> ReadScores:
+    """Every strand, overall and indicator score of every country sheet."""
+    result = ReadScores()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        result.problems.append((str(path), f"not a readable workbook: {error}"))
+        return result
+    for sheet in book.worksheets:
+        where = f"{path}[{sheet.title}]"
+        try:
+            country = country_code(sheet.title)
+        except ScoreError as error:
+            result.problems.append((where, f"sheet skipped: {error}"))
+            continue
+        _read_sheet(sheet, country, edition, source, where, result)
+    book.close()
+    return result
+
+
+def _read_sheet(sheet, country: str, edition: str, source: str, where: str, result: ReadScores) -> None:  # type: ignore[no-untyped-def]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    index = 0
+    while index < len(rows):
+        first = _text(rows[index][0] if rows[index] else None).lower()
+        if first == "overall scores" and index + 1 < len(rows):
+            index = _read_overall(rows, index + 1, country, edition, source, where, result)
+        elif first == "policy strand":
+            index = _read_strand(rows, index, country, edition, source, where, result)
+        else:
+            index += 1
+
+
+def _read_overall(rows, header_at, country, edition, source, where, result) -> int:  # type: ignore[no-untyped-def]
+    header = [_text(c).lower() for c in rows[header_at]]
+    column = header.index(OVERALL_COLUMN) if OVERALL_COLUMN in header else None
+    index = header_at + 1
+    while index < len(rows) and rows[index] and rows[index][0] is not None:
+        if column is not None:
+            _add(
+                result,
+                rows[index][0],
+                rows[index][column],
+                country,
+                "overall",
+                edition,
+                source,
+                "",
+                "",
+                f"{where} row {index + 1}",
+            )
+        index += 1
+    return index
+
+
+def _read_strand(rows, start, country, edition, source, where, result) -> int:  # type: ignore[no-untyped-def]
+    area = _strand(_text(rows[start][1] if len(rows[start]) > 1 else ""))
+    if area is None:
+        result.problems.append((f"{where} row {start + 1}", f"unknown strand {rows[start][1]!r}"))
+    labels: dict[str, list[object]] = {}
+    index = start + 1
+    while index < len(rows) and _text(rows[index][0] if rows[index] else None).lower() != "year":
+        labels[_text(rows[index][0]).lower()] = rows[index]
+        index += 1
+    if index >= len(rows):
+        return index
+    header = rows[index]
+    triples = [c for c in range(0, len(header), 3) if _text(header[c]).lower() == "year"]
+    codes, titles = labels.get("indicator", []), labels.get("title", [])
+    index += 1
+    while index < len(rows) and rows[index] and rows[index][0] is not None:
+        row = rows[index]
+        for position, column in enumerate(triples):
+            if column + 1 >= len(row) or area is None:
+                continue
+            title = "" if position == 0 else _text(titles[column + 1] if column + 1 < len(titles) else "")
+            code = _text(codes[column + 1] if column + 1 < len(codes) else "")
+            indicator = "" if position == 0 else code or f"indicator {position}"  # a few sheets leave codes out
+            _add(
+                result,
+                row[column],
+                row[column + 1],
+                country,
+                area,
+                edition,
+                source,
+                indicator,
+                title,
+                f"{where} row {index + 1}",
+            )
+        index += 1
+    return index
+
+
+def _add(result, year, value, country, area, edition, source, indicator, title, where) -> None:  # type: ignore[no-untyped-def]
+    try:
+        number = score_value(value)
+        if number is None:
+            return
+        result.rows.append(
+            ScoreRow(country, area, year_value(year), number, edition, source=source, indicator=indicator, title=title)
+        )
+    except ScoreError as error:
+        result.problems.append((where, str(error)))

@@ -48,6 +48,11 @@ class LibraryPaths:
         return self.bib / "tags.json"
 
     @property
+    def scores(self) -> Path:
+        """MIPEX scores (strands, overall, indicators), tidy CSV with their sources."""
+        return self.bib / "scores"
+
+    @property
     def state(self) -> Path:
         return self.root / ".tracker"
 

@@ -6,7 +6,8 @@
   rebuild replays to get the same records, keys, failures and provenance;
 - `bib/decisions.json`: merges, splits, review answers, edits and curators' tags,
   replayed after the imports they followed, and the review queue (see `tracker.decisions`);
-- `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tag_run`).
+- `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tag_run`);
+- `bib/scores/`: MIPEX scores, tidy CSV with their sources (see `tracker.scores.store`).
 
 Every file is written to a temporary name and renamed into place, so a crash leaves the
 old file or the new one, never half of one.
@@ -27,6 +28,7 @@ from tracker.decisions import write_decisions_file
 from tracker.files import write_atomically
 from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
+from tracker.scores.store import write_score_files
 from tracker.tag_image import write_tags_file
 
 _EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csljson": "json", "abstracts": "txt"}
@@ -96,6 +98,7 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
     write_atomically(paths.manifest, text.encode())
     write_decisions_file(session, paths)
     write_tags_file(session, paths)
+    write_score_files(session, paths.scores)
     session.merge(Meta(name="image_digest", value=image_digest(paths)))
     session.commit()
     entries = rendered_bibtex(session)
@@ -109,7 +112,7 @@ def image_digest(paths: LibraryPaths) -> str:
     if not paths.manifest.exists():
         return ""
     digest = hashlib.sha256(paths.manifest.read_bytes())
-    for part in (paths.decisions, paths.tags):
+    for part in (paths.decisions, paths.tags, paths.scores / "scores.csv", paths.scores / "indicators.csv"):
         if part.exists():
             digest.update(b"\0" + part.read_bytes())
     return digest.hexdigest()
@@ -131,4 +134,4 @@ def read_manifest(paths: LibraryPaths) -> list[ManifestEntry]:
 
 def has_image(paths: LibraryPaths) -> bool:
     """True when `bib/` holds something a store can be rebuilt from."""
-    return paths.manifest.exists() or paths.library_bib.exists()
+    return paths.manifest.exists() or paths.library_bib.exists() or (paths.scores / "scores.csv").exists()

@@ -48,8 +48,12 @@ from tracker.image import (
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
-from tracker.models import Decision, Record, ReviewPair, Source, Study, Tag
+from tracker.models import Decision, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.rendered import rendered_bibtex
+from tracker.scores.check import ScoreError, country_code
+from tracker.scores.store import ScoreImport, read_score_files, store_scores
+from tracker.scores.tidy import read_tidy
+from tracker.scores.workbook import read_workbook
 from tracker.studies import StudyView, load_views
 from tracker.tag_changes import TagChangeError, parse_tag_changes
 from tracker.tag_image import restore_tags
@@ -117,6 +121,14 @@ class ReviewItem:
     reasons: list[str]
     study_a: StudyView
     study_b: StudyView
+
+
+@dataclass(slots=True)
+class ScoreFileReport:
+    path: str
+    read: int
+    stored: ScoreImport
+    problems: list[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -226,7 +238,7 @@ class Library:
                     importer.forget_studies()
                     pending[:] = [d for d in pending if d not in due]
 
-            if manifest:
+            if manifest or self.paths.manifest.exists():
                 for item in manifest:
                     stored = self.paths.bib / item.file
                     if not stored.exists():
@@ -235,12 +247,13 @@ class Library:
                     read.encoding_guessed = item.encoding_guessed
                     importer.store(read, item.path, item.imported_at)
                     decisions_up_to(item.seq)
-            else:
+            elif self.paths.library_bib.exists() and self.paths.library_bib.stat().st_size:
                 read = read_file(self.paths.library_bib, "bibtex")
                 importer.store(read, "bib/library.bib", _now())
             decisions_up_to(None)
             restore_review(session, document)
             restore_tags(session, self.paths)
+            store_scores(session, read_score_files(self.paths.scores).rows)
             session.commit()
             write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
 
@@ -306,10 +319,12 @@ class Library:
         return result
 
     @contextmanager
-    def _writing(self) -> Iterator[Session]:
+    def _writing(self, create: bool = False) -> Iterator[Session]:
         """A write session under the writer lock: committed and written to `bib/` when the
-        block ends without an error, rolled back (store and bib/ untouched) when it fails."""
-        self._require()
+        block ends without an error, rolled back (store and bib/ untouched) when it fails.
+        With `create`, a library is started here if there is none (as an import does)."""
+        if not create:
+            self._require()
         self.ensure_store()
         with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
             yield session
@@ -421,6 +436,45 @@ class Library:
             decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
+
+    # -- scores -----------------------------------------------------------------------------
+
+    def import_scores(self, path: Path, edition: str | None = None, source: str | None = None) -> ScoreFileReport:
+        """MIPEX scores from a tidy CSV or MPG's workbook: bad rows reported and skipped,
+        the rest stored in one transaction (a value already there is replaced)."""
+        if not path.exists():
+            raise LibraryError(f"{path}: no such file")
+        shown = self.shown_path(path)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            read = read_workbook(path, edition or path.stem, source or f"MPG workbook {path.name}")
+        else:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise LibraryError(f"{path}: not a UTF-8 CSV file ({error.reason} at byte {error.start})") from error
+            read = read_tidy(Path(shown), text, source or "")
+        if not read.rows:
+            detail = f": {read.problems[0][0]}: {read.problems[0][1]}" if read.problems else ""
+            raise LibraryError(f"{shown}: no scores could be read{detail}")
+        with self._writing(create=True) as session:
+            stored = store_scores(session, read.rows)
+        return ScoreFileReport(shown, len(read.rows), stored, read.problems)
+
+    def scores(self, country: str | None = None) -> list[Score]:
+        """The scores of one country (or all), strands and overall, by area and year."""
+        with self.session() as session:
+            query = select(Score).where(Score.indicator == "")
+            if country is not None:
+                try:
+                    query = query.where(Score.country == country_code(country))
+                except ScoreError as error:
+                    raise LibraryError(str(error)) from error
+            rows = list(
+                session.exec(query.order_by(col(Score.country), col(Score.area), col(Score.edition), col(Score.year)))
+            )
+            for row in rows:
+                session.expunge(row)
+            return rows
 
     # -- tags -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ Error cells (`#DIV/0!`) and blanks mean "not scored". Coders' comments are never
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
@@ -58,92 +59,75 @@ def read_workbook(path: Path, edition: str, source: str = "") -> ReadScores:
         except ScoreError as error:
             result.problems.append((where, f"sheet skipped: {error}"))
             continue
-        _read_sheet(sheet, country, edition, source, where, result)
+        _Sheet(country, edition, source, where, result).read([list(row) for row in sheet.iter_rows(values_only=True)])
     book.close()
     return result
 
 
-def _read_sheet(sheet, country: str, edition: str, source: str, where: str, result: ReadScores) -> None:  # type: ignore[no-untyped-def]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    index = 0
-    while index < len(rows):
-        first = _text(rows[index][0] if rows[index] else None).lower()
-        if first == "overall scores" and index + 1 < len(rows):
-            index = _read_overall(rows, index + 1, country, edition, source, where, result)
-        elif first == "policy strand":
-            index = _read_strand(rows, index, country, edition, source, where, result)
-        else:
+@dataclass(slots=True)
+class _Sheet:
+    """One country's sheet, read block by block into `result`."""
+
+    country: str
+    edition: str
+    source: str
+    where: str
+    result: ReadScores
+
+    def read(self, rows: list[list[object]]) -> None:
+        index = 0
+        while index < len(rows):
+            first = _text(rows[index][0] if rows[index] else None).lower()
+            if first == "overall scores" and index + 1 < len(rows):
+                index = self._overall(rows, index + 1)
+            elif first == "policy strand":
+                index = self._strand(rows, index)
+            else:
+                index += 1
+
+    def _overall(self, rows: list[list[object]], header_at: int) -> int:
+        header = [_text(c).lower() for c in rows[header_at]]
+        column = header.index(OVERALL_COLUMN) if OVERALL_COLUMN in header else None
+        index = header_at + 1
+        while index < len(rows) and rows[index] and rows[index][0] is not None:
+            if column is not None:
+                self._add(rows[index][0], rows[index][column], "overall", index)
             index += 1
-
-
-def _read_overall(rows, header_at, country, edition, source, where, result) -> int:  # type: ignore[no-untyped-def]
-    header = [_text(c).lower() for c in rows[header_at]]
-    column = header.index(OVERALL_COLUMN) if OVERALL_COLUMN in header else None
-    index = header_at + 1
-    while index < len(rows) and rows[index] and rows[index][0] is not None:
-        if column is not None:
-            _add(
-                result,
-                rows[index][0],
-                rows[index][column],
-                country,
-                "overall",
-                edition,
-                source,
-                "",
-                "",
-                f"{where} row {index + 1}",
-            )
-        index += 1
-    return index
-
-
-def _read_strand(rows, start, country, edition, source, where, result) -> int:  # type: ignore[no-untyped-def]
-    area = _strand(_text(rows[start][1] if len(rows[start]) > 1 else ""))
-    if area is None:
-        result.problems.append((f"{where} row {start + 1}", f"unknown strand {rows[start][1]!r}"))
-    labels: dict[str, list[object]] = {}
-    index = start + 1
-    while index < len(rows) and _text(rows[index][0] if rows[index] else None).lower() != "year":
-        labels[_text(rows[index][0]).lower()] = rows[index]
-        index += 1
-    if index >= len(rows):
         return index
-    header = rows[index]
-    triples = [c for c in range(0, len(header), 3) if _text(header[c]).lower() == "year"]
-    codes, titles = labels.get("indicator", []), labels.get("title", [])
-    index += 1
-    while index < len(rows) and rows[index] and rows[index][0] is not None:
-        row = rows[index]
-        for position, column in enumerate(triples):
-            if column + 1 >= len(row) or area is None:
-                continue
-            title = "" if position == 0 else _text(titles[column + 1] if column + 1 < len(titles) else "")
-            code = _text(codes[column + 1] if column + 1 < len(codes) else "")
-            indicator = "" if position == 0 else code or f"indicator {position}"  # a few sheets leave codes out
-            _add(
-                result,
-                row[column],
-                row[column + 1],
-                country,
-                area,
-                edition,
-                source,
-                indicator,
-                title,
-                f"{where} row {index + 1}",
-            )
+
+    def _strand(self, rows: list[list[object]], start: int) -> int:
+        area = _strand(_text(rows[start][1] if len(rows[start]) > 1 else ""))
+        if area is None:
+            self.result.problems.append((f"{self.where} row {start + 1}", f"unknown strand {rows[start][1]!r}"))
+        labels: dict[str, list[object]] = {}
+        index = start + 1
+        while index < len(rows) and _text(rows[index][0] if rows[index] else None).lower() != "year":
+            labels[_text(rows[index][0]).lower()] = rows[index]
+            index += 1
+        if index >= len(rows):
+            return index
+        header = rows[index]
+        triples = [c for c in range(0, len(header), 3) if _text(header[c]).lower() == "year"]
+        codes, titles = labels.get("indicator", []), labels.get("title", [])
         index += 1
-    return index
+        while index < len(rows) and rows[index] and rows[index][0] is not None:
+            row = rows[index]
+            for position, column in enumerate(triples):
+                if column + 1 >= len(row) or area is None:
+                    continue
+                title = "" if position == 0 else _text(titles[column + 1] if column + 1 < len(titles) else "")
+                code = _text(codes[column + 1] if column + 1 < len(codes) else "")
+                indicator = "" if position == 0 else code or f"indicator {position}"  # a few sheets leave codes out
+                self._add(row[column], row[column + 1], area, index, indicator=indicator, title=title)
+            index += 1
+        return index
 
-
-def _add(result, year, value, country, area, edition, source, indicator, title, where) -> None:  # type: ignore[no-untyped-def]
-    try:
-        number = score_value(value)
-        if number is None:
-            return
-        result.rows.append(
-            ScoreRow(country, area, year_value(year), number, edition, source=source, indicator=indicator, title=title)
-        )
-    except ScoreError as error:
-        result.problems.append((where, str(error)))
+    def _add(self, year: object, value: object, area: str, index: int, *, indicator: str = "", title: str = "") -> None:
+        try:
+            number = score_value(value)
+            if number is None:
+                return
+            row = ScoreRow(self.country, area, year_value(year), number, self.edition, source=self.source)
+            self.result.rows.append(replace(row, indicator=indicator, title=title) if indicator else row)
+        except ScoreError as error:
+            self.result.problems.append((f"{self.where} row {index + 1}", str(error)))

@@ -1,0 +1,170 @@
+"""MIPEX scores: the tidy CSV and MPG's workbook layout (small workbooks the project writes,
+labelled as test data), checks, re-imports, the text image (both stores, see conftest)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tracker.library import Library
+from tracker.scores.check import country_code
+from tracker.scores.workbook import read_workbook
+
+SOURCE = "test data written by the project (not MIPEX figures)"
+
+
+def write_workbook(path: Path, sheets: dict[str, dict]) -> Path:
+    """A workbook in MPG's layout: an overall block, then per strand its average and indicators."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, content in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(["Overall Scores"])
+        sheet.append(
+            [
+                "Year",
+                "Overall Score (with health)",
+                "Overall Score (with/out health)",
+                "Overall Score (with/out health and education)",
+            ]
+        )
+        for year, value in content.get("overall", {}).items():
+            sheet.append([year, value, 50, 50])
+        sheet.append([])
+        for strand, (average, indicators) in content.get("strands", {}).items():
+            sheet.append(["Policy strand", f"{strand} Strand"])
+            sheet.append(["Indicator", "a", None] + [c for code in indicators for c in ("Indicator", code, None)])
+            sheet.append(["Sub-indicator", None, None] + [c for _ in indicators for c in ("Sub-indicator", None, None)])
+            sheet.append(
+                ["Title ", strand, None] + [c for code in indicators for c in ("Title ", f"Title of {code}", None)]
+            )
+            sheet.append(
+                ["Description ", "Average of the strand", None] + ["Description ", "text", None] * len(indicators)
+            )
+            sheet.append(
+                ["Answer options ", "TO BE FILLED AUTOMATICALLY", None]
+                + ["Answer options ", "100 - yes", None] * len(indicators)
+            )
+            sheet.append(["Year", "Score", "Comments"] * (1 + len(indicators)))
+            for year, value in average.items():
+                row = [year, value, "a coder's comment"]
+                for code in indicators:
+                    row += [year, indicators[code].get(year), None]
+                sheet.append(row)
+            sheet.append([])
+    book.save(path)
+    return path
+
+
+WORKBOOK = {
+    "SE": {
+        "overall": {2014: 86.0, 2019: 86.4},
+        "strands": {
+            "Labour Market Mobility": (
+                {2018: 91.0, 2019: 91.5},
+                {"aa1": {2018: 100, 2019: 100}, "aa3": {2018: 50, 2019: "#DIV/0!"}},
+            ),
+            "Citizenship": ({2018: 83.0, 2019: "#DIV/0!"}, {}),
+        },
+    },
+    "UK": {"strands": {"Family Reunification": ({2019: 60.0}, {})}},
+    "TU": {"strands": {"Health": ({2019: 120.0}, {})}},  # out of range: reported, skipped
+    "Notes": {},
+}
+
+
+def test_mpg_country_codes_english_names_and_iso3_are_read():
+    assert [country_code(c) for c in ("UK", "TU", "DEU", "Germany", "South Korea", "se")] == [
+        "GB",
+        "TR",
+        "DE",
+        "DE",
+        "KR",
+        "SE",
+    ]
+
+
+def test_a_workbook_gives_strands_overall_and_indicators_and_reports_bad_cells(tmp_path):
+    read = read_workbook(write_workbook(tmp_path / "scores.xlsx", WORKBOOK), "test edition", SOURCE)
+    strands = {(r.country, r.area, r.year): r.value for r in read.rows if not r.indicator}
+    assert strands == {
+        ("SE", "overall", 2014): 86.0,
+        ("SE", "overall", 2019): 86.4,
+        ("SE", "labour_market", 2018): 91.0,
+        ("SE", "labour_market", 2019): 91.5,
+        ("SE", "access_to_nationality", 2018): 83.0,  # 2019 is #DIV/0!: not scored
+        ("GB", "family_reunion", 2019): 60.0,
+    }
+    indicators = {(r.indicator, r.year): (r.value, r.title) for r in read.rows if r.indicator}
+    assert indicators == {
+        ("aa1", 2018): (100, "Title of aa1"),
+        ("aa1", 2019): (100, "Title of aa1"),
+        ("aa3", 2018): (50, "Title of aa3"),
+    }
+    problems = dict(read.problems)
+    assert any("[TU] row" in where and "120.0 is outside 0-100" in why for where, why in problems.items())
+    assert any("[Notes]" in where and "not one of the 56 MIPEX countries" in why for where, why in problems.items())
+    assert all("comment" not in str(r) for r in read.rows)  # coders' comments are never read
+
+
+def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url, tmp_path):
+    workbook = write_workbook(tmp_path / "mipex.xlsx", WORKBOOK)
+    result = cli("scores", "import", str(workbook), "--edition", "test edition", "--source", SOURCE)
+    assert result.exit_code == 0, result.output
+    assert "9 scores read: 9 added, 0 changed, 0 unchanged; 2 rows skipped" in result.output
+    assert "[TU] row 11: 120.0 is outside 0-100" in result.output
+    shown = cli("scores", "show", "Sweden").output
+    assert "labour_market (test edition)" in shown and "92" in shown  # 91.5 rounds to 92
+    tidy = write(
+        "fix.csv",
+        "iso3,area,year,score,edition,source\n"
+        "SWE,labour_market,2019,90,test edition,a correction\n"
+        "SWE,colour,2019,50,test edition,x\n"
+        "Narnia,overall,2019,50,test edition,x\n",
+    )
+    again = cli("scores", "import", str(tidy))
+    assert "1 scores read: 0 added, 1 changed, 0 unchanged; 2 rows skipped" in again.output
+    assert "fix.csv:3: 'colour' is not an area" in again.output
+    assert "fix.csv:4: 'Narnia' is not one of the 56 MIPEX countries" in again.output
+    scores_csv = (library_dir / "bib" / "scores" / "scores.csv").read_text()
+    assert "SE,labour_market,2019,90.0,test edition,national,,,,a correction" in scores_csv
+    assert (library_dir / "bib" / "scores" / "indicators.csv").exists()
+    before = cli("scores", "show", "SE").output
+    if db_url is None:
+        shutil.rmtree(library_dir / ".tracker")
+    else:
+        from sqlmodel import SQLModel
+
+        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    assert cli("scores", "show", "SE").output == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", "country,area,year,score,edition\n", "no scores could be read"),
+        (
+            "columns.csv",
+            "nation,area,year\nSE,overall,2019\n",
+            "missing columns: country (or iso2/iso3), edition, score (or value)",
+        ),
+        (
+            "latin1.csv",
+            "country,area,year,score,edition\nSE,overall,2019,50,Éd\n".encode("latin-1"),
+            "not a UTF-8 CSV file",
+        ),
+    ],
+)
+def test_score_file_mistakes_are_one_line(cli, write, name, content, message):
+    result = cli("scores", "import", str(write(name, content)))
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_country_to_show_is_one_line(cli, write):
+    cli("scores", "import", str(write("a.csv", "country,area,year,score,edition\nSE,overall,2019,86,e\n")))
+    result = cli("scores", "show", "Narnia")
+    assert result.exit_code != 0 and "'Narnia' is not one of the 56 MIPEX countries" in result.output

@@ -1,0 +1,76 @@
+"""Commands for MIPEX scores: import them (tidy CSV or MPG's workbook), show them."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from tracker.cli.app import console_for, library_of, main, user_errors
+
+#: How many skipped rows an import lists before counting the rest.
+MAX_PROBLEM_LINES = 20
+
+
+@main.group()
+def scores() -> None:
+    """MIPEX scores: import them, show them."""
+
+
+@scores.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--edition", help="The edition the scores belong to (workbooks; default: the file's name).")
+@click.option("--source", help="Where the figures come from, as the site will name it.")
+@click.pass_context
+@user_errors
+def import_scores(ctx: click.Context, file: Path, edition: str | None, source: str | None) -> None:
+    """Import scores from a tidy CSV or MPG's spreadsheet download; bad rows are listed and skipped."""
+    report = library_of(ctx).import_scores(file, edition, source)
+    out, err = console_for(), console_for(stderr=True)
+    stored = report.stored
+    out.print(
+        f"{report.path}: {report.read} scores read: {stored.added} added, {stored.changed} changed, "
+        f"{stored.unchanged} unchanged; {len(report.problems)} rows skipped",
+        markup=False,
+    )
+    for where, why in report.problems[:MAX_PROBLEM_LINES]:
+        err.print(f"{where}: {why}", markup=False)
+    if len(report.problems) > MAX_PROBLEM_LINES:
+        err.print(f"... and {len(report.problems) - MAX_PROBLEM_LINES} more rows skipped", markup=False)
+    if report.problems and not stored.added and not stored.changed and not stored.unchanged:
+        sys.exit(1)
+
+
+@scores.command("show")
+@click.argument("country", required=False)
+@click.pass_context
+@user_errors
+def show_scores(ctx: click.Context, country: str | None) -> None:
+    """A country's scores by area and year (or, without COUNTRY, what the library holds)."""
+    rows = library_of(ctx).scores(country)
+    out = console_for()
+    if not rows:
+        out.print("no scores: import them with `mipex-tracker scores import FILE`", markup=False)
+        return
+    if country is None:
+        countries = sorted({r.country for r in rows})
+        years = sorted({r.year for r in rows})
+        editions = sorted({r.edition for r in rows})
+        out.print(f"{len(rows)} scores: {len(countries)} countries, {years[0]}-{years[-1]}", markup=False)
+        out.print(f"editions: {'; '.join(editions)}", markup=False)
+        out.print(f"countries: {' '.join(countries)}", markup=False)
+        return
+    by_area: dict[str, dict[int, float]] = defaultdict(dict)
+    for row in rows:
+        by_area[f"{row.area} ({row.edition})"][row.year] = row.value
+    years = sorted({r.year for r in rows})
+    table = Table(title=f"MIPEX scores: {rows[0].country}", title_justify="left")
+    table.add_column("area (edition)")
+    for year in years:
+        table.add_column(str(year), justify="right")
+    for area, values in sorted(by_area.items()):
+        table.add_row(area, *[f"{values[y]:.0f}" if y in values else "" for y in years])
+    out.print(table)

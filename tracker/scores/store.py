@@ -1,0 +1,129 @@
+"""Keeping scores in the store and in `bib/scores/`.
+
+A re-import replaces the value of a (country, area, year, edition, level, place,
+indicator) and counts what changed. The text image holds the strand and overall scores in
+`bib/scores/scores.csv` and the indicator scores in `bib/scores/indicators.csv` — tidy
+files with their source named on every row, which a rebuild reads back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, col, select
+
+from tracker.files import write_atomically
+from tracker.models import Score
+from tracker.scores import ReadScores, ScoreRow
+from tracker.scores.tidy import read_tidy
+
+COLUMNS = ("country", "area", "year", "score", "edition", "level", "place", "indicator", "title", "source")
+
+
+@dataclass(slots=True)
+class ScoreImport:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def _identity(score: Score) -> tuple:
+    return (score.country, score.area, score.year, score.edition, score.level, score.place, score.indicator)
+
+
+def store_scores(session: Session, rows: Iterable[ScoreRow]) -> ScoreImport:
+    """Add new scores, replace changed values; one statement for each kind."""
+    existing = {_identity(s): (s.id, s.value, s.source, s.title) for s in session.exec(select(Score))}
+    report = ScoreImport()
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    seen: set[tuple] = set()
+    for row in rows:
+        if row.identity in seen:
+            continue  # the same value twice in one file: the first stands
+        seen.add(row.identity)
+        found = existing.get(row.identity)
+        if found is None:
+            inserts.append(_as_dict(row))
+            report.added += 1
+        elif (found[1], found[2], found[3]) != (row.value, row.source, row.title):
+            updates.append({"sid": found[0], "v": row.value, "s": row.source, "t": row.title})
+            report.changed += 1
+        else:
+            report.unchanged += 1
+    connection = session.connection()
+    if inserts:
+        connection.execute(insert(Score.__table__), inserts)
+    if updates:
+        table = Score.__table__
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("sid"))
+            .values(value=bindparam("v"), source=bindparam("s"), title=bindparam("t")),
+            updates,
+        )
+    return report
+
+
+def _as_dict(row: ScoreRow) -> dict:
+    return {
+        "country": row.country,
+        "area": row.area,
+        "year": row.year,
+        "value": row.value,
+        "edition": row.edition,
+        "level": row.level,
+        "place": row.place,
+        "source": row.source,
+        "indicator": row.indicator,
+        "title": row.title,
+    }
+
+
+def write_score_files(session: Session, folder: Path) -> None:
+    """`bib/scores/scores.csv` and `indicators.csv`, sorted (small diffs); none without scores."""
+    scores = list(
+        session.exec(
+            select(Score).order_by(
+                col(Score.country),
+                col(Score.area),
+                col(Score.indicator),
+                col(Score.edition),
+                col(Score.year),
+                col(Score.place),
+            )
+        )
+    )
+    if not scores and not folder.exists():
+        return
+    for name, chosen in (
+        ("scores.csv", [s for s in scores if not s.indicator]),
+        ("indicators.csv", [s for s in scores if s.indicator]),
+    ):
+        if not chosen and not (folder / name).exists():
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for s in chosen:
+            writer.writerow(
+                [s.country, s.area, s.year, repr(s.value), s.edition, s.level, s.place, s.indicator, s.title, s.source]
+            )
+        write_atomically(folder / name, buffer.getvalue().encode())
+
+
+def read_score_files(folder: Path) -> ReadScores:
+    """The scores of `bib/scores/` (for a rebuild)."""
+    result = ReadScores()
+    for name in ("scores.csv", "indicators.csv"):
+        path = folder / name
+        if path.exists():
+            read = read_tidy(path, path.read_text(encoding="utf-8"))
+            result.rows.extend(read.rows)
+            result.problems.extend(read.problems)
+    return result

@@ -177,6 +177,17 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
     return _write
 
 
+def drop_store(library_dir: Path, db_url: str | None) -> None:
+    """Throw the store away (the SQLite file, or every table on PostgreSQL), as a user who
+    deletes `.tracker/` does: the next command rebuilds it from `bib/`."""
+    if db_url is None:
+        shutil.rmtree(library_dir / ".tracker")
+    else:
+        from sqlmodel import SQLModel
+
+        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+
+
 def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
     end = time.monotonic() + timeout
     while time.monotonic() < end:

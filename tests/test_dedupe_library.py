@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from tests.conftest import drop_store
 from tracker.library import Library
 
 KOGAN = """
@@ -259,12 +260,7 @@ def test_decisions_survive_a_rebuild_of_the_store(cli, write, library_dir, db_ur
     cli("merge", "ruhs2018", "brown2020")
     cli("split", "kogan2016", "--record", "WOS000379")
     before = {name: cli(*args).output for name, args in _VIEWS.items()}
-    if db_url is None:
-        shutil.rmtree(library_dir / ".tracker")
-    else:
-        from sqlmodel import SQLModel
-
-        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    drop_store(library_dir, db_url)
     after = {name: cli(*args).output for name, args in _VIEWS.items()}
     assert after == before
     assert "waiting for review" in before["review"] or "pairs waiting" in before["review"]
@@ -394,12 +390,7 @@ def test_a_curators_edit_stands_above_the_records_through_merges_and_rebuilds(cl
     assert view.fields["keywords"] == ["life satisfaction", "host country"]
     assert [a.given for a in view.authors] == ["Irena", "Jing", "Manuel"]
     exported = cli("export", "--key", "kogan2016").output
-    if db_url is None:
-        shutil.rmtree(library_dir / ".tracker")
-    else:
-        from sqlmodel import SQLModel
-
-        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    drop_store(library_dir, db_url)
     assert cli("export", "--key", "kogan2016").output == exported
     shown = cli("show", "kogan2016").output
     assert "title: What makes a satisfied immigrant?  [from curator edit]" in shown

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from tests.conftest import drop_store
 from tracker.library import Library
 
 from .conftest import FIXTURES
@@ -122,12 +123,7 @@ def test_store_deleted_is_rebuilt_from_bib_with_the_same_content(cli, library_di
     export_before = cli("export", "--format", "csljson").output
     failures_before = cli("failures").output
     show_before = cli("show", "miller2021family").output
-    if db_url is None:
-        shutil.rmtree(library_dir / ".tracker")
-    else:
-        from sqlmodel import SQLModel
-
-        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    drop_store(library_dir, db_url)
     assert cli("status").output == status_before
     assert cli("export", "--format", "csljson").output == export_before
     assert cli("failures").output == failures_before

@@ -3,13 +3,12 @@ labelled as test data), checks, re-imports, the text image (both stores, see con
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tracker.library import Library
+from tests.conftest import drop_store
 from tracker.scores.check import country_code
 from tracker.scores.workbook import read_workbook
 
@@ -133,12 +132,7 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
     assert "SE,labour_market,2019,90.0,test edition,national,,,,a correction" in scores_csv
     assert (library_dir / "bib" / "scores" / "indicators.csv").exists()
     before = cli("scores", "show", "SE").output
-    if db_url is None:
-        shutil.rmtree(library_dir / ".tracker")
-    else:
-        from sqlmodel import SQLModel
-
-        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
+    drop_store(library_dir, db_url)
     assert cli("scores", "show", "SE").output == before
 
 

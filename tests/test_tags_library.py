@@ -4,9 +4,8 @@ that win for good, the export fields, and the text image (both stores, see conft
 from __future__ import annotations
 
 import json
-import shutil
 
-from tracker.library import Library
+from tests.conftest import drop_store
 
 STUDIES = r"""
 @article{kogan2016,
@@ -34,15 +33,6 @@ LATER = r"""
 def _import(cli, write, name, text):  # type: ignore[no-untyped-def]
     result = cli("import", str(write(name, text)))
     assert result.exit_code == 0, result.output
-
-
-def _rebuild(library_dir, db_url):  # type: ignore[no-untyped-def]
-    if db_url is None:
-        shutil.rmtree(library_dir / ".tracker")
-    else:
-        from sqlmodel import SQLModel
-
-        SQLModel.metadata.drop_all(Library(library_dir, db_url).engine)
 
 
 def test_tag_proposes_tags_with_evidence_and_exports_them(cli, write, library):
@@ -96,7 +86,7 @@ def test_a_curators_tags_win_over_every_later_run_import_and_rebuild(cli, write,
     _import(cli, write, "b.bib", LATER)
     cli("tag")
     looks_right()
-    _rebuild(library_dir, db_url)
+    drop_store(library_dir, db_url)
     looks_right()
     why = cli("tags", "kogan2016", "--why").output
     assert "area: health (curator)" in why

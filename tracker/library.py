@@ -49,6 +49,7 @@ from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
 from tracker.models import Decision, Record, ReviewPair, Score, Source, Study, Tag
+from tracker.publish import BuildReport, build_site
 from tracker.rendered import rendered_bibtex
 from tracker.scores.check import ScoreError, country_code
 from tracker.scores.store import ScoreImport, read_score_files, store_scores
@@ -475,6 +476,18 @@ class Library:
             for row in rows:
                 session.expunge(row)
             return rows
+
+    # -- the site ---------------------------------------------------------------------------
+
+    def build(self, out: Path | None = None) -> BuildReport:
+        """The static site from the library (into `site/` by default)."""
+        target = out or self.paths.root / "site"
+        with self.session() as session:
+            views = load_views(session)
+            scores = list(session.exec(select(Score).where(Score.indicator == "", Score.level == "national")))
+            for score in scores:
+                session.expunge(score)
+        return build_site(views, scores, self.paths.root, target)
 
     # -- tags -------------------------------------------------------------------------------
 

@@ -246,3 +246,22 @@ def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[
     values.update((name, None) for name in removed)
     view = library_of(ctx).edit(key, values)
     console_for().print(f"{view.key}: {', '.join(values)} set by a curator", markup=False)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build into DIR (default: site/ in the library).",
+)
+@click.pass_context
+@user_errors
+def build(ctx: click.Context, out: Path | None) -> None:
+    """Build the static website from the library: study and country pages, with the MIPEX scores."""
+    report = library_of(ctx).build(out)
+    console_for().print(
+        f"built {report.pages} pages: {report.written} files written, {report.unchanged} unchanged, "
+        f"{report.removed} removed",
+        markup=False,
+    )

@@ -1,0 +1,119 @@
+"""The static site: pages from the library, deterministic, rewriting only what changed,
+and harmless whatever the BibTeX holds (a hostile file of the project's own)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tracker.library import Library
+from tracker.publish.safety import doi_url, safe_url, slug
+
+STUDY = r"""
+@article{kogan2016,
+  author = {Kogan, Irena and Shen, Jing},
+  title = {Integration policies and the life satisfaction of immigrants in Sweden},
+  journal = {Journal of Ethnic and Migration Studies}, year = {2016}, volume = {42}, number = {11},
+  pages = {1783--1809}, doi = {10.1080/1369183X.2016.1152174}, url = {https://example.org/kogan}
+}
+"""
+SCORES = "country,area,year,score,edition,source\n" + "".join(
+    f"SE,{area},{year},{value},test edition,test data written by the project\n"
+    for area, values in {"overall": (85, 86), "labour_market": (90, 91)}.items()
+    for year, value in zip((2014, 2019), values, strict=True)
+)
+HOSTILE = (
+    r"""
+@article{../../escape,
+  title = {<script>alert(1)</script><img src=x onerror=alert(2)>},
+  author = {"><svg onload=alert(3)>, Mallory},
+  journal = {</title><script>alert(4)</script>}, year = {2020},
+  url = {javascript:alert(5)}, doi = {javascript:alert(6)},
+  abstract = {<iframe src="https://evil.example"></iframe>}
+}
+@misc{data-url, title = {A data URL}, url = {data:text/html,<script>alert(7)</script>}, year = {2021}}
+@misc{huge, title = {"""
+    + "A" * 200_000
+    + r"""}, year = {2022}}
+"""
+)
+
+
+def _library(tmp_path: Path, write, text: str) -> Library:  # type: ignore[no-untyped-def]
+    library = Library(tmp_path / "library")
+    library.import_files([write("studies.bib", text)])
+    library.import_scores(write("scores.csv", SCORES))
+    library.tag()
+    return library
+
+
+def test_a_study_page_has_its_facts_its_scores_and_cite_files(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    report = library.build()
+    site = library.paths.root / "site"
+    assert report.pages >= 5
+    page = (site / "studies" / "kogan2016" / "index.html").read_text()
+    assert '<html lang="en">' in page and 'name="viewport"' in page
+    assert 'http-equiv="Content-Security-Policy"' in page
+    assert (
+        '<meta name="citation_title" content="Integration policies and the life satisfaction of immigrants in Sweden">'
+        in page
+    )
+    assert '<meta name="citation_author" content="Kogan, Irena">' in page
+    assert (
+        '<meta name="citation_firstpage" content="1783">' in page
+        and '<meta name="citation_lastpage" content="1809">' in page
+    )
+    assert 'href="https://doi.org/10.1080/1369183x.2016.1152174"' in page
+    assert '"@type": "ScholarlyArticle"' in page
+    assert '<svg class="chart" role="img"' in page and "<desc>" in page  # the chart says what it shows
+    assert "<caption>The scores in the chart</caption>" in page  # and its figures stand in a table
+    assert 'href="../../countries/se/index.html"' in page
+    assert (site / "studies" / "kogan2016" / "kogan2016.bib").read_text().startswith("@article{kogan2016,")
+    country = (site / "countries" / "se" / "index.html").read_text()
+    assert "MIPEX scores by policy area" in country and "kogan2016" in country
+
+
+def test_building_twice_gives_the_same_bytes_and_writes_only_what_changed(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    site = library.paths.root / "site"
+    first = library.build()
+    snapshot = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    again = library.build()
+    assert again.written == 0 and again.unchanged == first.written
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == snapshot
+    library.edit("kogan2016", {"title": "Integration policies and life satisfaction in Sweden"})
+    changed = library.build()
+    assert 0 < changed.written < first.written  # the study's page and lists, not every page
+    (site / "stale.html").write_text("left over")
+    assert library.build().removed == 1 and not (site / "stale.html").exists()
+
+
+def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
+    library = _library(tmp_path, write, HOSTILE)
+    library.build()
+    site = (library.paths.root / "site").resolve()
+    files = [
+        p for p in library.paths.root.rglob("*") if p.is_file() and ".tracker" not in p.parts and "bib" not in p.parts
+    ]
+    assert all(p.resolve().is_relative_to(site) for p in files), "a key made a path outside site/"
+    for path in site.rglob("*.html"):
+        text = path.read_text()
+        scripts = re.findall(r"<script[^>]*>", text)
+        assert all(s == '<script type="application/ld+json">' for s in scripts), (path, scripts)
+        assert not re.search(r"<(img|svg|iframe)[^>]*\son\w+=", text, re.IGNORECASE), path
+        assert "<iframe" not in text
+        assert not re.search(r"""href=["']\s*(javascript|data):""", text, re.IGNORECASE), path
+    ld = (site / "studies" / slug("../../escape") / "index.html").read_text()
+    assert "\\u003cscript\\u003ealert(1)" in ld  # the title, inert inside the JSON-LD block
+
+
+def test_only_http_links_and_dois_become_links_and_keys_become_safe_slugs():
+    assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "http://", 'https://a.org/" onclick=x'):
+        assert safe_url(bad) is None, bad
+    assert doi_url("10.1080/1369183X.2016.1152174") == "https://doi.org/10.1080/1369183X.2016.1152174"
+    assert doi_url("javascript:alert(1)") is None
+    assert slug("kogan2016") == "kogan2016"
+    assert re.fullmatch(r"[a-z0-9-]+", slug("../../etc/passwd"))
+    assert slug("Kogan2016") != slug("kogan2016")  # two keys never share a page

@@ -1,0 +1,174 @@
+"""The static site: `mipex-tracker build` turns the library into `site/`.
+
+Pages are Jinja2 templates (autoescaped) from `templates/`, which a library folder may
+override by name in its own `templates/`. A build is deterministic — the same library
+gives the same bytes — and rewrites only the files whose content changed, removing pages
+of studies that are gone. See `tracker.publish.safety` for what keeps hostile input harmless.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from tracker.export import WRITERS
+from tracker.files import write_atomically
+from tracker.models import Score
+from tracker.publish.charts import Series, line_chart
+from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
+from tracker.studies import StudyView
+from tracker.vocab import load_vocabulary
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+AREA_ORDER = (
+    "overall",
+    "labour_market",
+    "family_reunion",
+    "education",
+    "health",
+    "political_participation",
+    "permanent_residence",
+    "access_to_nationality",
+    "anti_discrimination",
+)
+
+
+@dataclass(slots=True)
+class BuildReport:
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def environment(library_root: Path) -> Environment:
+    """Templates: the library's own `templates/` first, then the tracker's."""
+    loaders = [FileSystemLoader(str(library_root / "templates")), FileSystemLoader(str(TEMPLATES))]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url)
+    return env
+
+
+class _Output:
+    """Files of one build: written only when their bytes change; the rest of `site/` removed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.report = BuildReport()
+        self.kept: set[Path] = set()
+
+    def write(self, relative: str, text: str) -> None:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"{relative!r} would be outside {self.root}")
+        before = path.read_bytes() if path.exists() else None
+        data = text.encode()
+        if before != data:
+            write_atomically(path, data)
+            self.report.written += 1
+        else:
+            self.report.unchanged += 1
+        self.kept.add(path)
+        if relative.endswith(".html"):
+            self.report.pages += 1
+
+    def remove_the_rest(self) -> None:
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve() not in self.kept:
+                path.unlink()
+                self.report.removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _labels(facet: str) -> dict[str, str]:
+    return {code: term.label for code, term in load_vocabulary(facet).terms.items()}
+
+
+def _json_ld(view: StudyView, url: str) -> str:
+    """schema.org ScholarlyArticle, safe inside a <script> data block."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": view.fields.get("title", ""),
+        "author": [{"@type": "Person", "name": n.sort_form()} for n in view.authors],
+        "datePublished": view.fields.get("year", ""),
+        "isPartOf": view.fields.get("container", ""),
+        "url": url,
+    }
+    if doi_url(view.fields.get("doi")):
+        data["sameAs"] = doi_url(view.fields.get("doi"))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # inert in <script>
+
+
+def build_site(views: list[StudyView], scores: list[Score], library_root: Path, out: Path) -> BuildReport:
+    """Every page of the site, from the studies (with their tags) and the scores."""
+    env = environment(library_root)
+    output = _Output(out)
+    areas, countries, outcomes = _labels("area"), _labels("country"), _labels("outcome")
+    by_country: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    for score in scores:
+        if not score.indicator and score.level == "national":
+            by_country[score.country][score.area][score.year] = score.value  # later editions overwrite earlier years
+    ordered = sorted(views, key=lambda v: v.key)
+    common = {"areas": areas, "countries": countries, "outcomes": outcomes}
+
+    def render(template: str, relative: str, depth: int, **context: object) -> None:
+        root = "../" * depth
+        output.write(relative, env.get_template(template).render(root=root, **common, **context))
+
+    studies_of_country: dict[str, list[StudyView]] = defaultdict(list)
+    for view in ordered:
+        for code in view.tags.get("country", {}):
+            studies_of_country[code].append(view)
+    for view in ordered:
+        folder = f"studies/{slug(view.key)}"
+        chart_series = [
+            Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
+            for c in sorted(view.tags.get("country", {}))
+            for a in sorted(view.tags.get("area", {}))
+            if by_country.get(c, {}).get(a)
+        ]
+        render(
+            "study.html",
+            f"{folder}/index.html",
+            2,
+            study=view,
+            chart=line_chart(f"MIPEX scores of {view.fields.get('title', view.key)}", chart_series),
+            series=chart_series,
+            json_ld=_json_ld(view, f"{folder}/"),
+        )
+        for fmt, extension in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
+            output.write(f"{folder}/{slug(view.key)}.{extension}", WRITERS[fmt]([view]))
+    for code in sorted(set(by_country) | set(studies_of_country)):
+        profile = by_country.get(code, {})
+        series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
+        render(
+            "country.html",
+            f"countries/{code.lower()}/index.html",
+            2,
+            code=code,
+            name=countries.get(code, code),
+            chart=line_chart(f"MIPEX scores of {countries.get(code, code)} by policy area", series),
+            series=series,
+            studies=studies_of_country.get(code, []),
+        )
+    latest = sorted(views, key=lambda v: -max((r.seq for r in v.records), default=0))[:10]
+    render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
+    render("studies.html", "studies/index.html", 1, studies=ordered)
+    render("404.html", "404.html", 0)
+    output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
+    output.remove_the_rest()
+    return output.report

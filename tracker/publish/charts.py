@@ -1,0 +1,73 @@
+"""Charts drawn as inline SVG from the data: no script, no CDN, and a text equivalent.
+
+Each chart is an `<svg role="img">` with a `<title>` and `<desc>` that say what it shows;
+pages put the same figures in a table beside it, for screen readers and for print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH, HEIGHT, PAD = 560, 220, 36
+#: Colour-blind-safe palette (Okabe-Ito), one colour per series.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999")
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    points: Mapping[int, float]  # year -> score 0-100
+
+
+def line_chart(title: str, series: Sequence[Series]) -> str:
+    """Scores over the years, one line per series, on a 0-100 scale."""
+    years = sorted({year for s in series for year in s.points})
+    if not years:
+        return ""
+    first, last = years[0], years[-1]
+    span = max(last - first, 1)
+
+    def x(year: int) -> float:
+        return PAD + (year - first) / span * (WIDTH - 2 * PAD)
+
+    def y(value: float) -> float:
+        return HEIGHT - PAD - value / 100 * (HEIGHT - 2 * PAD)
+
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(describe(series))}</desc>",
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        parts.append(f'<line class="grid" x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
+        parts.append(f'<text class="tick" x="{PAD - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick}</text>')
+    for year in (first, last):
+        parts.append(f'<text class="tick" x="{x(year):.1f}" y="{HEIGHT - 10}" text-anchor="middle">{year}</text>')
+    for index, item in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in sorted(item.points.items()))
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
+            f"<title>{escape(item.label)}</title></polyline>"
+        )
+        for year, value in sorted(item.points.items()):
+            parts.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="2.5" fill="{colour}"/>')
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><svg class="swatch" width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
+        f'fill="{PALETTE[i % len(PALETTE)]}"/></svg>{escape(s.label)}</li>'
+        for i, s in enumerate(series)
+    )
+    return "".join(parts) + f'<ul class="legend">{legend}</ul>'
+
+
+def describe(series: Sequence[Series]) -> str:
+    """The chart in words: each series' first and last score."""
+    sentences = []
+    for item in series:
+        ordered = sorted(item.points.items())
+        (y0, v0), (y1, v1) = ordered[0], ordered[-1]
+        sentences.append(f"{item.label}: {v0:.0f} in {y0}" + (f", {v1:.0f} in {y1}" if y1 != y0 else ""))
+    return "; ".join(sentences) + "."

@@ -20,21 +20,12 @@ from tracker.files import write_atomically
 from tracker.models import Score
 from tracker.publish.charts import Series, line_chart
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
+from tracker.scores import AREAS
 from tracker.studies import StudyView
 from tracker.vocab import load_vocabulary
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-AREA_ORDER = (
-    "overall",
-    "labour_market",
-    "family_reunion",
-    "education",
-    "health",
-    "political_participation",
-    "permanent_residence",
-    "access_to_nationality",
-    "anti_discrimination",
-)
+AREA_ORDER = ("overall", *(area for area in AREAS if area != "overall"))  # the whole first, then strands
 
 
 @dataclass(slots=True)

@@ -117,3 +117,21 @@ def test_only_http_links_and_dois_become_links_and_keys_become_safe_slugs():
     assert slug("kogan2016") == "kogan2016"
     assert re.fullmatch(r"[a-z0-9-]+", slug("../../etc/passwd"))
     assert slug("Kogan2016") != slug("kogan2016")  # two keys never share a page
+
+
+def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.build()
+    site = library.paths.root / "site"
+    area = (site / "areas" / "overall" / "index.html").read_text()
+    assert '<svg class="chart bars" role="img"' in area and "Sweden" in area and "kogan2016" in area
+    evidence = (site / "map" / "index.html").read_text()
+    assert 'href="overall/wellbeing/index.html">1</a>' in evidence  # the study's cell, linked
+    assert evidence.count('class="gap"') > 100  # empty cells stay visible as gaps
+    assert 'href="se/index.html"' in evidence  # the country filter
+    cell = (site / "map" / "overall" / "wellbeing" / "index.html").read_text()
+    assert 'href="../../../studies/kogan2016/index.html"' in cell
+    sweden = (site / "map" / "se" / "index.html").read_text()
+    assert "Evidence map: Sweden" in sweden and 'href="overall/wellbeing/index.html">1</a>' in sweden
+    link = site / "map" / "se" / "overall" / "wellbeing" / "index.html"
+    assert 'href="../../../../studies/kogan2016/index.html"' in link.read_text()

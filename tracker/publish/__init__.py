@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from tracker.export import WRITERS
 from tracker.files import write_atomically
 from tracker.models import Score
-from tracker.publish.charts import Series, line_chart
+from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
 from tracker.scores import AREAS
 from tracker.studies import StudyView
@@ -104,6 +104,50 @@ def _json_ld(view: StudyView, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # inert in <script>
 
 
+NO_OUTCOME = "none"
+
+
+def _evidence_map(studies: list[StudyView], render) -> None:  # type: ignore[no-untyped-def]
+    """map/index.html (all countries), map/<iso2>/index.html (one country), and a list page
+    per non-empty cell: policy areas × outcomes, gaps shown."""
+    outcome_codes = [*load_vocabulary("outcome").terms, NO_OUTCOME]
+    with_country: dict[str, list[StudyView]] = defaultdict(list)
+    for study in studies:
+        for code in study.tags.get("country", {}):
+            with_country[code].append(study)
+    countries = _labels("country")
+    filters = [(code, countries.get(code, code)) for code in sorted(with_country)]
+    for country, chosen, prefix in [
+        (None, studies, "map"),
+        *((c, with_country[c], f"map/{c.lower()}") for c, _ in filters),
+    ]:
+        depth = prefix.count("/") + 1
+        cells: dict[tuple[str, str], list[StudyView]] = defaultdict(list)
+        for study in chosen:
+            for area in study.tags.get("area", {}):
+                for outcome in study.tags.get("outcome", {}) or [NO_OUTCOME]:
+                    cells[(area, outcome)].append(study)
+        most = max((len(v) for v in cells.values()), default=1)
+        links = {cell: f"{cell[0]}/{cell[1]}/index.html" for cell in cells}
+        for (area, outcome), members in cells.items():
+            title = f"{_labels('area').get(area, area)} and {_labels('outcome').get(outcome, 'no outcome').lower()}"
+            render("list.html", f"{prefix}/{area}/{outcome}/index.html", depth + 2, title=title, studies=members)
+        render(
+            "map.html",
+            f"{prefix}/index.html",
+            depth,
+            title="Evidence map" + (f": {countries.get(country, country)}" if country else ""),
+            rows=AREA_ORDER,
+            columns=outcome_codes,
+            cells={cell: len(members) for cell, members in cells.items()},
+            shade={cell: 1 + round(3 * (len(members) - 1) / max(most - 1, 1)) for cell, members in cells.items()},
+            cell_link=links,
+            country=country,
+            filters=filters,
+            map_root="../" * (depth - 1),
+        )
+
+
 def build_site(views: list[StudyView], scores: list[Score], library_root: Path, out: Path) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores."""
     env = environment(library_root)
@@ -156,6 +200,26 @@ def build_site(views: list[StudyView], scores: list[Score], library_root: Path, 
             series=series,
             studies=studies_of_country.get(code, []),
         )
+    for code in AREA_ORDER:
+        latest_scores = []
+        for country, profile in by_country.items():
+            if profile.get(code):
+                year = max(profile[code])
+                latest_scores.append((countries.get(country, country), profile[code][year], year))
+        latest_scores.sort(key=lambda item: (-item[1], item[0]))
+        render(
+            "area.html",
+            f"areas/{code}/index.html",
+            2,
+            code=code,
+            label=areas.get(code, code),
+            chart=bar_chart(
+                f"Latest MIPEX score in {areas.get(code, code)}, by country", [(n, v) for n, v, _ in latest_scores]
+            ),
+            bars=latest_scores,
+            studies=[v for v in ordered if code in v.tags.get("area", {})],
+        )
+    _evidence_map(ordered, render)
     latest = sorted(views, key=lambda v: -max((r.seq for r in v.records), default=0))[:10]
     render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
     render("studies.html", "studies/index.html", 1, studies=ordered)

@@ -71,3 +71,27 @@ def describe(series: Sequence[Series]) -> str:
         (y0, v0), (y1, v1) = ordered[0], ordered[-1]
         sentences.append(f"{item.label}: {v0:.0f} in {y0}" + (f", {v1:.0f} in {y1}" if y1 != y0 else ""))
     return "; ".join(sentences) + "."
+
+
+def bar_chart(title: str, bars: Sequence[tuple[str, float]]) -> str:
+    """Horizontal bars on a 0-100 scale, one per label (countries in a strand)."""
+    if not bars:
+        return ""
+    row, label_width = 18, 150
+    height = row * len(bars) + 30
+    parts = [
+        f'<svg class="chart bars" role="img" viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        "<desc>" + escape("; ".join(f"{label} {value:.0f}" for label, value in bars)) + "</desc>",
+    ]
+    scale = (WIDTH - label_width - 40) / 100
+    for index, (label, value) in enumerate(bars):
+        top = 10 + index * row
+        parts.append(
+            f'<text class="tick" x="{label_width - 6}" y="{top + 12}" text-anchor="end">{escape(label)}</text>'
+        )
+        width = f"{value * scale:.1f}"
+        parts.append(f'<rect x="{label_width}" y="{top + 2}" width="{width}" height="{row - 5}" fill="{PALETTE[0]}"/>')
+        parts.append(f'<text class="tick" x="{label_width + value * scale + 4:.1f}" y="{top + 12}">{value:.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -135,3 +135,55 @@ def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):
     assert "Evidence map: Sweden" in sweden and 'href="overall/wellbeing/index.html">1</a>' in sweden
     link = site / "map" / "se" / "overall" / "wellbeing" / "index.html"
     assert 'href="../../../../studies/kogan2016/index.html"' in link.read_text()
+
+
+def test_downloads_feeds_and_sitemap(tmp_path, write):
+    import xml.etree.ElementTree as ET
+
+    library = _library(tmp_path, write, STUDY)
+    site = library.paths.root / "site"
+    library.build()
+    assert not (site / "sitemap.xml").exists()  # absolute URLs need the site's address
+    assert (site / "downloads" / "library.bib").read_text().startswith("@article{kogan2016,")
+    assert (site / "downloads" / "areas" / "overall.csv").exists()
+    library.build(base_url="https://example.org/mipex")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feeds" / "studies.atom.xml").getroot()
+    entry = feed.find(f"{atom}entry")
+    assert entry.find(f"{atom}link").get("href") == "https://example.org/mipex/studies/kogan2016/index.html"
+    assert entry.find(f"{atom}updated").text.endswith("Z")
+    assert ET.parse(site / "feeds" / "areas" / "overall.atom.xml").getroot().find(f"{atom}entry") is not None
+    locations = [
+        e.text
+        for e in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert "https://example.org/mipex/studies/kogan2016/index.html" in locations
+    again = Library(tmp_path / "again")
+    again.import_files([site / "downloads" / "library.bib"])  # the download is a library of its own
+    assert [v.key for v in again.views()] == ["kogan2016"]
+
+
+def test_the_preview_server_serves_the_built_site(tmp_path, write):
+    import threading
+    import urllib.request
+
+    from tracker.publish.serve import preview_server
+
+    library = _library(tmp_path, write, STUDY)
+    library.build()
+    server = preview_server(library.paths.root / "site", port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/studies/kogan2016/index.html"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200 and b"citation_title" in response.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_without_a_built_site_is_one_line(cli, write):
+    cli("import", str(write("a.bib", STUDY)))
+    result = cli("serve")
+    assert result.exit_code != 0 and "run `mipex-tracker build` first" in result.output

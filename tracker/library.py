@@ -479,7 +479,7 @@ class Library:
 
     # -- the site ---------------------------------------------------------------------------
 
-    def build(self, out: Path | None = None) -> BuildReport:
+    def build(self, out: Path | None = None, base_url: str | None = None) -> BuildReport:
         """The static site from the library (into `site/` by default)."""
         target = out or self.paths.root / "site"
         with self.session() as session:
@@ -487,7 +487,9 @@ class Library:
             scores = list(session.exec(select(Score).where(Score.indicator == "", Score.level == "national")))
             for score in scores:
                 session.expunge(score)
-        return build_site(views, scores, self.paths.root, target)
+            imported = dict(session.exec(select(Source.id, Source.imported_at)).all())
+        added = {v.key: min(imported[r.source_id] for r in v.records) for v in views if v.records}
+        return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url)
 
     # -- tags -------------------------------------------------------------------------------
 

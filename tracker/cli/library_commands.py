@@ -17,6 +17,7 @@ from tracker.export import WRITERS
 from tracker.files import write_atomically
 from tracker.importer import FileReport
 from tracker.ingest import READERS
+from tracker.publish.serve import preview_server
 
 #: How many warning lines an import prints before pointing at `show`/`failures`.
 MAX_WARNING_LINES = 20
@@ -255,13 +256,46 @@ def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[
     type=click.Path(file_okay=False, path_type=Path),
     help="Build into DIR (default: site/ in the library).",
 )
+@click.option(
+    "--base-url", metavar="URL", help="Where the site will live (https://...): adds sitemap.xml, absolute feed links."
+)
 @click.pass_context
 @user_errors
-def build(ctx: click.Context, out: Path | None) -> None:
-    """Build the static website from the library: study and country pages, with the MIPEX scores."""
-    report = library_of(ctx).build(out)
+def build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
+    """Build the static website: study, country and area pages with the MIPEX scores, the
+    evidence map, downloads and feeds."""
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise click.UsageError(f"--base-url {base_url!r}: give an http(s) address")
+    report = library_of(ctx).build(out, base_url)
     console_for().print(
         f"built {report.pages} pages: {report.written} files written, {report.unchanged} unchanged, "
         f"{report.removed} removed",
         markup=False,
     )
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, help="The port on localhost.")
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="The built site (default: site/)."
+)
+@click.pass_context
+@user_errors
+def serve(ctx: click.Context, port: int, directory: Path | None) -> None:
+    """Preview the built site on http://127.0.0.1:PORT/ (Ctrl-C stops it)."""
+    folder = directory or library_of(ctx).paths.root / "site"
+    if not (folder / "index.html").exists():
+        raise click.ClickException(f"no site in {folder}: run `mipex-tracker build` first")
+    try:
+        server = preview_server(folder, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on port {port}: {error.strerror}") from error
+    console_for().print(
+        f"serving {folder} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", markup=False
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

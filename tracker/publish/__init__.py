@@ -19,6 +19,7 @@ from tracker.export import WRITERS
 from tracker.files import write_atomically
 from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
+from tracker.publish.feeds import atom_feed, sitemap
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
 from tracker.scores import AREAS
 from tracker.studies import StudyView
@@ -148,8 +149,20 @@ def _evidence_map(studies: list[StudyView], render) -> None:  # type: ignore[no-
         )
 
 
-def build_site(views: list[StudyView], scores: list[Score], library_root: Path, out: Path) -> BuildReport:
-    """Every page of the site, from the studies (with their tags) and the scores."""
+def build_site(
+    views: list[StudyView],
+    scores: list[Score],
+    library_root: Path,
+    out: Path,
+    *,
+    added: dict[str, str] | None = None,
+    base_url: str | None = None,
+) -> BuildReport:
+    """Every page of the site, from the studies (with their tags) and the scores. `added`
+    dates each study (its first import) for feeds and "latest"; with `base_url` the site
+    gets a sitemap.xml and absolute feed links."""
+    added = added or {}
+    base = (base_url.rstrip("/") + "/") if base_url else ""
     env = environment(library_root)
     output = _Output(out)
     areas, countries, outcomes = _labels("area"), _labels("country"), _labels("outcome")
@@ -220,10 +233,36 @@ def build_site(views: list[StudyView], scores: list[Score], library_root: Path, 
             studies=[v for v in ordered if code in v.tags.get("area", {})],
         )
     _evidence_map(ordered, render)
-    latest = sorted(views, key=lambda v: -max((r.seq for r in v.records), default=0))[:10]
+    latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
     render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
     render("studies.html", "studies/index.html", 1, studies=ordered)
     render("404.html", "404.html", 0)
     output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
+    _downloads_and_feeds(output, ordered, added, base)
+    if base:
+        pages = [str(p.relative_to(out.resolve())) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
+        output.write("sitemap.xml", sitemap(base, pages))
     output.remove_the_rest()
     return output.report
+
+
+def _downloads_and_feeds(output: _Output, studies: list[StudyView], added: dict[str, str], base: str) -> None:
+    """The whole library and each policy area's studies in every export format; Atom feeds
+    of all studies and of each area."""
+    groups = {"library": studies}
+    groups |= {f"areas/{code}": [v for v in studies if code in v.tags.get("area", {})] for code in AREA_ORDER}
+    for name, members in groups.items():
+        if not members:
+            continue
+        for fmt, extension in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")):
+            output.write(f"downloads/{name}.{extension}", WRITERS[fmt](members))
+    labels = _labels("area")
+    output.write(
+        "feeds/studies.atom.xml",
+        atom_feed("MIPEX Evidence Tracker: new studies", "feeds/studies.atom.xml", studies, added, base),
+    )
+    for code in AREA_ORDER:
+        members = groups[f"areas/{code}"]
+        if members:
+            path = f"feeds/areas/{code}.atom.xml"
+            output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, members, added, base))

@@ -1,0 +1,56 @@
+"""Atom feeds and the sitemap, written as XML with the standard library (escaped, stable).
+
+Entries are dated by when their study was first imported, so a rebuild gives the same
+bytes; links are absolute when the site's base URL is known, relative otherwise (a feed
+reader resolves them against the feed's own address).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from tracker.publish.safety import slug
+from tracker.studies import StudyView
+
+FEED_SIZE = 50
+
+
+def atom_feed(title: str, feed_path: str, studies: Sequence[StudyView], added: dict[str, str], base: str) -> str:
+    """The newest studies (by first import) as an Atom 1.0 feed."""
+    newest = sorted(studies, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:FEED_SIZE]
+    updated = max((added.get(v.key, "") for v in newest), default="1970-01-01T00:00:00Z") or "1970-01-01T00:00:00Z"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>{escape(title)}</title>",
+        f"<id>{escape(base + feed_path)}</id>",
+        f'<link rel="self" href={quoteattr(base + feed_path)}/>',
+        f"<updated>{escape(updated)}</updated>",
+        "<author><name>MIPEX Evidence Tracker</name></author>",
+    ]
+    for view in newest:
+        link = f"{base}studies/{slug(view.key)}/index.html"
+        authors = "".join(f"<author><name>{escape(n.sort_form())}</name></author>" for n in view.authors[:10])
+        summary = str(view.fields.get("abstract", ""))[:1000]
+        lines += [
+            "<entry>",
+            f"<title>{escape(str(view.fields.get('title', view.key)))}</title>",
+            f"<id>{escape(link)}</id>",
+            f"<link href={quoteattr(link)}/>",
+            f"<updated>{escape(added.get(view.key, updated))}</updated>",
+            authors,
+            f"<summary>{escape(summary)}</summary>" if summary else "",
+            "</entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def sitemap(base: str, pages: Sequence[str]) -> str:
+    """sitemap.xml of every page (absolute URLs: needs the site's base URL)."""
+    urls = "".join(f"<url><loc>{escape(base + page)}</loc></url>\n" for page in sorted(pages))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n"
+    )

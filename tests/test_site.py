@@ -100,7 +100,8 @@ def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
     for path in site.rglob("*.html"):
         text = path.read_text()
         scripts = re.findall(r"<script[^>]*>", text)
-        assert all(s == '<script type="application/ld+json">' for s in scripts), (path, scripts)
+        own = re.compile(r'<script src="(\.\./)*(pagefind/pagefind-ui|assets/search)\.js">')
+        assert all(s == '<script type="application/ld+json">' or own.fullmatch(s) for s in scripts), (path, scripts)
         assert not re.search(r"<(img|svg|iframe)[^>]*\son\w+=", text, re.IGNORECASE), path
         assert "<iframe" not in text
         assert not re.search(r"""href=["']\s*(javascript|data):""", text, re.IGNORECASE), path
@@ -187,3 +188,20 @@ def test_serve_without_a_built_site_is_one_line(cli, write):
     cli("import", str(write("a.bib", STUDY)))
     result = cli("serve")
     assert result.exit_code != 0 and "run `mipex-tracker build` first" in result.output
+
+
+def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    report = library.build()
+    site = library.paths.root / "site"
+    assert report.search.startswith("search index built")
+    entry = (site / "pagefind" / "pagefind-entry.json").read_text()
+    assert '"page_count":1' in entry  # the study page only: lists and maps are not results
+    page = (site / "studies" / "kogan2016" / "index.html").read_text()
+    assert "data-pagefind-body" in page
+    assert 'data-pagefind-filter="country">Sweden</a>' in page
+    assert '<span hidden data-pagefind-filter="year">2016</span>' in page
+    search = (site / "search" / "index.html").read_text()
+    assert 'src="../pagefind/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
+    assert "<script>" not in search  # no inline script: the CSP holds
+    assert library.build().search == "search index unchanged (no page changed)"

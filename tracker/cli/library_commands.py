@@ -267,11 +267,13 @@ def build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.UsageError(f"--base-url {base_url!r}: give an http(s) address")
     report = library_of(ctx).build(out, base_url)
-    console_for().print(
+    out_console = console_for()
+    out_console.print(
         f"built {report.pages} pages: {report.written} files written, {report.unchanged} unchanged, "
         f"{report.removed} removed",
         markup=False,
     )
+    out_console.print(report.search, markup=False)
 
 
 @main.command()

@@ -21,6 +21,7 @@ from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.feeds import atom_feed, sitemap
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
+from tracker.publish.search import INDEX_FOLDER, index_site, pagefind_available
 from tracker.scores import AREAS
 from tracker.studies import StudyView
 from tracker.vocab import load_vocabulary
@@ -36,6 +37,8 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     files: list[str] = field(default_factory=list)
+    search: str = ""  # what became of the search index
+    search_seconds: float = 0.0
 
 
 def environment(library_root: Path) -> Environment:
@@ -75,8 +78,12 @@ class _Output:
         if relative.endswith(".html"):
             self.report.pages += 1
 
-    def remove_the_rest(self) -> None:
+    def remove_the_rest(self, keep: tuple[str, ...] = ()) -> None:
+        """Delete what this build did not write (but folders in `keep`, made by others)."""
+        kept_folders = [self.root / name for name in keep]
         for path in sorted(self.root.rglob("*"), reverse=True):
+            if any(path.is_relative_to(folder) for folder in kept_folders):
+                continue
             if path.is_file() and path.resolve() not in self.kept:
                 path.unlink()
                 self.report.removed += 1
@@ -239,10 +246,16 @@ def build_site(
     render("404.html", "404.html", 0)
     output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
     _downloads_and_feeds(output, ordered, added, base)
+    render("search.html", "search/index.html", 1, available=pagefind_available())
+    output.write("assets/search.js", (TEMPLATES / "assets" / "search.js").read_text(encoding="utf-8"))
     if base:
         pages = [str(p.relative_to(out.resolve())) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
-    output.remove_the_rest()
+    output.remove_the_rest(keep=(INDEX_FOLDER,))
+    if output.report.written or output.report.removed or not (out / INDEX_FOLDER).exists():
+        _, output.report.search_seconds, output.report.search = index_site(out)
+    else:
+        output.report.search = "search index unchanged (no page changed)"
     return output.report
 
 

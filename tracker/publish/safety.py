@@ -4,7 +4,7 @@
   becomes a path outside `site/` ("../../etc" is a slug like any other);
 - only http(s) URLs and DOIs become links: `javascript:`, `data:` and the rest stay text;
 - every page carries a Content-Security-Policy that allows nothing from elsewhere and no
-  inline script (the templates are autoescaped as well).
+  inline script (only the search's own WebAssembly); the templates are autoescaped as well.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")

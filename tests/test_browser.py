@@ -1,0 +1,148 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright (no browser
+download: `executable_path="/usr/bin/chromium"`, kept off the network by its flags).
+
+Skips, saying why, where Chromium or Playwright is not installed (`.ci/run` installs both).
+Screenshots of the pages visited are saved in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker.library import Library
+from tracker.publish.serve import preview_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STUDIES = r"""
+@article{kogan2016,
+  author = {Kogan, Irena and Shen, Jing},
+  title = {Integration policies and the life satisfaction of immigrants in Sweden},
+  journal = {Journal of Ethnic and Migration Studies}, year = {2016}, volume = {42}, number = {11},
+  pages = {1783--1809}, doi = {10.1080/1369183X.2016.1152174},
+  abstract = {Using survey data, multilevel models relate integration policies to the life satisfaction of immigrants.}
+}
+@article{ruhs2018,
+  author = {Ruhs, Martin},
+  title = {Family reunification rules and the life satisfaction of immigrants in Denmark},
+  journal = {Migration Studies}, year = {2018}
+}
+"""
+SCORES = "country,area,year,score,edition,source\n" + "".join(
+    f"{country},overall,{year},{value},test edition,test data written by the project\n"
+    for country, values in {"SE": (85, 86), "DK": (49, 50)}.items()
+    for year, value in zip((2014, 2019), values, strict=True)
+)
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "studies.bib").write_text(STUDIES)
+    (folder / "scores.csv").write_text(SCORES)
+    library = Library(folder / "library")
+    library.import_files([folder / "studies.bib"])
+    library.import_scores(folder / "scores.csv")
+    library.tag()
+    library.build()
+    server = preview_server(library.paths.root / "site", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A page that records console errors and uncaught exceptions (a CSP violation is one)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda message: tab.errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
+    page.goto(site_url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", "satisfaction")
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() == 2
+    page.locator(".pagefind-ui__filter-name", has_text="country").click()
+    page.locator(".pagefind-ui__filter-label", has_text="Denmark").click()
+    playwright.expect(results).to_have_count(1, timeout=10_000)  # (no eval: the page's CSP forbids it)
+    assert "Denmark" in results.first.inner_text()
+    _shot(page, "search")
+    assert page.errors == []
+
+
+def test_the_evidence_map_links_to_its_studies(page, site_url):
+    page.goto(site_url + "map/index.html")
+    _shot(page, "map")
+    page.locator("table.map a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("ul.studies a").count() >= 1
+    page.locator("ul.studies a").first.click()
+    page.wait_for_load_state()
+    assert "/studies/" in page.url
+    assert page.errors == []
+
+
+def test_a_study_page_reads_as_zoteros_embedded_metadata_translator_reads_it(page, site_url):
+    page.goto(site_url + "studies/kogan2016/index.html")
+    meta = page.evaluate(
+        """() => Array.from(document.querySelectorAll('meta[name^="citation_"]'))
+               .map(m => [m.getAttribute('name'), m.getAttribute('content')])"""
+    )
+    tags: dict[str, list[str]] = {}
+    for name, content in meta:
+        tags.setdefault(name, []).append(content)
+    assert tags["citation_title"] == ["Integration policies and the life satisfaction of immigrants in Sweden"]
+    assert tags["citation_author"] == ["Kogan, Irena", "Shen, Jing"]
+    assert tags["citation_publication_date"] == ["2016"]
+    assert tags["citation_journal_title"] == ["Journal of Ethnic and Migration Studies"]
+    assert tags["citation_doi"] == ["10.1080/1369183x.2016.1152174"]
+    assert page.locator("svg.chart").count() == 1
+    _shot(page, "study")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "countries/se/index.html", "areas/overall/index.html", "studies/index.html"]
+)
+def test_pages_load_without_console_errors(page, site_url, path):
+    page.goto(site_url + path)
+    assert page.locator("h1").count() == 1
+    _shot(page, path.replace("/", "_").removesuffix(".html"))
+    assert page.errors == []

@@ -146,3 +146,33 @@ def test_pages_load_without_console_errors(page, site_url, path):
     assert page.locator("h1").count() == 1
     _shot(page, path.replace("/", "_").removesuffix(".html"))
     assert page.errors == []
+
+
+AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed ({AXE}; .ci/run installs it from npm)")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "studies/kogan2016/index.html",
+        "countries/se/index.html",
+        "map/index.html",
+        "areas/overall/index.html",
+        "search/index.html",
+    ],
+)
+def test_pages_pass_the_axe_accessibility_check(browser, site_url, path):
+    context = browser.new_context(bypass_csp=True)  # axe is injected for the check only
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})).violations"
+            ".map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))"
+        )
+        assert violations == [], violations
+    finally:
+        context.close()

@@ -16,7 +16,6 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from tracker.export import WRITERS
-from tracker.files import write_atomically
 from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.feeds import atom_feed, sitemap
@@ -64,16 +63,23 @@ class _Output:
         self.kept: set[Path] = set()
 
     def write(self, relative: str, text: str) -> None:
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+        """Write one file of the site when its bytes changed. Site files are derived output
+        (the next build repairs any), so they are written plainly, not synced one by one."""
+        parts = Path(relative).parts
+        if not parts or ".." in parts or Path(relative).is_absolute():
             raise ValueError(f"{relative!r} would be outside {self.root}")
-        before = path.read_bytes() if path.exists() else None
+        path = self.root / relative
         data = text.encode()
-        if before != data:
-            write_atomically(path, data)
-            self.report.written += 1
-        else:
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except FileNotFoundError:
+            same = False
+        if same:
             self.report.unchanged += 1
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.report.written += 1
         self.kept.add(path)
         if relative.endswith(".html"):
             self.report.pages += 1
@@ -84,7 +90,7 @@ class _Output:
         for path in sorted(self.root.rglob("*"), reverse=True):
             if any(path.is_relative_to(folder) for folder in kept_folders):
                 continue
-            if path.is_file() and path.resolve() not in self.kept:
+            if path.is_file() and path not in self.kept:
                 path.unlink()
                 self.report.removed += 1
             elif path.is_dir() and not any(path.iterdir()):
@@ -249,7 +255,7 @@ def build_site(
     render("search.html", "search/index.html", 1, available=pagefind_available())
     output.write("assets/search.js", (TEMPLATES / "assets" / "search.js").read_text(encoding="utf-8"))
     if base:
-        pages = [str(p.relative_to(out.resolve())) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
+        pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
     output.remove_the_rest(keep=(INDEX_FOLDER,))
     if output.report.written or output.report.removed or not (out / INDEX_FOLDER).exists():

@@ -205,3 +205,12 @@ def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     assert 'src="../pagefind/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
     assert "<script>" not in search  # no inline script: the CSP holds
     assert library.build().search == "search index unchanged (no page changed)"
+
+
+def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.build()
+    page = (library.paths.root / "site" / "countries" / "se" / "index.html").read_text()
+    assert "Rank 1 of 1 countries by the latest overall MIPEX score." in page
+    assert "<h3>By policy area</h3>" in page and "<h3>By outcome</h3>" in page
+    assert "<h4>Well-being</h4>" in page

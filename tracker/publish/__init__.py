@@ -213,8 +213,13 @@ def build_site(
         )
         for fmt, extension in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
             output.write(f"{folder}/{slug(view.key)}.{extension}", WRITERS[fmt]([view]))
+    overall_latest = {c: p["overall"][max(p["overall"])] for c, p in by_country.items() if p.get("overall")}
+    ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c], c))
     for code in sorted(set(by_country) | set(studies_of_country)):
         profile = by_country.get(code, {})
+        members = studies_of_country.get(code, [])
+        by_area = {a: [v for v in members if a in v.tags.get("area", {})] for a in AREA_ORDER}
+        by_outcome = {o: [v for v in members if o in v.tags.get("outcome", {})] for o in sorted(outcomes)}
         series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
         render(
             "country.html",
@@ -224,7 +229,10 @@ def build_site(
             name=countries.get(code, code),
             chart=line_chart(f"MIPEX scores of {countries.get(code, code)} by policy area", series),
             series=series,
-            studies=studies_of_country.get(code, []),
+            studies=members,
+            by_area={a: found for a, found in by_area.items() if found},
+            by_outcome={o: found for o, found in by_outcome.items() if found},
+            rank=(ranking.index(code) + 1, len(ranking)) if code in overall_latest else None,
         )
     for code in AREA_ORDER:
         latest_scores = []

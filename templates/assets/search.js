@@ -3,7 +3,7 @@
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") { return; }
-  new PagefindUI({ element: "#search", bundlePath: element.dataset.bundle, showSubResults: false, resetStyles: false, debounceTimeoutMs: 50 });
+  new PagefindUI({ element: "#search", bundlePath: element.dataset.bundle, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });
   var input = element.querySelector("input");
   if (input) { input.setAttribute("aria-label", "Search the studies"); }
 });

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child import run_child
 
 
 def _child(size: int, db_url: str | None) -> None:
@@ -72,12 +72,10 @@ def main() -> None:
         _child(args.child, args.db)
         return
     for size in args.sizes:
-        command = [sys.executable, __file__, "--child", str(size)] + (["--db", args.db] if args.db else [])
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{size}: failed\n{done.stderr[-2000:]}")
+        f = run_child(__file__, str(size), *(["--db", args.db] if args.db else []))
+        if isinstance(f, str):
+            print(f"{size}: failed\n{f}")
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"{size:>7} records: dedupe {f['first']:6.2f} s ({f['first_pairs']} candidate pairs, "
             f"{f['merges']} merges, {f['queue']} queued, {f['studies']} studies); "

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from child import run_child
 
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = [
@@ -121,13 +121,10 @@ def main() -> None:
         _child(args.child)
         return
     for size in args.sizes:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            print(f"{size}: failed\n{done.stderr[-2000:]}")
+        f = run_child(__file__, str(size))
+        if isinstance(f, str):
+            print(f"{size}: failed\n{f}")
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         latency = f"{f['latency'] * 1000:.0f} ms" if f["latency"] is not None else "not measured (no Chromium)"
         print(
             f"{size:>6} studies: build {f['seconds']:5.1f} s ({f['pages']} pages, {f['files']} files, "

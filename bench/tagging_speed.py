@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import time
+
+from child import run_child
 
 
 def _child(size: int, processes: int | None) -> None:
@@ -43,14 +43,11 @@ def main() -> None:
         _child(args.child, args.processes)
         return
     for size in args.sizes:
-        command = [sys.executable, __file__, "--child", str(size)]
-        if args.processes:
-            command += ["--processes", str(args.processes)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{size}: failed\n{done.stderr[-2000:]}")
+        extra = ["--processes", str(args.processes)] if args.processes else []
+        f = run_child(__file__, str(size), *extra)
+        if isinstance(f, str):
+            print(f"{size}: failed\n{f}")
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"{size:>7} studies: {f['seconds']:6.2f} s ({size / f['seconds']:>6.0f} studies/s), "
             f"{f['tags']} tags proposed, vocabularies compiled in {f['compile']:.2f} s, peak {f['peak_mib']:.0f} MiB",

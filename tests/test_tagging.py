@@ -212,7 +212,6 @@ def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_p
     import shutil
 
     from tracker import tagging, vocab
-    from tracker.tagging import countries
 
     folder = tmp_path / "vocab"
     shutil.copytree(vocab.vocabulary_file("area").parent, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -221,7 +220,7 @@ def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_p
         text.replace('de = ["Familiennachzug",', 'de = ["Nachzug der Kernfamilie", "Familiennachzug",'),
         encoding="utf-8",
     )
-    caches = (vocab.load_vocabulary, tagging._matcher, tagging._labels, countries._matcher)
+    caches = (vocab.load_vocabulary, tagging._matcher, tagging._labels)
 
     def fresh() -> None:
         for cached in caches:

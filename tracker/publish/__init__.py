@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -35,7 +35,6 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-    files: list[str] = field(default_factory=list)
     search: str = ""  # what became of the search index
     search_seconds: float = 0.0
 

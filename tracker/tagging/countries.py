@@ -17,9 +17,8 @@ examined), not the country of origin. So a country word is read with its neighbo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from tracker.tagging.matcher import Match, PhraseMatcher, Text
+from tracker.tagging.matcher import Match, Text
 from tracker.vocab import LANGUAGES, load_vocabulary
 
 #: Words after an adjective that make it a migrant's origin ("Turkish immigrants").
@@ -159,19 +158,4 @@ def judge(text: Text, matches: list[Match], in_title: bool) -> list[CountryEvide
             before = " ".join(text.lowered[max(0, match.start - 40) : match.start].split()[-3:])
             studied = not any(before.endswith(cue) or before.endswith(f"{cue} the") for cue in _NOT_STUDIED_BEFORE)
         found.append(CountryEvidence(code, match.text, kind, studied, in_title))
-    return found
-
-
-@cache
-def _matcher() -> PhraseMatcher:
-    return PhraseMatcher(country_phrases())
-
-
-def country_evidence(title: str, abstract: str) -> list[CountryEvidence]:
-    """Every country word in title and abstract, judged studied or origin."""
-    found: list[CountryEvidence] = []
-    for part, in_title in ((title, True), (abstract, False)):
-        if part:
-            text = Text.of(part)
-            found.extend(judge(text, _matcher().find(text), in_title))
     return found

@@ -161,6 +161,8 @@ AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "a
         "map/index.html",
         "areas/overall/index.html",
         "search/index.html",
+        "studies/index.html",
+        "about/index.html",
     ],
 )
 def test_pages_pass_the_axe_accessibility_check(browser, site_url, path):

@@ -204,7 +204,11 @@ def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     search = (site / "search" / "index.html").read_text()
     assert 'src="../pagefind/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
     assert "<script>" not in search  # no inline script: the CSP holds
-    assert library.build().search == "search index unchanged (no page changed)"
+    assert library.build().search == "search index unchanged (no study page changed)"
+    (library.paths.root / "bib" / "site.toml").write_text('notice = "A banner on every page."\n')
+    assert library.build().search.startswith("search index built")  # the study pages changed too
+    library.change_tags("kogan2016", ["+area:health"])
+    assert library.build().search.startswith("search index built")
 
 
 def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write):
@@ -214,3 +218,81 @@ def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write
     assert "Rank 1 of 1 countries by the latest overall MIPEX score." in page
     assert "<h3>By policy area</h3>" in page and "<h3>By outcome</h3>" in page
     assert "<h4>Well-being</h4>" in page
+
+
+SECOND = r"""
+@article{weber2019,
+  author = {Weber, Anna}, year = {2019},
+  title = {Access to health care for immigrants in Germany: MIPEX health strand and self-rated health},
+  abstract = {We use the MIPEX health strand to explain self-rated health of immigrants in Germany.},
+  journal = {Social Science and Medicine}
+}
+"""
+
+
+def _page_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text()))
+
+
+def test_the_study_list_narrows_by_every_facet_with_counts_and_downloads_without_javascript(tmp_path, write):
+    library = _library(tmp_path, write, STUDY + SECOND)
+    site = library.paths.root / "site"
+    library.build()
+    listing = (site / "studies" / "index.html").read_text()
+    facets = listing.split('<nav class="facets"')[1].split("</nav>")[0]
+    for heading in ("Policy area", "Country", "Outcome", "Use of MIPEX", "Year"):
+        assert f"<h2>{heading}</h2>" in facets
+    assert '<a href="../countries/se/index.html">Sweden</a> <span class="count">1</span>' in facets
+    assert '<a href="../countries/de/index.html">Germany</a> <span class="count">1</span>' in facets
+    assert '<a href="../years/2019/index.html">2019</a> <span class="count">1</span>' in facets
+    assert "<script" not in listing  # the list narrows by plain links
+    health = _page_text(site / "outcomes" / "health" / "index.html")
+    assert "Outcome: Health" in health and "Access to health care" in health and "life satisfaction" not in health
+    year = _page_text(site / "years" / "2016" / "index.html")
+    assert "life satisfaction" in year and "Access to health care" not in year
+    assert (site / "uses").is_dir() and any((site / "uses").iterdir())
+    german = (site / "downloads" / "countries" / "de.bib").read_text()
+    assert german.startswith("@article{weber2019,") and "kogan2016" not in german
+    assert (site / "downloads" / "years" / "2016.csv").read_text().splitlines()[1].startswith("kogan2016,")
+    assert 'href="../../downloads/countries/de.ris"' in (site / "countries" / "de" / "index.html").read_text()
+    again = Library(tmp_path / "again")
+    again.import_files([site / "downloads" / "outcomes" / "health.json"])  # a slice is a library too
+    assert [v.key for v in again.views()] == ["weber2019"]
+
+
+def test_the_about_page_names_the_score_sources_and_the_library_labels_itself(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    site = library.paths.root / "site"
+    (library.paths.root / "bib" / "site.toml").write_text('notice = "An example library: replace it with yours."\n')
+    library.build()
+    about = _page_text(site / "about" / "index.html")
+    assert "test data written by the project" in about  # the source named in the score rows
+    assert "test edition" in about and "2014–2019" in about
+    for page in ("index.html", "studies/kogan2016/index.html", "map/index.html"):
+        assert "An example library: replace it with yours." in _page_text(site / page)
+    assert "about/index.html" in (site / "index.html").read_text()
+
+
+def test_a_broken_site_settings_file_is_one_line_naming_it(cli, write):
+    cli("import", str(write("studies.bib", STUDY)))
+    settings = cli.library_dir / "bib" / "site.toml"
+    for text, expected in (("notice = ", "site.toml"), ('colour = "red"\n', "unknown setting 'colour'")):
+        settings.write_text(text)
+        result = cli("build")
+        assert result.exit_code == 1 and expected in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert not (cli.library_dir / "site").exists()
+
+
+def test_a_mistake_in_a_librarys_own_template_is_one_line_naming_its_file_and_line(cli, write):
+    cli("import", str(write("studies.bib", STUDY)))
+    templates = cli.library_dir / "templates"
+    templates.mkdir()
+    for text, expected in (
+        ('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', "404.html:3:"),
+        ('{% extends "base.html" %}\n{% block main %}\n{{ nothing.here() }}\n{% endblock %}\n', "404.html:3:"),
+    ):
+        (templates / "404.html").write_text(text)
+        result = cli("build")
+        assert result.exit_code == 1 and expected in result.output, result.output
+        assert "Traceback" not in result.output

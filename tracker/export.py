@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tracker.entry import CANONICAL_FIELDS, Name
@@ -174,52 +175,57 @@ def ris_name(name: Name) -> str:
     return f"{family}, {name.given}" if name.given else f"{family},"
 
 
-def write_ris(views: Sequence[StudyView]) -> str:
-    """RIS with the common tags; RIS has no place for other fields, so they are left out."""
+def ris_entry(view: StudyView) -> str:
+    """One study as RIS with the common tags, ending with `ER  - ` and a newline; RIS has no
+    place for other fields, so they are left out."""
     lines: list[str] = []
 
     def tag(name: str, value: Any) -> None:
         if value not in (None, "", []):
             lines.append(f"{name}  - {value}")
 
-    for view in views:
-        fields = view.fields
-        tag("TY", _RIS_TYPES.get(view.entry_type, "GEN"))
-        tag("ID", view.key)
-        for name in view.authors:
-            tag("AU", ris_name(name))
-        for name in view.editors:
-            tag("ED", ris_name(name))
-        tag("TI", fields.get("title"))
-        tag("T2", fields.get("container"))
-        tag("PY", fields.get("year"))
-        date = fields.get("date")
-        if date:
-            tag("DA", "/".join(date.split("-")) + ("/" if len(date) < 10 else ""))
-        tag("VL", fields.get("volume"))
-        tag("IS", fields.get("number"))
-        pages = str(fields.get("pages", ""))
-        start, _, end = pages.partition("–")
-        tag("SP", start)
-        tag("EP", end)
-        for name, ris in (
-            ("edition", "ET"),
-            ("series", "T3"),
-            ("publisher", "PB"),
-            ("place", "CY"),
-            ("doi", "DO"),
-            ("url", "UR"),
-        ):
-            tag(ris, fields.get(name))
-        tag("SN", fields.get("issn") or fields.get("isbn"))
-        tag("LA", fields.get("language"))
-        for keyword in fields.get("keywords", []):
-            tag("KW", keyword)
-        tag("AB", fields.get("abstract"))
-        tag("N1", fields.get("note"))
-        lines.append("ER  - ")
-        lines.append("")
+    fields = view.fields
+    tag("TY", _RIS_TYPES.get(view.entry_type, "GEN"))
+    tag("ID", view.key)
+    for name in view.authors:
+        tag("AU", ris_name(name))
+    for name in view.editors:
+        tag("ED", ris_name(name))
+    tag("TI", fields.get("title"))
+    tag("T2", fields.get("container"))
+    tag("PY", fields.get("year"))
+    date = fields.get("date")
+    if date:
+        tag("DA", "/".join(date.split("-")) + ("/" if len(date) < 10 else ""))
+    tag("VL", fields.get("volume"))
+    tag("IS", fields.get("number"))
+    pages = str(fields.get("pages", ""))
+    start, _, end = pages.partition("–")
+    tag("SP", start)
+    tag("EP", end)
+    for name, ris in (
+        ("edition", "ET"),
+        ("series", "T3"),
+        ("publisher", "PB"),
+        ("place", "CY"),
+        ("doi", "DO"),
+        ("url", "UR"),
+    ):
+        tag(ris, fields.get(name))
+    tag("SN", fields.get("issn") or fields.get("isbn"))
+    tag("LA", fields.get("language"))
+    for keyword in fields.get("keywords", []):
+        tag("KW", keyword)
+    tag("AB", fields.get("abstract"))
+    tag("N1", fields.get("note"))
+    lines.append("ER  - ")
+    lines.append("")
     return "\n".join(lines)
+
+
+def write_ris(views: Sequence[StudyView]) -> str:
+    """RIS, entries separated by a blank line."""
+    return "\n".join(ris_entry(v) for v in views)
 
 
 _CSL_TYPES = {
@@ -283,8 +289,18 @@ def csl_item(view: StudyView) -> dict[str, Any]:
     return item
 
 
+def csljson_entry(view: StudyView) -> str:
+    """One item as it stands inside the array `write_csljson` writes (indented one level)."""
+    return "  " + json.dumps(csl_item(view), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def join_csljson(entries: Sequence[str]) -> str:
+    """The array around items from `csljson_entry`: the bytes `json.dumps(..., indent=2)` gives."""
+    return "[\n" + ",\n".join(entries) + "\n]\n" if entries else "[]\n"
+
+
 def write_csljson(views: Sequence[StudyView]) -> str:
-    return json.dumps([csl_item(v) for v in views], ensure_ascii=False, indent=2) + "\n"
+    return join_csljson([csljson_entry(v) for v in views])
 
 
 CSV_COLUMNS = (
@@ -313,25 +329,52 @@ CSV_COLUMNS = (
 )
 
 
-def write_csv(views: Sequence[StudyView]) -> str:
-    """One row per study; names and keywords joined by `; `, other fields as JSON in `extra`."""
+def csv_row(view: StudyView) -> str:
+    """One study as a CSV line: names and keywords joined by `; `, other fields as JSON in `extra`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for view in views:
-        fields = view.fields
-        extra = {k: v for k, v in sorted(fields.items()) if k not in CANONICAL_FIELDS}
-        row = {
-            "key": view.key,
-            "type": view.entry_type,
-            "authors": "; ".join(n.sort_form() for n in view.authors),
-            "editors": "; ".join(n.sort_form() for n in view.editors),
-            "keywords": "; ".join(fields.get("keywords", [])),
-            "ids": ", ".join(view.aliases),
-            "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "",
-        }
-        writer.writerow([row.get(c, fields.get(c, "")) for c in CSV_COLUMNS])
+    fields = view.fields
+    extra = {k: v for k, v in sorted(fields.items()) if k not in CANONICAL_FIELDS}
+    row = {
+        "key": view.key,
+        "type": view.entry_type,
+        "authors": "; ".join(n.sort_form() for n in view.authors),
+        "editors": "; ".join(n.sort_form() for n in view.editors),
+        "keywords": "; ".join(fields.get("keywords", [])),
+        "ids": ", ".join(view.aliases),
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "",
+    }
+    csv.writer(out, lineterminator="\n").writerow([row.get(c, fields.get(c, "")) for c in CSV_COLUMNS])
     return out.getvalue()
+
+
+_CSV_HEADER = ",".join(CSV_COLUMNS) + "\n"
+
+
+def join_csv(rows: Sequence[str]) -> str:
+    return _CSV_HEADER + "".join(rows)
+
+
+def write_csv(views: Sequence[StudyView]) -> str:
+    """One row per study, under a header of `CSV_COLUMNS`."""
+    return join_csv([csv_row(v) for v in views])
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFormat:
+    """A format as one text per study and a way to join them: what a site build needs to
+    write the same study into many downloads while rendering it once."""
+
+    extension: str
+    entry: Callable[[StudyView], str]
+    join: Callable[[Sequence[str]], str]
+
+
+ENTRY_FORMATS: dict[str, EntryFormat] = {
+    "bibtex": EntryFormat("bib", bibtex_entry, "\n".join),
+    "ris": EntryFormat("ris", ris_entry, "\n".join),
+    "csljson": EntryFormat("json", csljson_entry, join_csljson),
+    "csv": EntryFormat("csv", csv_row, join_csv),
+}
 
 
 #: The registry: format name -> writer.

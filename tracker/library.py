@@ -50,6 +50,7 @@ from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
 from tracker.models import Decision, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.publish import BuildReport, build_site
+from tracker.publish.settings import SettingsError
 from tracker.rendered import rendered_bibtex
 from tracker.scores.check import ScoreError, country_code
 from tracker.scores.store import ScoreImport, read_score_files, store_scores
@@ -489,7 +490,10 @@ class Library:
                 session.expunge(score)
             imported = dict(session.exec(select(Source.id, Source.imported_at)).all())
         added = {v.key: min(imported[r.source_id] for r in v.records) for v in views if v.records}
-        return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url)
+        try:
+            return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url)
+        except SettingsError as error:
+            raise LibraryError(str(error)) from error
 
     # -- tags -------------------------------------------------------------------------------
 

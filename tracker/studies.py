@@ -143,10 +143,10 @@ def build_view(study_key: str, records: Sequence[RecordRow], edits: Sequence[Map
         if not having:
             continue
         top = min(ranks[id(r)] for r in having)
-        chosen = max(
-            (r for r in having if ranks[id(r)] == top),
-            key=lambda r: (*_completeness(r.fields[name]), -r.seq),
-        )
+        candidates = [r for r in having if ranks[id(r)] == top]
+        chosen = candidates[0]  # most studies have one record: nothing to weigh
+        if len(candidates) > 1:
+            chosen = max(candidates, key=lambda r: (*_completeness(r.fields[name]), -r.seq))
         fields[name] = chosen.fields[name]
         sources[name] = chosen.key or f"record {chosen.id}"
     aliases: list[str] = []

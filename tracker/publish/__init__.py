@@ -9,18 +9,22 @@ of studies that are gone. See `tracker.publish.safety` for what keeps hostile in
 from __future__ import annotations
 
 import json
+import os
+import re
+import traceback
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
 
-from tracker.export import WRITERS
 from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
+from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
 from tracker.publish.feeds import atom_feed, sitemap
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
-from tracker.publish.search import INDEX_FOLDER, index_site, pagefind_available
+from tracker.publish.search import INDEX_FOLDER, Indexing, pagefind_available
+from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS
 from tracker.studies import StudyView
 from tracker.vocab import load_vocabulary
@@ -83,17 +87,38 @@ class _Output:
         if relative.endswith(".html"):
             self.report.pages += 1
 
-    def remove_the_rest(self, keep: tuple[str, ...] = ()) -> None:
-        """Delete what this build did not write (but folders in `keep`, made by others)."""
-        kept_folders = [self.root / name for name in keep]
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            if any(path.is_relative_to(folder) for folder in kept_folders):
-                continue
-            if path.is_file() and path not in self.kept:
-                path.unlink()
-                self.report.removed += 1
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    def remove_the_rest(self, under: str = "", keep: tuple[str, ...] = ()) -> int:
+        """Delete what this build did not write in `site/` (or in its folder `under`), but
+        the top-level folders in `keep`, made by others; returns how many files went."""
+        top = self.root / under
+        folders, removed = [], 0
+        for folder, subfolders, files in os.walk(top):
+            here = Path(folder)
+            if here == self.root:
+                subfolders[:] = [name for name in subfolders if name not in keep]
+            if here != top:
+                folders.append(here)
+            for name in files:
+                path = here / name
+                if path not in self.kept:
+                    path.unlink()
+                    removed += 1
+        for here in reversed(folders):  # children before their parents
+            if not any(here.iterdir()):
+                here.rmdir()
+        self.report.removed += removed
+        return removed
+
+
+def _template_problem(template: str, error: TemplateError) -> str:
+    """A template's mistake as one line naming its file and line (a library's own template
+    overrides the tracker's, so this is a user's mistake, not a crash)."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.filename or template}:{error.lineno}: {error.message}"
+    frames = [line for line in traceback.format_tb(error.__traceback__) if ".html" in line]
+    where = re.search(r'File "([^"]+)", line (\d+)', frames[-1]) if frames else None
+    place = f"{where.group(1)}:{where.group(2)}" if where else template
+    return f"{place}: {error}"
 
 
 def _labels(facet: str) -> dict[str, str]:
@@ -183,16 +208,21 @@ def build_site(
         if not score.indicator and score.level == "national":
             by_country[score.country][score.area][score.year] = score.value  # later editions overwrite earlier years
     ordered = sorted(views, key=lambda v: v.key)
-    common = {"areas": areas, "countries": countries, "outcomes": outcomes}
+    settings = SiteSettings.load(library_root)
+    common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
 
     def render(template: str, relative: str, depth: int, **context: object) -> None:
         root = "../" * depth
-        output.write(relative, env.get_template(template).render(root=root, **common, **context))
+        try:
+            text = env.get_template(template).render(root=root, **common, **context)
+        except TemplateError as error:
+            raise SettingsError(_template_problem(template, error)) from error
+        output.write(relative, text)
 
-    studies_of_country: dict[str, list[StudyView]] = defaultdict(list)
-    for view in ordered:
-        for code in view.tags.get("country", {}):
-            studies_of_country[code].append(view)
+    groups = facet_groups(ordered, {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")})
+    texts = EntryTexts(ordered)
+    render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
+    written_before = output.report.written
     for view in ordered:
         folder = f"studies/{slug(view.key)}"
         chart_series = [
@@ -210,8 +240,15 @@ def build_site(
             series=chart_series,
             json_ld=_json_ld(view, f"{folder}/"),
         )
-        for fmt, extension in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
-            output.write(f"{folder}/{slug(view.key)}.{extension}", WRITERS[fmt]([view]))
+        for path, text in texts.cite_files(folder, view):
+            output.write(path, text)
+    # The study pages are what search indexes: once they are all written, Pagefind starts on
+    # them in its own process while the rest of the site is written.
+    studies_changed = output.report.written > written_before or output.remove_the_rest("studies")
+    indexing = None
+    if studies_changed or not (out / INDEX_FOLDER).exists():
+        indexing = Indexing(out)
+    studies_of_country = {value.code: value.studies for value in groups["country"]}
     overall_latest = {c: p["overall"][max(p["overall"])] for c, p in by_country.items() if p.get("overall")}
     ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c], c))
     for code in sorted(set(by_country) | set(studies_of_country)):
@@ -232,7 +269,9 @@ def build_site(
             by_area={a: found for a, found in by_area.items() if found},
             by_outcome={o: found for o, found in by_outcome.items() if found},
             rank=(ranking.index(code) + 1, len(ranking)) if code in overall_latest else None,
+            downloads=download_stem("country", code) if members else None,
         )
+    studies_of_area = {value.code: value.studies for value in groups["area"]}
     for code in AREA_ORDER:
         latest_scores = []
         for country, profile in by_country.items():
@@ -250,45 +289,53 @@ def build_site(
                 f"Latest MIPEX score in {areas.get(code, code)}, by country", [(n, v) for n, v, _ in latest_scores]
             ),
             bars=latest_scores,
-            studies=[v for v in ordered if code in v.tags.get("area", {})],
+            studies=studies_of_area.get(code, []),
+            downloads=download_stem("area", code) if code in studies_of_area else None,
         )
+    for facet in ("outcome", "use", "year"):
+        for value in groups[facet]:
+            render(
+                "list.html",
+                value.page,
+                2,
+                title=f"{FACET_TITLES[facet]}: {value.label}",
+                studies=value.studies,
+                downloads=value.downloads,
+            )
     _evidence_map(ordered, render)
     latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
     render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
-    render("studies.html", "studies/index.html", 1, studies=ordered)
+    render("about.html", "about/index.html", 1, count=len(views), sources=score_sources(scores))
     render("404.html", "404.html", 0)
     output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
-    _downloads_and_feeds(output, ordered, added, base)
+    lists = [("downloads/library", ordered), *((v.downloads, v.studies) for f in FACETS for v in groups[f])]
+    for stem, members in lists:
+        for path, text in texts.files(stem, members):
+            output.write(path, text)
+    _feeds(output, ordered, studies_of_area, added, base)
     render("search.html", "search/index.html", 1, available=pagefind_available())
     output.write("assets/search.js", (TEMPLATES / "assets" / "search.js").read_text(encoding="utf-8"))
     if base:
         pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
     output.remove_the_rest(keep=(INDEX_FOLDER,))
-    if output.report.written or output.report.removed or not (out / INDEX_FOLDER).exists():
-        _, output.report.search_seconds, output.report.search = index_site(out)
+    if indexing is not None:
+        _, output.report.search_seconds, output.report.search = indexing.finish()
     else:
-        output.report.search = "search index unchanged (no page changed)"
+        output.report.search = "search index unchanged (no study page changed)"
     return output.report
 
 
-def _downloads_and_feeds(output: _Output, studies: list[StudyView], added: dict[str, str], base: str) -> None:
-    """The whole library and each policy area's studies in every export format; Atom feeds
-    of all studies and of each area."""
-    groups = {"library": studies}
-    groups |= {f"areas/{code}": [v for v in studies if code in v.tags.get("area", {})] for code in AREA_ORDER}
-    for name, members in groups.items():
-        if not members:
-            continue
-        for fmt, extension in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")):
-            output.write(f"downloads/{name}.{extension}", WRITERS[fmt](members))
+def _feeds(
+    output: _Output, studies: list[StudyView], by_area: dict[str, list[StudyView]], added: dict[str, str], base: str
+) -> None:
+    """Atom feeds of all studies and of each policy area's."""
     labels = _labels("area")
     output.write(
         "feeds/studies.atom.xml",
         atom_feed("MIPEX Evidence Tracker: new studies", "feeds/studies.atom.xml", studies, added, base),
     )
     for code in AREA_ORDER:
-        members = groups[f"areas/{code}"]
-        if members:
+        if by_area.get(code):
             path = f"feeds/areas/{code}.atom.xml"
-            output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, members, added, base))
+            output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, by_area[code], added, base))

@@ -1,0 +1,110 @@
+"""The site's facets — policy area, country, outcome, use, year — as groups of studies,
+and the downloads written for the library and for every facet value.
+
+Facet pages and downloads are plain files, so a reader without JavaScript can still narrow
+the list (with the counts beside each value) and take any slice of the library away in the
+four export formats. Each study is rendered into each format once and the downloads are
+joined from those texts, which keeps a 10k-study build from exporting a study dozens of times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracker.export import ENTRY_FORMATS
+from tracker.publish.safety import slug
+from tracker.studies import StudyView
+
+_PLAIN_CODE = re.compile(r"[a-z0-9_]{1,40}")
+FACETS = ("area", "country", "outcome", "use", "year")
+#: Each facet's folder on the site and under downloads/.
+FOLDERS = {"area": "areas", "country": "countries", "outcome": "outcomes", "use": "uses", "year": "years"}
+FACET_TITLES = {
+    "area": "Policy area",
+    "country": "Country",
+    "outcome": "Outcome",
+    "use": "Use of MIPEX",
+    "year": "Year",
+}
+
+
+def facet_values(view: StudyView, facet: str) -> list[str]:
+    """The study's codes in one facet (its year, for `year`)."""
+    if facet == "year":
+        year = str(view.fields.get("year", "")).strip()
+        return [year] if year else []
+    return sorted(view.tags.get(facet, {}))
+
+
+def value_folder(facet: str, code: str) -> str:
+    """A facet value's folder name: vocabulary codes as they are (areas/labour_market/),
+    anything else (years come from fields) through `slug`, safe whatever the data holds."""
+    if facet == "country":
+        return code.lower()
+    return code if _PLAIN_CODE.fullmatch(code) else slug(code)
+
+
+def facet_page(facet: str, code: str) -> str:
+    return f"{FOLDERS[facet]}/{value_folder(facet, code)}/index.html"
+
+
+def download_stem(facet: str, code: str) -> str:
+    """`downloads/<facet folder>/<value>`; add the format's extension."""
+    return f"downloads/{FOLDERS[facet]}/{value_folder(facet, code)}"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    facet: str
+    code: str
+    label: str
+    studies: list[StudyView]
+
+    @property
+    def page(self) -> str:
+        return facet_page(self.facet, self.code)
+
+    @property
+    def downloads(self) -> str:
+        return download_stem(self.facet, self.code)
+
+
+def facet_groups(views: Iterable[StudyView], labels: dict[str, dict[str, str]]) -> dict[str, list[FacetValue]]:
+    """facet -> its values that have studies (codes in vocabulary order, years newest first),
+    each with its studies in the order given."""
+    members: dict[str, dict[str, list[StudyView]]] = {facet: defaultdict(list) for facet in FACETS}
+    for view in views:
+        for facet in FACETS:
+            for code in facet_values(view, facet):
+                members[facet][code].append(view)
+    groups: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        known = labels.get(facet, {})
+        if facet == "year":
+            order = sorted(members[facet], reverse=True)
+        else:
+            order = [c for c in known if c in members[facet]] + sorted(set(members[facet]) - set(known))
+        groups[facet] = [FacetValue(facet, c, known.get(c, c.replace("_", " ")), members[facet][c]) for c in order]
+    return groups
+
+
+class EntryTexts:
+    """Every study in every export format, rendered once; downloads are joins of these."""
+
+    def __init__(self, views: Sequence[StudyView]) -> None:
+        self._texts = {name: {v.key: fmt.entry(v) for v in views} for name, fmt in ENTRY_FORMATS.items()}
+
+    def files(self, stem: str, views: Sequence[StudyView]) -> Iterable[tuple[str, str]]:
+        """(path, text) of the four downloads of these studies."""
+        for name, fmt in ENTRY_FORMATS.items():
+            texts = self._texts[name]
+            yield f"{stem}.{fmt.extension}", fmt.join([texts[v.key] for v in views])
+
+    def cite_files(self, folder: str, view: StudyView) -> Iterable[tuple[str, str]]:
+        """One study's "cite" downloads: BibTeX, RIS, CSL-JSON."""
+        for name in ("bibtex", "ris", "csljson"):
+            fmt = ENTRY_FORMATS[name]
+            yield f"{folder}/{slug(view.key)}.{fmt.extension}", fmt.join([self._texts[name][view.key]])

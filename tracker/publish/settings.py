@@ -1,0 +1,78 @@
+"""What a library says about its own site (`bib/site.toml`), and where its scores come from.
+
+The file is optional; every key has a default:
+
+    notice = "An example library: replace bib/ with your own."   # a banner on every page
+    about = "Who keeps this library and how to suggest a study."  # a paragraph on about/
+
+It lives in `bib/` so it travels with the library in git, like everything a site is built from.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.models import Score
+
+SETTINGS_FILE = Path("bib") / "site.toml"
+
+
+class SettingsError(ValueError):
+    """bib/site.toml cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    notice: str = ""
+    about: str = ""
+
+    @classmethod
+    def load(cls, library_root: Path) -> SiteSettings:
+        path = library_root / SETTINGS_FILE
+        if not path.exists():
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"{path}: {error}") from error
+        unknown = sorted(set(data) - {"notice", "about"})
+        if unknown:
+            raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (known: notice, about)")
+        wrong = [name for name, value in data.items() if not isinstance(value, str)]
+        if wrong:
+            raise SettingsError(f"{path}: {wrong[0]} must be a text in quotes")
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSource:
+    """One source of the scores on the site, with what it covers."""
+
+    source: str
+    editions: list[str]
+    first_year: int
+    last_year: int
+    countries: int
+    values: int
+
+
+def score_sources(scores: Iterable[Score]) -> list[ScoreSource]:
+    """The sources named by the score rows, each with its editions, years and coverage."""
+    found: dict[str, list[Score]] = defaultdict(list)
+    for score in scores:
+        found[score.source or "(source not named)"].append(score)
+    return [
+        ScoreSource(
+            source=source,
+            editions=sorted({s.edition for s in rows}),
+            first_year=min(s.year for s in rows),
+            last_year=max(s.year for s in rows),
+            countries=len({s.country for s in rows}),
+            values=len(rows),
+        )
+        for source, rows in sorted(found.items())
+    ]

@@ -296,3 +296,25 @@ def test_a_mistake_in_a_librarys_own_template_is_one_line_naming_its_file_and_li
         result = cli("build")
         assert result.exit_code == 1 and expected in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_a_large_library_rendered_on_every_core_gives_the_same_site_as_one_core(tmp_path, write, monkeypatch):
+    from tracker.publish import parallel
+    from tracker.synthetic import bibtex_library
+
+    library = Library(tmp_path / "library")
+    library.import_files([write("many.bib", bibtex_library(parallel.PARALLEL_FROM + 50))])
+    library.tag()
+    shared = library.build(out=tmp_path / "shared")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    alone = library.build(out=tmp_path / "alone")
+    assert (shared.pages, shared.written) == (alone.pages, alone.written)
+
+    def pages(site: Path) -> list[Path]:  # Pagefind's own index is not ours to compare
+        return sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file() and "pagefind" not in p.parts)
+
+    assert pages(tmp_path / "alone") == pages(tmp_path / "shared")
+    for name in pages(tmp_path / "alone"):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name
+    again = library.build(out=tmp_path / "shared")
+    assert again.written == 0 and again.unchanged == shared.written

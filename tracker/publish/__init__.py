@@ -9,11 +9,9 @@ of studies that are gone. See `tracker.publish.safety` for what keeps hostile in
 from __future__ import annotations
 
 import json
-import os
 import re
 import traceback
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
@@ -22,6 +20,8 @@ from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
 from tracker.publish.feeds import atom_feed, sitemap
+from tracker.publish.output import BuildReport, Output
+from tracker.publish.parallel import in_parallel
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, pagefind_available
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
@@ -31,16 +31,6 @@ from tracker.vocab import load_vocabulary
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 AREA_ORDER = ("overall", *(area for area in AREAS if area != "overall"))  # the whole first, then strands
-
-
-@dataclass(slots=True)
-class BuildReport:
-    pages: int = 0
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    search: str = ""  # what became of the search index
-    search_seconds: float = 0.0
 
 
 def environment(library_root: Path) -> Environment:
@@ -55,59 +45,6 @@ def environment(library_root: Path) -> Environment:
     )
     env.globals.update(csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url)
     return env
-
-
-class _Output:
-    """Files of one build: written only when their bytes change; the rest of `site/` removed."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.report = BuildReport()
-        self.kept: set[Path] = set()
-
-    def write(self, relative: str, text: str) -> None:
-        """Write one file of the site when its bytes changed. Site files are derived output
-        (the next build repairs any), so they are written plainly, not synced one by one."""
-        parts = Path(relative).parts
-        if not parts or ".." in parts or Path(relative).is_absolute():
-            raise ValueError(f"{relative!r} would be outside {self.root}")
-        path = self.root / relative
-        data = text.encode()
-        try:
-            same = path.stat().st_size == len(data) and path.read_bytes() == data
-        except FileNotFoundError:
-            same = False
-        if same:
-            self.report.unchanged += 1
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            self.report.written += 1
-        self.kept.add(path)
-        if relative.endswith(".html"):
-            self.report.pages += 1
-
-    def remove_the_rest(self, under: str = "", keep: tuple[str, ...] = ()) -> int:
-        """Delete what this build did not write in `site/` (or in its folder `under`), but
-        the top-level folders in `keep`, made by others; returns how many files went."""
-        top = self.root / under
-        folders, removed = [], 0
-        for folder, subfolders, files in os.walk(top):
-            here = Path(folder)
-            if here == self.root:
-                subfolders[:] = [name for name in subfolders if name not in keep]
-            if here != top:
-                folders.append(here)
-            for name in files:
-                path = here / name
-                if path not in self.kept:
-                    path.unlink()
-                    removed += 1
-        for here in reversed(folders):  # children before their parents
-            if not any(here.iterdir()):
-                here.rmdir()
-        self.report.removed += removed
-        return removed
 
 
 def _template_problem(template: str, error: TemplateError) -> str:
@@ -201,7 +138,7 @@ def build_site(
     added = added or {}
     base = (base_url.rstrip("/") + "/") if base_url else ""
     env = environment(library_root)
-    output = _Output(out)
+    output = Output(out)
     areas, countries, outcomes = _labels("area"), _labels("country"), _labels("outcome")
     by_country: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     for score in scores:
@@ -223,7 +160,8 @@ def build_site(
     texts = EntryTexts(ordered)
     render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
     written_before = output.report.written
-    for view in ordered:
+
+    def study_page(view: StudyView) -> None:
         folder = f"studies/{slug(view.key)}"
         chart_series = [
             Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
@@ -242,6 +180,8 @@ def build_site(
         )
         for path, text in texts.cite_files(folder, view):
             output.write(path, text)
+
+    in_parallel(ordered, study_page, output)
     # The study pages are what search indexes: once they are all written, Pagefind starts on
     # them in its own process while the rest of the site is written.
     studies_changed = output.report.written > written_before or output.remove_the_rest("studies")
@@ -327,7 +267,7 @@ def build_site(
 
 
 def _feeds(
-    output: _Output, studies: list[StudyView], by_area: dict[str, list[StudyView]], added: dict[str, str], base: str
+    output: Output, studies: list[StudyView], by_area: dict[str, list[StudyView]], added: dict[str, str], base: str
 ) -> None:
     """Atom feeds of all studies and of each policy area's."""
     labels = _labels("area")

@@ -1,0 +1,71 @@
+"""The files of one site build: written only when their bytes change, and what the build
+did not write removed, so a rebuild touches only what changed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(slots=True)
+class BuildReport:
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    search: str = ""  # what became of the search index
+    search_seconds: float = 0.0
+
+
+class Output:
+    """Files of one build: written only when their bytes change; the rest of `site/` removed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.report = BuildReport()
+        self.kept: set[Path] = set()
+
+    def write(self, relative: str, text: str) -> None:
+        """Write one file of the site when its bytes changed. Site files are derived output
+        (the next build repairs any), so they are written plainly, not synced one by one."""
+        parts = Path(relative).parts
+        if not parts or ".." in parts or Path(relative).is_absolute():
+            raise ValueError(f"{relative!r} would be outside {self.root}")
+        path = self.root / relative
+        data = text.encode()
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except FileNotFoundError:
+            same = False
+        if same:
+            self.report.unchanged += 1
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.report.written += 1
+        self.kept.add(path)
+        if relative.endswith(".html"):
+            self.report.pages += 1
+
+    def remove_the_rest(self, under: str = "", keep: tuple[str, ...] = ()) -> int:
+        """Delete what this build did not write in `site/` (or in its folder `under`), but
+        the top-level folders in `keep`, made by others; returns how many files went."""
+        top = self.root / under
+        folders, removed = [], 0
+        for folder, subfolders, files in os.walk(top):
+            here = Path(folder)
+            if here == self.root:
+                subfolders[:] = [name for name in subfolders if name not in keep]
+            if here != top:
+                folders.append(here)
+            for name in files:
+                path = here / name
+                if path not in self.kept:
+                    path.unlink()
+                    removed += 1
+        for here in reversed(folders):  # children before their parents
+            if not any(here.iterdir()):
+                here.rmdir()
+        self.report.removed += removed
+        return removed

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
 from tracker.decisions import write_decisions_file
+from tracker.digest.image import digest_files, write_digest_files
 from tracker.files import write_atomically
 from tracker.models import Meta, Source
 from tracker.rendered import rendered_bibtex
@@ -99,6 +100,7 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
     write_decisions_file(session, paths)
     write_tags_file(session, paths)
     write_score_files(session, paths.scores)
+    write_digest_files(session, paths.bib)
     session.merge(Meta(name="image_digest", value=image_digest(paths)))
     session.commit()
     entries = rendered_bibtex(session)
@@ -112,7 +114,8 @@ def image_digest(paths: LibraryPaths) -> str:
     if not paths.manifest.exists():
         return ""
     digest = hashlib.sha256(paths.manifest.read_bytes())
-    for part in (paths.decisions, paths.tags, paths.scores / "scores.csv", paths.scores / "indicators.csv"):
+    parts = [paths.decisions, paths.tags, paths.scores / "scores.csv", paths.scores / "indicators.csv"]
+    for part in [*parts, *digest_files(paths.bib)]:
         if part.exists():
             digest.update(b"\0" + part.read_bytes())
     return digest.hexdigest()

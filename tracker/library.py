@@ -35,6 +35,9 @@ from tracker.decisions import (
 )
 from tracker.dedupe import StageProgress
 from tracker.deduplication import DedupeReport, prune_queue, run_dedupe
+from tracker.digest.desk import DigestDesk
+from tracker.digest.image import restore_digests
+from tracker.digest.issues import issue_of
 from tracker.edits import EditError, edit_values
 from tracker.export import WRITERS
 from tracker.image import (
@@ -48,7 +51,7 @@ from tracker.image import (
 from tracker.importer import FileReport, Importer
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
-from tracker.models import Decision, Record, ReviewPair, Score, Source, Study, Tag
+from tracker.models import Decision, Digest, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.rendered import rendered_bibtex
@@ -256,6 +259,10 @@ class Library:
             restore_review(session, document)
             restore_tags(session, self.paths)
             store_scores(session, read_score_files(self.paths.scores).rows)
+            try:
+                restore_digests(session, self.paths.bib)
+            except ValueError as error:
+                raise LibraryError(str(error)) from error
             session.commit()
             write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
 
@@ -439,6 +446,13 @@ class Library:
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
 
+    # -- digest -----------------------------------------------------------------------------
+
+    @property
+    def digests(self) -> DigestDesk:
+        """The "MIPEX in Use" digest: draft, edit, publish, revise (see `tracker.digest`)."""
+        return DigestDesk(self)
+
     # -- scores -----------------------------------------------------------------------------
 
     def import_scores(self, path: Path, edition: str | None = None, source: str | None = None) -> ScoreFileReport:
@@ -489,9 +503,10 @@ class Library:
             for score in scores:
                 session.expunge(score)
             imported = dict(session.exec(select(Source.id, Source.imported_at)).all())
+            published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
         added = {v.key: min(imported[r.source_id] for r in v.records) for v in views if v.records}
         try:
-            return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url)
+            return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url, digests=published)
         except SettingsError as error:
             raise LibraryError(str(error)) from error
 

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class Meta(SQLModel, table=True):
@@ -133,3 +133,24 @@ class Score(SQLModel, table=True):
     source: str = ""  # where the figure comes from, as shown on the site
     indicator: str = ""  # "" for a strand or overall score; the indicator's code otherwise
     title: str = ""  # the indicator's title
+
+
+class Digest(SQLModel, table=True):
+    """One issue of the "MIPEX in Use" digest. A draft names its studies by a record key
+    each (a study's key can change when studies merge; its records' keys never do), in
+    the order the issue shows them. Publishing freezes the issue as readers saw it in
+    `published`; later changes to the library never touch it, and a correction is a new
+    revision with its reason, logged in `revisions`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(index=True, unique=True)  # YYYY-MM
+    title: str
+    intro: str = Field(sa_column=Column(Text, nullable=False))
+    closing: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: str
+    period: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [since, until]
+    entries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # record keys
+    status: str = "draft"  # draft | published
+    published_at: str = ""
+    published: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    revisions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,6 +1,12 @@
 """The `mipex-tracker` command line: the group in `app`, its commands in the modules below."""
 
-from tracker.cli import grouping_commands, library_commands, score_commands, tagging_commands  # noqa: F401  (they register their commands)
+from tracker.cli import (  # noqa: F401  (they register their commands)
+    digest_commands,
+    grouping_commands,
+    library_commands,
+    score_commands,
+    tagging_commands,
+)
 from tracker.cli.app import main
 
 __all__ = ["main"]

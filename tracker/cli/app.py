@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from tracker.config import DB_URL_VARIABLE
 from tracker.db import StoreUnavailableError
+from tracker.digest.issues import DigestError
 from tracker.library import Library, LibraryError
 
 
@@ -40,7 +41,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (LibraryError, StoreUnavailableError) as error:
+        except (LibraryError, StoreUnavailableError, DigestError) as error:
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
             raise click.ClickException(f"the store cannot be used: {' '.join(str(error.orig).split())}") from error

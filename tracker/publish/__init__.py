@@ -12,14 +12,16 @@ import json
 import re
 import traceback
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
 
+from tracker.digest.issues import Issue, month_name
 from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
-from tracker.publish.feeds import atom_feed, sitemap
+from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
@@ -38,7 +40,7 @@ def environment(library_root: Path) -> Environment:
     loaders = [FileSystemLoader(str(library_root / "templates")), FileSystemLoader(str(TEMPLATES))]
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"], default=True),
+        autoescape=select_autoescape(["html", "xml"], disabled_extensions=("md", "txt"), default=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -131,6 +133,7 @@ def build_site(
     *,
     added: dict[str, str] | None = None,
     base_url: str | None = None,
+    digests: Sequence[Issue] = (),
 ) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores. `added`
     dates each study (its first import) for feeds and "latest"; with `base_url` the site
@@ -253,6 +256,7 @@ def build_site(
         for path, text in texts.files(stem, members):
             output.write(path, text)
     _feeds(output, ordered, studies_of_area, added, base)
+    _digest_pages(render, output, digests, {slug(v.key) for v in ordered}, base)
     render("search.html", "search/index.html", 1, available=pagefind_available())
     output.write("assets/search.js", (TEMPLATES / "assets" / "search.js").read_text(encoding="utf-8"))
     if base:
@@ -279,3 +283,31 @@ def _feeds(
         if by_area.get(code):
             path = f"feeds/areas/{code}.atom.xml"
             output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, by_area[code], added, base))
+
+
+def _digest_pages(render, output: Output, digests: Sequence[Issue], study_slugs: set[str], base: str) -> None:  # type: ignore[no-untyped-def]
+    """The published digest issues: a page each, the archive, and their Atom feed."""
+    newest = sorted(digests, key=lambda issue: issue.month, reverse=True)
+    for issue in newest:
+        links = {e.key: doi_url(e.doi) or safe_url(e.url) or "" for e in issue.entries}
+        render(
+            "digest.html",
+            f"digests/{issue.month}/index.html",
+            2,
+            issue=issue,
+            month_name=month_name(issue.month),
+            links=links,
+            on_site={e.key for e in issue.entries if slug(e.key) in study_slugs},
+        )
+    render("digests.html", "digests/index.html", 1, issues=newest, month_name=month_name)
+    entries = [
+        FeedEntry(
+            title=issue.title,
+            link=f"digests/{issue.month}/index.html",
+            updated=issue.revisions[-1]["at"] if issue.revisions else issue.published_at,
+            summary=f"{len(issue.entries)} studies: " + "; ".join(e.title for e in issue.entries),
+        )
+        for issue in newest
+    ]
+    path = "feeds/digests.atom.xml"
+    output.write(path, atom('"MIPEX in Use" digest', path, entries, base))

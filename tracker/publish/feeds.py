@@ -8,6 +8,7 @@ reader resolves them against the feed's own address).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from tracker.publish.safety import slug
@@ -16,10 +17,18 @@ from tracker.studies import StudyView
 FEED_SIZE = 50
 
 
-def atom_feed(title: str, feed_path: str, studies: Sequence[StudyView], added: dict[str, str], base: str) -> str:
-    """The newest studies (by first import) as an Atom 1.0 feed."""
-    newest = sorted(studies, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:FEED_SIZE]
-    updated = max((added.get(v.key, "") for v in newest), default="1970-01-01T00:00:00Z") or "1970-01-01T00:00:00Z"
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    title: str
+    link: str  # relative to the site root
+    updated: str  # ISO 8601, UTC
+    authors: Sequence[str] = ()
+    summary: str = ""
+
+
+def atom(title: str, feed_path: str, entries: Sequence[FeedEntry], base: str) -> str:
+    """Entries (newest first, as given) as an Atom 1.0 feed."""
+    updated = max((e.updated for e in entries), default="") or "1970-01-01T00:00:00Z"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -29,22 +38,36 @@ def atom_feed(title: str, feed_path: str, studies: Sequence[StudyView], added: d
         f"<updated>{escape(updated)}</updated>",
         "<author><name>MIPEX Evidence Tracker</name></author>",
     ]
-    for view in newest:
-        link = f"{base}studies/{slug(view.key)}/index.html"
-        authors = "".join(f"<author><name>{escape(n.sort_form())}</name></author>" for n in view.authors[:10])
-        summary = str(view.fields.get("abstract", ""))[:1000]
+    for entry in entries:
+        link = base + entry.link
         lines += [
             "<entry>",
-            f"<title>{escape(str(view.fields.get('title', view.key)))}</title>",
+            f"<title>{escape(entry.title)}</title>",
             f"<id>{escape(link)}</id>",
             f"<link href={quoteattr(link)}/>",
-            f"<updated>{escape(added.get(view.key, updated))}</updated>",
-            authors,
-            f"<summary>{escape(summary)}</summary>" if summary else "",
+            f"<updated>{escape(entry.updated or updated)}</updated>",
+            "".join(f"<author><name>{escape(name)}</name></author>" for name in entry.authors),
+            f"<summary>{escape(entry.summary)}</summary>" if entry.summary else "",
             "</entry>",
         ]
     lines.append("</feed>")
     return "\n".join(line for line in lines if line) + "\n"
+
+
+def atom_feed(title: str, feed_path: str, studies: Sequence[StudyView], added: dict[str, str], base: str) -> str:
+    """The newest studies (by first import) as an Atom 1.0 feed."""
+    newest = sorted(studies, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:FEED_SIZE]
+    entries = [
+        FeedEntry(
+            title=str(view.fields.get("title", view.key)),
+            link=f"studies/{slug(view.key)}/index.html",
+            updated=added.get(view.key, ""),
+            authors=[n.sort_form() for n in view.authors[:10]],
+            summary=str(view.fields.get("abstract", ""))[:1000],
+        )
+        for view in newest
+    ]
+    return atom(title, feed_path, entries, base)
 
 
 def sitemap(base: str, pages: Sequence[str]) -> str:

@@ -4,6 +4,7 @@ The file is optional; every key has a default:
 
     notice = "An example library: replace bib/ with your own."   # a banner on every page
     about = "Who keeps this library and how to suggest a study."  # a paragraph on about/
+    digest_from = "MIPEX <mipex@example.org>"   # the From of the digest's e-mail file
 
 It lives in `bib/` so it travels with the library in git, like everything a site is built from.
 """
@@ -29,6 +30,7 @@ class SettingsError(ValueError):
 class SiteSettings:
     notice: str = ""
     about: str = ""
+    digest_from: str = ""
 
     @classmethod
     def load(cls, library_root: Path) -> SiteSettings:
@@ -39,9 +41,10 @@ class SiteSettings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise SettingsError(f"{path}: {error}") from error
-        unknown = sorted(set(data) - {"notice", "about"})
+        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
         if unknown:
-            raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (known: notice, about)")
+            known = ", ".join(cls.__dataclass_fields__)
+            raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (known: {known})")
         wrong = [name for name, value in data.items() if not isinstance(value, str)]
         if wrong:
             raise SettingsError(f"{path}: {wrong[0]} must be a text in quotes")

@@ -1,0 +1,173 @@
+"""Commands for the monthly "MIPEX in Use" digest: new, show, add/remove/move, summary,
+publish, revise, list. The work is in `tracker.digest`; this module reads options and prints."""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.digest.issues import CURATOR, DRAFT, Issue, counts_by_state
+from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES
+
+_STATE_WORDS = {CURATOR: "summary", DRAFT: "DRAFT summary (accept or rewrite)", "missing": "NO SUMMARY"}
+
+
+@main.group()
+def digest() -> None:
+    """The monthly "MIPEX in Use" digest: draft it, edit it, publish it."""
+
+
+def _print_issue(issue: Issue) -> None:
+    out = console_for()
+    state = "published " + issue.published_at[:10] if issue.status == "published" else "draft"
+    out.print(f"{issue.month} — {issue.title} ({state}, {len(issue.entries)} studies)", markup=False)
+    if issue.revision > 1:
+        out.print(f"revision {issue.revision}: {issue.revisions[-1]['reason']}", markup=False)
+    out.print("")
+    out.print(issue.intro, markup=False)
+    for number, entry in enumerate(issue.entries, 1):
+        out.print("")
+        where = f" [{', '.join(entry.areas)}]" if entry.areas else ""
+        out.print(f"{number}. {entry.key}: {entry.title}{where}", markup=False)
+        out.print(f"   {entry.authors}{f' ({entry.year})' if entry.year else ''}", markup=False)
+        out.print(f"   {_STATE_WORDS[entry.summary_state]}: {entry.summary or '-'}", markup=False)
+        if entry.problem and issue.status != "published":
+            out.print(f"   ! {entry.problem}", markup=False)
+    out.print("")
+    out.print("About the Migration Policy Group: " + issue.closing.split("\n\n")[0], markup=False)
+    if issue.status != "published":
+        counts = counts_by_state(issue)
+        out.print("")
+        out.print(
+            f"to do: {counts.get('missing', 0)} summaries to write, {counts.get(DRAFT, 0)} drafts to accept or "
+            f"rewrite, {sum(1 for e in issue.entries if e.problem)} outside {MIN_SENTENCES}-{MAX_SENTENCES} sentences",
+            markup=False,
+        )
+
+
+@digest.command("new")
+@click.argument("month")
+@click.option("--title", help='The issue\'s title (default "MIPEX in Use: <Month YYYY>").')
+@click.option("--since", help="Studies added on or after this date, YYYY-MM-DD (default: the last publication).")
+@click.option("--until", help="Studies added before this date, YYYY-MM-DD (default: now).")
+@click.pass_context
+@user_errors
+def new(ctx: click.Context, month: str, title: str | None, since: str | None, until: str | None) -> None:
+    """Draft the issue of MONTH (YYYY-MM) from the studies added since the last published issue."""
+    _print_issue(library_of(ctx).digests.new(month, title, since, until))
+
+
+@digest.command("show")
+@click.argument("month")
+@click.pass_context
+@user_errors
+def show(ctx: click.Context, month: str) -> None:
+    """The issue as text, with what is still missing."""
+    _print_issue(library_of(ctx).digests.show(month))
+
+
+@digest.command("add")
+@click.argument("month")
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_context
+@user_errors
+def add(ctx: click.Context, month: str, keys: tuple[str, ...]) -> None:
+    """Add studies (by key) at the end of the draft."""
+    issue = library_of(ctx).digests.add(month, list(keys))
+    console_for().print(f"{month}: {len(issue.entries)} studies", markup=False)
+
+
+@digest.command("remove")
+@click.argument("month")
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_context
+@user_errors
+def remove(ctx: click.Context, month: str, keys: tuple[str, ...]) -> None:
+    """Take studies out of the draft (they can go into a later issue)."""
+    issue = library_of(ctx).digests.remove(month, list(keys))
+    console_for().print(f"{month}: {len(issue.entries)} studies", markup=False)
+
+
+@digest.command("move")
+@click.argument("month")
+@click.argument("key")
+@click.option("--to", "position", type=int, required=True, help="The new position (1 is the first).")
+@click.pass_context
+@user_errors
+def move(ctx: click.Context, month: str, key: str, position: int) -> None:
+    """Move a study to another position in the draft."""
+    issue = library_of(ctx).digests.move(month, key, position)
+    console_for().print("\n".join(f"{n}. {e.key}: {e.title}" for n, e in enumerate(issue.entries, 1)), markup=False)
+
+
+@digest.command("summary")
+@click.argument("key")
+@click.option("--edit", "edit", is_flag=True, help="Write it in $EDITOR (starting from the present text).")
+@click.option("--text", help="The summary itself.")
+@click.option("--accept", is_flag=True, help="Accept the draft proposed from the abstract as it is.")
+@click.pass_context
+@user_errors
+def summary(ctx: click.Context, key: str, edit: bool, text: str | None, accept: bool) -> None:
+    """A study's summary (two to four sentences): show it, write it, or accept the draft."""
+    desk = library_of(ctx).digests
+    out = console_for()
+    if sum((edit, text is not None, accept)) > 1:
+        raise click.UsageError("choose one of --edit, --text and --accept")
+    if accept:
+        key = desk.accept_draft(key)
+    elif edit:
+        present, _, _ = desk.summary(key)
+        written = click.edit(present + "\n", extension=".txt", require_save=True)
+        if written is None:
+            out.print("not saved: the summary is unchanged", markup=False)
+            return
+        key = desk.write_summary(key, written)
+    elif text is not None:
+        key = desk.write_summary(key, text)
+    shown, state, problem = desk.summary(key)
+    out.print(f"{key} ({_STATE_WORDS[state]}): {shown or '-'}", markup=False)
+    if problem:
+        out.print(f"! {problem}", markup=False)
+
+
+@digest.command("publish")
+@click.argument("month")
+@click.option("--allow-drafts", is_flag=True, help="Publish summaries still marked as drafts.")
+@click.pass_context
+@user_errors
+def publish(ctx: click.Context, month: str, allow_drafts: bool) -> None:
+    """Freeze the issue; write its Markdown and e-mail to bib/digests/ (the site shows it on `build`)."""
+    issue, files = library_of(ctx).digests.publish(month, allow_drafts)
+    out = console_for()
+    out.print(f"published {issue.month}: {len(issue.entries)} studies", markup=False)
+    for path in files:
+        out.print(f"wrote {path}", markup=False)
+
+
+@digest.command("revise")
+@click.argument("month")
+@click.option("--reason", required=True, help="Why the published issue is corrected (shown with it).")
+@click.option("--allow-drafts", is_flag=True, help="Publish summaries still marked as drafts.")
+@click.pass_context
+@user_errors
+def revise(ctx: click.Context, month: str, reason: str, allow_drafts: bool) -> None:
+    """Correct a published issue: frozen again from the library as it is now, the reason recorded."""
+    issue, files = library_of(ctx).digests.revise(month, reason, allow_drafts)
+    out = console_for()
+    out.print(f"revised {issue.month}: revision {issue.revision}", markup=False)
+    for path in files:
+        out.print(f"wrote {path}", markup=False)
+
+
+@digest.command("list")
+@click.pass_context
+@user_errors
+def list_issues(ctx: click.Context) -> None:
+    """Every issue: month, state, studies, title."""
+    out = console_for()
+    found = library_of(ctx).digests.list()
+    if not found:
+        out.print("no digest yet: `mipex-tracker digest new YYYY-MM`", markup=False)
+    for issue in found:
+        state = f"published {issue.published_at[:10]}" if issue.status == "published" else "draft"
+        out.print(f"{issue.month}  {state:<20} {len(issue.entries):>4} studies  {issue.title}", markup=False)

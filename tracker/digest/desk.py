@@ -1,0 +1,131 @@
+"""The curator's digest desk: every `mipex-tracker digest` command as a method, each in one
+transaction on the library, with `bib/` written after it (see `tracker.library`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from tracker.digest import issues
+from tracker.digest.image import digests_folder
+from tracker.digest.issues import SUMMARY_FIELD, DigestError, Issue, month_name
+from tracker.digest.render import write_issue_files
+from tracker.digest.summaries import draft_summary
+from tracker.models import Digest
+from tracker.publish import environment
+from tracker.publish.settings import SiteSettings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tracker.library import Library
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class DigestDesk:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def _find(self, session: Session, month: str) -> Digest:
+        return issues.find_digest(session, month)
+
+    def new(self, month: str, title: str | None = None, since: str | None = None, until: str | None = None) -> Issue:
+        """Draft the issue of `month` from the studies added since the last published issue
+        (or in [since, until)) and in no digest yet, with the standing texts."""
+        issues.check_month(month)
+        issues.check_date(since, "--since")
+        issues.check_date(until, "--until")
+        env = environment(self.library.paths.root)
+        context = {"month": month, "month_name": month_name(month), "title": title}
+        with self.library._writing() as session:
+            if session.exec(select(Digest).where(Digest.month == month)).first():
+                raise DigestError(f"a digest for {month} exists already: `digest show {month}`")
+            if since is None:
+                last = issues.last_published(session)
+                since = last.published_at if last else None
+            digest = Digest(
+                month=month,
+                title=title or f"MIPEX in Use: {month_name(month)}",
+                intro=env.get_template("digest-intro.md").render(**context).strip(),
+                closing=env.get_template("digest-closing.md").render(**context).strip(),
+                created_at=_now(),
+                period=[since or "", until or ""],
+                entries=issues.propose_entries(session, since, until),
+            )
+            session.add(digest)
+            session.flush()
+            return issues.issue_of(session, digest)
+
+    def show(self, month: str) -> Issue:
+        with self.library.session() as session:
+            return issues.issue_of(session, self._find(session, month))
+
+    def list(self) -> list[Issue]:
+        with self.library.session() as session:
+            return [issues.issue_of(session, d) for d in session.exec(select(Digest).order_by(col(Digest.month)))]
+
+    def add(self, month: str, keys: list[str]) -> Issue:
+        with self.library._writing() as session:
+            digest = self._find(session, month)
+            issues.add_entries(session, digest, keys, self.library.find_study_key)
+            return issues.issue_of(session, digest)
+
+    def remove(self, month: str, keys: list[str]) -> Issue:
+        with self.library._writing() as session:
+            digest = self._find(session, month)
+            issues.remove_entries(session, digest, keys, self.library.find_study_key)
+            return issues.issue_of(session, digest)
+
+    def move(self, month: str, key: str, to: int) -> Issue:
+        with self.library._writing() as session:
+            digest = self._find(session, month)
+            issues.move_entry(session, digest, key, to, self.library.find_study_key)
+            return issues.issue_of(session, digest)
+
+    def summary(self, key: str) -> tuple[str, str, str | None]:
+        """(summary, state, problem) of a study: the curator's, or a draft, or missing."""
+        view = self.library.views([key])[0]
+        text, state = issues.summary_of(view)
+        return text, state, issues.entry_of(view, {"area": {}, "country": {}}).problem
+
+    def write_summary(self, key: str, text: str) -> str:
+        """A curator's summary for the study: it belongs to the study (shown on its page,
+        kept through merges and rebuilds as a curator's edit)."""
+        if not text.strip():
+            raise DigestError("the summary is empty; nothing was changed")
+        return self.library.edit(key, {SUMMARY_FIELD: text}).key
+
+    def accept_draft(self, key: str) -> str:
+        view = self.library.views([key])[0]
+        if str(view.fields.get(SUMMARY_FIELD, "")).strip():
+            raise DigestError(f"{view.key} has a curator's summary already")
+        draft = draft_summary(str(view.fields.get("abstract", "")))
+        if not draft:
+            raise DigestError(f"{view.key} has no abstract to draft from: write the summary with --edit or --text")
+        return self.write_summary(key, draft)
+
+    def publish(self, month: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
+        """Freeze the issue and write its Markdown and e-mail to `bib/digests/`."""
+        with self.library._writing() as session:
+            digest = self._find(session, month)
+            issues.publish(session, digest, allow_drafts, _now())
+            issue = issues.issue_of(session, digest)
+        return issue, self._write_files(issue)  # once the issue is committed
+
+    def revise(self, month: str, reason: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
+        """Correct a published issue: frozen again from the library, the reason recorded."""
+        with self.library._writing() as session:
+            digest = self._find(session, month)
+            issues.revise(session, digest, reason, allow_drafts, _now())
+            issue = issues.issue_of(session, digest)
+        return issue, self._write_files(issue)  # once the issue is committed
+
+    def _write_files(self, issue: Issue) -> list[Path]:
+        root = self.library.paths.root
+        sender = SiteSettings.load(root).digest_from
+        return write_issue_files(environment(root), issue, digests_folder(self.library.paths.bib), sender)

@@ -1,0 +1,57 @@
+"""Digests in the text image: `bib/digests/<YYYY-MM>.json` per issue (draft or published),
+read back when the store is rebuilt, so a fresh clone reproduces every digest. The
+Markdown and e-mail of a published issue are written beside it by `publish`/`revise`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from tracker.files import write_atomically
+from tracker.models import Digest
+
+_FIELDS = (
+    "month",
+    "title",
+    "intro",
+    "closing",
+    "created_at",
+    "period",
+    "entries",
+    "status",
+    "published_at",
+    "revisions",
+    "published",
+)
+
+
+def digests_folder(bib: Path) -> Path:
+    return bib / "digests"
+
+
+def write_digest_files(session: Session, bib: Path) -> None:
+    """One JSON file per issue; files are rewritten only when their bytes change."""
+    folder = digests_folder(bib)
+    for digest in session.exec(select(Digest).order_by(col(Digest.month))):
+        data = {name: getattr(digest, name) for name in _FIELDS}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        path = folder / f"{digest.month}.json"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text.encode())
+
+
+def digest_files(bib: Path) -> list[Path]:
+    folder = digests_folder(bib)
+    return sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")) if folder.exists() else []
+
+
+def restore_digests(session: Session, bib: Path) -> None:
+    """Digest rows from `bib/digests/*.json` (after the studies they name are back)."""
+    for path in digest_files(bib):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            session.add(Digest(**{name: data[name] for name in _FIELDS}))
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}: not a digest file the tracker wrote ({error})") from error

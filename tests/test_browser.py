@@ -60,6 +60,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     library.import_files([folder / "studies.bib"])
     library.import_scores(folder / "scores.csv")
     library.tag()
+    library.digests.new("2026-11", "November MIPEX in Use")
+    library.digests.write_summary("kogan2016", "Integration policies and life satisfaction. Survey data from Sweden.")
+    library.digests.write_summary("ruhs2018", "Family reunification rules in Denmark. Life satisfaction follows.")
+    library.digests.publish("2026-11")
     library.build()
     server = preview_server(library.paths.root / "site", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -139,7 +143,14 @@ def test_a_study_page_reads_as_zoteros_embedded_metadata_translator_reads_it(pag
 
 
 @pytest.mark.parametrize(
-    "path", ["index.html", "countries/se/index.html", "areas/overall/index.html", "studies/index.html"]
+    "path",
+    [
+        "index.html",
+        "countries/se/index.html",
+        "areas/overall/index.html",
+        "studies/index.html",
+        "digests/2026-11/index.html",
+    ],
 )
 def test_pages_load_without_console_errors(page, site_url, path):
     page.goto(site_url + path)
@@ -163,6 +174,7 @@ AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "a
         "search/index.html",
         "studies/index.html",
         "about/index.html",
+        "digests/2026-11/index.html",
     ],
 )
 def test_pages_pass_the_axe_accessibility_check(browser, site_url, path):

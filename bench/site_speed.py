@@ -5,7 +5,8 @@
 For each size (its own process): import generated studies (`tracker.synthetic`), tag them,
 import a score table, then time `build` — pages, files, output size, and the Pagefind
 index time apart — and, when Chromium and Playwright are installed, the search latency in
-the browser from the last keystroke to the first result (median of 10 queries). Prints
+the browser from the last keystroke to the first result, per query with its number of
+results (Pagefind's time grows with the number of pages a query matches). Prints
 figures; asserts nothing.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import tempfile
 import threading
@@ -53,7 +55,8 @@ def _library(root: Path, size: int):  # type: ignore[no-untyped-def]
     return library
 
 
-def _search_latency(site: Path) -> float | None:
+def _search_latency(site: Path) -> list[tuple[str, int, float]] | None:
+    """(query, results, seconds) per query, from the keystroke to the first result shown."""
     if not CHROMIUM.exists():
         return None
     try:
@@ -73,16 +76,21 @@ def _search_latency(site: Path) -> float | None:
             )
             page = browser.new_page()
             page.goto(url)
-            for query in QUERIES:
+            for query in ["warm-up", *QUERIES]:  # the first query also loads the index's entry chunks
                 page.fill(".pagefind-ui__search-input", "")
                 started = time.perf_counter()
                 page.fill(".pagefind-ui__search-input", query)
-                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20_000)
-                timings.append(time.perf_counter() - started)
+                page.locator(".pagefind-ui__result-link, .pagefind-ui__message:has-text('No results')").first.wait_for(
+                    timeout=20_000
+                )
+                seconds = time.perf_counter() - started
+                message = page.locator(".pagefind-ui__message").inner_text()
+                found = re.match(r"\s*(\d+)", message.replace(",", ""))
+                timings.append((query, int(found.group(1)) if found else 0, seconds))
             browser.close()
     finally:
         server.shutdown()
-    return statistics.median(timings[1:])  # the first query also loads the index's first chunks
+    return timings[1:]
 
 
 def _child(size: int) -> None:
@@ -125,13 +133,19 @@ def main() -> None:
         if isinstance(f, str):
             print(f"{size}: failed\n{f}")
             continue
-        latency = f"{f['latency'] * 1000:.0f} ms" if f["latency"] is not None else "not measured (no Chromium)"
         print(
             f"{size:>6} studies: build {f['seconds']:5.1f} s ({f['pages']} pages, {f['files']} files, "
-            f"{f['megabytes']:.1f} MB; Pagefind index {f['index_seconds']:.1f} s of it); "
-            f"unchanged rebuild {f['rebuild']:.1f} s; search latency (median) {latency}",
+            f"{f['megabytes']:.1f} MB; Pagefind index {f['index_seconds']:.1f} s, partly alongside); "
+            f"unchanged rebuild {f['rebuild']:.1f} s",
             flush=True,
         )
+        if not f["latency"]:
+            print("        search latency: not measured (no Chromium or Playwright)")
+            continue
+        timings = sorted(f["latency"], key=lambda row: row[1])
+        print(f"        search latency, median {statistics.median(t for _, _, t in timings) * 1000:.0f} ms; by query:")
+        for query, found, seconds in timings:
+            print(f"          {query:<16} {found:>6} results ({found / size:4.0%} of studies) {seconds * 1000:6.0f} ms")
 
 
 if __name__ == "__main__":

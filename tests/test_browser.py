@@ -111,6 +111,14 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     assert page.errors == []
 
 
+def test_search_finds_what_studies_say_not_the_pages_boilerplate(page, site_url):
+    page.goto(site_url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", "BibTeX")  # every study page has a "BibTeX" cite link
+    playwright.expect(page.locator(".pagefind-ui__message")).to_contain_text("No results", timeout=10_000)
+    page.fill(".pagefind-ui__search-input", "multilevel")  # in one abstract
+    playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(1, timeout=10_000)
+
+
 def test_the_evidence_map_links_to_its_studies(page, site_url):
     page.goto(site_url + "map/index.html")
     _shot(page, "map")

@@ -111,6 +111,15 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     assert page.errors == []
 
 
+def test_the_home_pages_search_box_opens_the_results(page, site_url):
+    page.goto(site_url + "index.html")
+    page.fill("#home-search", "satisfaction")
+    page.press("#home-search", "Enter")
+    playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(2, timeout=10_000)
+    assert page.url.endswith("search/index.html?q=satisfaction")
+    assert page.errors == []
+
+
 def test_search_finds_what_studies_say_not_the_pages_boilerplate(page, site_url):
     page.goto(site_url + "search/index.html")
     page.fill(".pagefind-ui__search-input", "BibTeX")  # every study page has a "BibTeX" cite link

@@ -1,9 +1,12 @@
-// Starts Pagefind's search box with its filters (area, country, outcome, use, year), and
-// gives its input an accessible name (Pagefind's own has only a placeholder).
+// Starts Pagefind's search box with its filters (area, country, outcome, use, year), gives
+// its input an accessible name (Pagefind's own has only a placeholder), and runs the query
+// a search form elsewhere on the site sent (search/index.html?q=...).
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") { return; }
-  new PagefindUI({ element: "#search", bundlePath: element.dataset.bundle, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });
+  var ui = new PagefindUI({ element: "#search", bundlePath: element.dataset.bundle, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });
   var input = element.querySelector("input");
   if (input) { input.setAttribute("aria-label", "Search the studies"); }
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { ui.triggerSearch(query); }
 });

@@ -259,3 +259,16 @@ def test_a_draft_summary_takes_the_aim_and_a_finding_from_the_abstract():
     assert draft_summary("Short. Abstract.") == "Short. Abstract."
     assert sentence_problem("One sentence only.") == "1 sentence; a summary has 2 to 4"
     assert sentence_problem("One. Two. Three. Four. Five.") == "5 sentences; a summary has 2 to 4"
+
+
+def test_the_standing_texts_come_from_templates_a_library_may_override(tmp_path, write):
+    library = Library(tmp_path / "library")
+    library.import_files([write("november.bib", NOVEMBER)])
+    templates = library.paths.root / "templates"
+    templates.mkdir()
+    (templates / "digest-intro.md").write_text("Our own welcome for {{ month_name }}.\n")
+    issue = library.digests.new("2026-11", "November")
+    assert issue.intro == "Our own welcome for November 2026."
+    assert issue.closing.startswith("The Migration Policy Group (MPG) is an independent")  # the tracker's own
+    (templates / "digest-intro.md").write_text("Changed later.\n")
+    assert library.digests.show("2026-11").intro == "Our own welcome for November 2026."  # kept with the issue

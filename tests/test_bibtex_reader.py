@@ -132,3 +132,13 @@ def test_biblatex_xdata_fields_are_inherited_under_their_own_names():
     assert entries["b1"].fields["place"] == "Cham"
     assert entries["b1"].fields["title"] == "One"
     assert any("xdata to unknown key 'nowhere'" in w for w in entries["b2"].warnings)
+
+
+def test_tex_double_quotes_become_the_quotes_tex_prints_and_literal_ones_survive_export():
+    from tracker.export import latex_escape
+    from tracker.ingest.latex import latex_to_text
+
+    assert latex_to_text("``Welcome to France.'' Can contracts help?") == "“Welcome to France.” Can contracts help?"
+    assert latex_to_text("``Sch\\\"{o}n'' und gut") == "“Schön” und gut"  # the decoder's path agrees
+    for typed in ("two ``back'' quotes", "it's", "'''"):
+        assert latex_to_text(latex_escape(typed)) == typed  # written so they come back as typed

@@ -58,11 +58,13 @@ def _escape_match(match: re.Match[str]) -> str:
 def latex_escape(text: str) -> str:
     """Text to a BibTeX value that the importer decodes back to exactly this text.
 
-    `--` is written `-{}-` so that it does not come back as an en dash.
+    `--` is written `-{}-` so that it does not come back as an en dash, and two quotes
+    (`` `` `` and `''`) are kept apart so they do not come back as TeX's curly quotes.
     """
     escaped = _LATEX_SPECIAL.sub(_escape_match, text)  # (str.translate is slower here)
-    while "--" in escaped:
-        escaped = escaped.replace("--", "-{}-")
+    for ligature, broken in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
+        while ligature in escaped:
+            escaped = escaped.replace(ligature, broken)
     return escaped
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: TeX quotes decoded to curly quotes: stores re-read their sources
 
 
 class Meta(SQLModel, table=True):

@@ -19,8 +19,16 @@ _VERBATIM_ESCAPES = re.compile(r"\\([_%&#$])")
 _NEEDS_DECODER = re.compile(r"[\\$]")
 _BRACES = str.maketrans("", "", "{}")
 _SIMPLE_ESCAPE = re.compile(r"\\[&%$#_{}]")
-_FAST_TOKENS = re.compile(r"\\([&%$#_{}])|[{}]|~|---|--")
-_FAST_REPLACEMENTS = {"{": "", "}": "", "~": "\u00a0", "---": "\u2014", "--": "\u2013"}
+_FAST_TOKENS = re.compile(r"\\([&%$#_{}])|[{}]|~|---|--|``|''")
+_FAST_REPLACEMENTS = {
+    "{": "",
+    "}": "",
+    "~": "\u00a0",
+    "---": "\u2014",
+    "--": "\u2013",
+    "``": "\u201c",  # TeX's opening and closing double quotes, as TeX prints them
+    "''": "\u201d",
+}
 
 
 def _fast_decode(value: str) -> str:
@@ -47,9 +55,13 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("textregistered", "\u00ae"),
             MacroTextSpec("texttrademark", "\u2122"),
         ],
-        # Text stays as typed where LaTeX would make a ligature: quotes (the fast path
-        # keeps them too, so both paths agree) and a bare `&` (pylatexenc: spaces).
-        specials=[SpecialsTextSpec(chars, chars) for chars in ("``", "''", "!`", "?`", "&")],
+        # TeX's double quotes become the quotes TeX prints (as on the fast path, so both
+        # paths agree); `!` and `?` ligatures and a bare `&` stay as typed (pylatexenc: spaces).
+        specials=[
+            SpecialsTextSpec("``", "\u201c"),
+            SpecialsTextSpec("''", "\u201d"),
+            *(SpecialsTextSpec(chars, chars) for chars in ("!`", "?`", "&")),
+        ],
     )
     return LatexNodes2Text(
         latex_context=context,
@@ -63,7 +75,7 @@ def _decoder() -> LatexNodes2Text:
 def latex_to_text(value: str) -> str:
     """Decode a BibTeX field value (braces and LaTeX markup) to plain Unicode text."""
     if "\\" not in value and "$" not in value:
-        if "{" in value or "}" in value or "~" in value or "--" in value:
+        if "{" in value or "}" in value or "~" in value or "--" in value or "``" in value or "''" in value:
             return _fast_decode(value)
         return value
     if not _NEEDS_DECODER.search(_SIMPLE_ESCAPE.sub("", value)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: The order a curator groups a digest in: the index as a whole, then the strands.
 AREA_ORDER = ("overall", *(a for a in AREAS if a != "overall"))
 CURATOR, DRAFT, MISSING = "curator", "draft", "missing"
+
+
+#: How a key (a study's or any of its records') finds its study's key: `Library.find_study_key`.
+FindStudyKey = Callable[[Session, str], str | None]
 
 
 class DigestError(ValueError):
@@ -172,7 +177,7 @@ def last_published(session: Session) -> Digest | None:
 # -- editing a draft ------------------------------------------------------------------------------
 
 
-def _study_record_keys(session: Session, keys: list[str], find_study_key) -> list[str]:  # type: ignore[no-untyped-def]
+def _study_record_keys(session: Session, keys: list[str], find_study_key: FindStudyKey) -> list[str]:
     found = []
     for key in keys:
         study_key = find_study_key(session, key)
@@ -182,7 +187,7 @@ def _study_record_keys(session: Session, keys: list[str], find_study_key) -> lis
     return found
 
 
-def add_entries(session: Session, digest: Digest, keys: list[str], find_study_key) -> list[str]:  # type: ignore[no-untyped-def]
+def add_entries(session: Session, digest: Digest, keys: list[str], find_study_key: FindStudyKey) -> list[str]:
     """Add studies at the end of a draft; a study already in a digest is refused."""
     _draft_only(digest)
     wanted = _study_record_keys(session, keys, find_study_key)
@@ -195,7 +200,7 @@ def add_entries(session: Session, digest: Digest, keys: list[str], find_study_ke
     return wanted
 
 
-def _position(session: Session, digest: Digest, key: str, find_study_key) -> int:  # type: ignore[no-untyped-def]
+def _position(session: Session, digest: Digest, key: str, find_study_key: FindStudyKey) -> int:
     study_key = _study_record_keys(session, [key], find_study_key)[0]
     target = studies_of(session, [study_key])[study_key]
     for index, study_id in enumerate(studies_of(session, [k]).get(k) for k in digest.entries):
@@ -204,7 +209,7 @@ def _position(session: Session, digest: Digest, key: str, find_study_key) -> int
     raise DigestError(f"{key} is not in the {digest.month} digest")
 
 
-def remove_entries(session: Session, digest: Digest, keys: list[str], find_study_key) -> None:  # type: ignore[no-untyped-def]
+def remove_entries(session: Session, digest: Digest, keys: list[str], find_study_key: FindStudyKey) -> None:
     _draft_only(digest)
     entries = list(digest.entries)
     for index in sorted({_position(session, digest, k, find_study_key) for k in keys}, reverse=True):
@@ -212,7 +217,7 @@ def remove_entries(session: Session, digest: Digest, keys: list[str], find_study
     digest.entries = entries
 
 
-def move_entry(session: Session, digest: Digest, key: str, to: int, find_study_key) -> None:  # type: ignore[no-untyped-def]
+def move_entry(session: Session, digest: Digest, key: str, to: int, find_study_key: FindStudyKey) -> None:
     """Move a study to position `to` (1 is the first)."""
     _draft_only(digest)
     if not 1 <= to <= len(digest.entries):

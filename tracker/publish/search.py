@@ -55,8 +55,3 @@ class Indexing:
         if self.process.returncode != 0:
             return False, seconds, f"search index failed: {output.strip()[-300:]}"
         return True, seconds, f"search index built in {seconds:.1f} s"
-
-
-def index_site(site: Path) -> tuple[bool, float, str]:
-    """(indexed, seconds, message): run Pagefind over the built site and wait for it."""
-    return Indexing(site).finish()

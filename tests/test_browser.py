@@ -7,6 +7,7 @@ Screenshots of the pages visited are saved in test-artifacts/ for a person to lo
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,5 +206,53 @@ def test_pages_pass_the_axe_accessibility_check(browser, site_url, path):
             ".map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))"
         )
         assert violations == [], violations
+    finally:
+        context.close()
+
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "studies/index.html",
+        "studies/kogan2016/index.html",
+        "countries/se/index.html",
+        "map/index.html",
+        "digests/2026-11/index.html",
+    ],
+)
+def test_pages_fit_a_phone_screen(browser, site_url, path):
+    """No sideways scrolling on a phone: text wraps, charts shrink, the map scrolls in its own box."""
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)  # bypass: to measure with a script
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        for width in page.evaluate(
+            "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)"
+        ):
+            assert width <= PHONE["width"]
+        _shot(page, "phone_" + path.replace("/", "_").removesuffix(".html"))
+    finally:
+        context.close()
+
+
+def test_a_study_page_prints_cleanly(browser, site_url):
+    """In print the navigation, cite links and downloads go; the study and its scores stay."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(site_url + "studies/kogan2016/index.html")
+        page.emulate_media(media="print")
+        assert not page.locator("header.site nav").is_visible()
+        assert not page.locator("section.cite").is_visible()
+        assert page.locator("h1").is_visible() and page.locator("svg.chart").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        pdf = page.pdf(path=str(ARTIFACTS / "study.pdf"), format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+        assert pdf.startswith(b"%PDF") and 1 <= pages <= 3, pages  # one study fits on a page or two
     finally:
         context.close()

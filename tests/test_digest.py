@@ -237,6 +237,11 @@ def test_digest_mistakes_are_one_line_and_change_nothing(cli, write, fixed_clock
     cli("digest", "remove", "2026-11", "kogan2016", "weber2019", "huddleston2021")
     empty = cli("digest", "publish", "2026-11")
     assert empty.exit_code == 1 and "has no studies" in empty.output
+    cli("digest", "add", "2026-11", "kogan2016")
+    cli("digest", "summary", "kogan2016", "--text", "Only one sentence here.")
+    short = cli("digest", "publish", "2026-11")
+    assert short.exit_code == 1 and "the summary of kogan2016 has 1 sentence; a summary has 2 to 4" in short.output
+    cli("digest", "remove", "2026-11", "kogan2016")
     cli("digest", "add", "2026-11", "weber2019")
     drafts = cli("digest", "publish", "2026-11")
     assert drafts.exit_code == 1 and "publish with --allow-drafts" in drafts.output

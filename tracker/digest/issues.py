@@ -321,6 +321,12 @@ def freeze(session: Session, digest: Digest, allow_drafts: bool) -> dict[str, An
             f"draft summaries for {keys}: accept or rewrite them (`digest summary KEY --accept|--edit`), "
             "or publish with --allow-drafts"
         )
+    misfits = [e for e in issue.entries if e.problem]
+    if misfits:
+        entry = misfits[0]
+        raise DigestError(
+            f"the summary of {entry.key} has {entry.problem}: rewrite it with `digest summary {entry.key} --edit`"
+        )
     return {
         "title": issue.title,
         "intro": issue.intro,

@@ -95,7 +95,7 @@ def test_a_curators_month_through_the_command_line(cli, write, tmp_path, monkeyp
     assert order.index("kogan2016") < order.index("weber2019")
     shown = cli("digest", "show", "2026-11").output
     assert "DRAFT summary" in shown and "NO SUMMARY" in shown  # huddleston2021 has no abstract
-    assert "to do: 1 summaries to write, 2 drafts to accept or rewrite" in shown
+    assert "to do: 1 summaries to write, 2 drafts to accept or rewrite, 0 outside 2-4 sentences" in shown
 
     assert cli("digest", "summary", "kogan2016", "--text", KOGAN_SUMMARY).exit_code == 0
     accepted = cli("digest", "summary", "weber2019", "--accept")

@@ -38,9 +38,10 @@ def _print_issue(issue: Issue) -> None:
     if issue.status != "published":
         counts = counts_by_state(issue)
         out.print("")
+        misfits = sum(1 for e in issue.entries if e.summary and e.problem)
         out.print(
             f"to do: {counts.get('missing', 0)} summaries to write, {counts.get(DRAFT, 0)} drafts to accept or "
-            f"rewrite, {sum(1 for e in issue.entries if e.problem)} outside {MIN_SENTENCES}-{MAX_SENTENCES} sentences",
+            f"rewrite, {misfits} outside {MIN_SENTENCES}-{MAX_SENTENCES} sentences",
             markup=False,
         )
 

@@ -307,16 +307,22 @@ def issue_of(session: Session, digest: Digest) -> Issue:
 # -- publishing -----------------------------------------------------------------------------------
 
 
+def _some_keys(entries: list[Entry], shown: int = 5) -> str:
+    """The first keys, and how many more: a refusal stays one readable line."""
+    keys = ", ".join(e.key for e in entries[:shown])
+    return keys + (f" and {len(entries) - shown} more" if len(entries) > shown else "")
+
+
 def freeze(session: Session, digest: Digest, allow_drafts: bool) -> dict[str, Any]:
     """The draft as it will be published; refuses what a reader must not see."""
     issue = issue_of(session, digest)
     if not issue.entries:
         raise DigestError(f"the {digest.month} digest has no studies: `digest add {digest.month} KEY...` first")
     if issue.to_write:
-        keys = ", ".join(e.key for e in issue.to_write)
+        keys = _some_keys(issue.to_write)
         raise DigestError(f"no summary for {keys}: write one with `digest summary KEY --edit` (or remove the study)")
     if issue.drafts and not allow_drafts:
-        keys = ", ".join(e.key for e in issue.drafts)
+        keys = _some_keys(issue.drafts)
         raise DigestError(
             f"draft summaries for {keys}: accept or rewrite them (`digest summary KEY --accept|--edit`), "
             "or publish with --allow-drafts"

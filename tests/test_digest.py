@@ -277,3 +277,13 @@ def test_the_standing_texts_come_from_templates_a_library_may_override(tmp_path,
     assert issue.closing.startswith("The Migration Policy Group (MPG) is an independent")  # the tracker's own
     (templates / "digest-intro.md").write_text("Changed later.\n")
     assert library.digests.show("2026-11").intro == "Our own welcome for November 2026."  # kept with the issue
+
+
+def test_a_mistake_in_a_librarys_digest_template_is_one_line_naming_it(cli, write):
+    cli("import", str(write("november.bib", NOVEMBER)))
+    (cli.library_dir / "templates").mkdir()
+    (cli.library_dir / "templates" / "digest-intro.md").write_text("Welcome.\n{{ month_name.nothing() }}\n")
+    result = cli("digest", "new", "2026-11")
+    assert result.exit_code == 1 and "digest-intro.md:2:" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert "no digest yet" in cli("digest", "list").output  # nothing was drafted

@@ -59,7 +59,7 @@ from tracker.scores.check import ScoreError, country_code
 from tracker.scores.store import ScoreImport, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
-from tracker.studies import StudyView, load_views
+from tracker.studies import StudyView, first_imports, load_views
 from tracker.tag_changes import TagChangeError, parse_tag_changes
 from tracker.tag_image import restore_tags
 from tracker.tag_run import REVIEW_BELOW, TagReport, run_tagging
@@ -502,9 +502,8 @@ class Library:
             scores = list(session.exec(select(Score).where(Score.indicator == "", Score.level == "national")))
             for score in scores:
                 session.expunge(score)
-            imported = dict(session.exec(select(Source.id, Source.imported_at)).all())
+            added = first_imports(session)
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
-        added = {v.key: min(imported[r.source_id] for r in v.records) for v in views if v.records}
         try:
             return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url, digests=published)
         except SettingsError as error:

@@ -24,12 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import CANONICAL_FIELDS, Name
-from tracker.models import Decision, Record, Study
+from tracker.models import Decision, Record, Source, Study
 from tracker.tags import effective_tags, tag_fields
 from tracker.textkeys import fold
 
@@ -242,3 +242,15 @@ def load_views(
         wanted = set(years)
         views = [v for v in views if v.fields.get("year") in wanted]
     return views
+
+
+def first_imports(session: Session) -> dict[str, str]:
+    """Each study's key -> when its first record was imported: when it entered the library
+    (what feeds, "latest additions" and the digest go by)."""
+    query = (
+        select(Study.key, func.min(Source.imported_at))
+        .join(Record, col(Record.study_id) == col(Study.id))
+        .join(Source, col(Source.id) == col(Record.source_id))
+        .group_by(col(Study.key))
+    )
+    return dict(session.exec(query).all())  # type: ignore[arg-type]

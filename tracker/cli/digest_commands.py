@@ -6,10 +6,10 @@ from __future__ import annotations
 import click
 
 from tracker.cli.app import console_for, library_of, main, user_errors
-from tracker.digest.issues import CURATOR, DRAFT, Issue, counts_by_state
+from tracker.digest.issues import CURATOR, DRAFT, MISSING, Issue, counts_by_state
 from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES
 
-_STATE_WORDS = {CURATOR: "summary", DRAFT: "DRAFT summary (accept or rewrite)", "missing": "NO SUMMARY"}
+_STATE_WORDS = {CURATOR: "summary", DRAFT: "DRAFT summary (accept or rewrite)", MISSING: "NO SUMMARY"}
 
 
 @main.group()
@@ -40,7 +40,7 @@ def _print_issue(issue: Issue) -> None:
         out.print("")
         misfits = sum(1 for e in issue.entries if e.summary and e.problem)
         out.print(
-            f"to do: {counts.get('missing', 0)} summaries to write, {counts.get(DRAFT, 0)} drafts to accept or "
+            f"to do: {counts.get(MISSING, 0)} summaries to write, {counts.get(DRAFT, 0)} drafts to accept or "
             f"rewrite, {misfits} outside {MIN_SENTENCES}-{MAX_SENTENCES} sentences",
             markup=False,
         )

@@ -6,21 +6,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from jinja2 import Environment, TemplateError
 from sqlmodel import Session, col, select
 
 from tracker.digest import issues
 from tracker.digest.image import digests_folder
 from tracker.digest.issues import SUMMARY_FIELD, DigestError, Issue, month_name
 from tracker.digest.render import write_issue_files
-from tracker.digest.summaries import draft_summary
 from tracker.models import Digest
-from tracker.publish import environment
-from tracker.publish.settings import SiteSettings
+from tracker.publish import environment, template_problem
+from tracker.publish.settings import SettingsError, SiteSettings
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from tracker.library import Library
+
+
+def _render(env: Environment, template: str, context: dict[str, object]) -> str:
+    """A standing text; a mistake in a library's own template is one line naming it."""
+    try:
+        return env.get_template(template).render(**context).strip()
+    except TemplateError as error:
+        raise DigestError(template_problem(template, error)) from error
 
 
 def _now() -> str:
@@ -51,8 +59,8 @@ class DigestDesk:
             digest = Digest(
                 month=month,
                 title=title or f"MIPEX in Use: {month_name(month)}",
-                intro=env.get_template("digest-intro.md").render(**context).strip(),
-                closing=env.get_template("digest-closing.md").render(**context).strip(),
+                intro=_render(env, "digest-intro.md", context),
+                closing=_render(env, "digest-closing.md", context),
                 created_at=_now(),
                 period=[since or "", until or ""],
                 entries=issues.propose_entries(session, since, until),
@@ -89,9 +97,8 @@ class DigestDesk:
 
     def summary(self, key: str) -> tuple[str, str, str | None]:
         """(summary, state, problem) of a study: the curator's, or a draft, or missing."""
-        view = self.library.views([key])[0]
-        text, state = issues.summary_of(view)
-        return text, state, issues.entry_of(view, {"area": {}, "country": {}}).problem
+        text, state = issues.summary_of(self.library.views([key])[0])
+        return text, state, issues.summary_problem(text)
 
     def write_summary(self, key: str, text: str) -> str:
         """A curator's summary for the study: it belongs to the study (shown on its page,
@@ -102,12 +109,12 @@ class DigestDesk:
 
     def accept_draft(self, key: str) -> str:
         view = self.library.views([key])[0]
-        if str(view.fields.get(SUMMARY_FIELD, "")).strip():
+        text, state = issues.summary_of(view)
+        if state == issues.CURATOR:
             raise DigestError(f"{view.key} has a curator's summary already")
-        draft = draft_summary(str(view.fields.get("abstract", "")))
-        if not draft:
+        if state == issues.MISSING:
             raise DigestError(f"{view.key} has no abstract to draft from: write the summary with --edit or --text")
-        return self.write_summary(key, draft)
+        return self.write_summary(key, text)
 
     def publish(self, month: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
         """Freeze the issue and write its Markdown and e-mail to `bib/digests/`."""
@@ -127,5 +134,10 @@ class DigestDesk:
 
     def _write_files(self, issue: Issue) -> list[Path]:
         root = self.library.paths.root
-        sender = SiteSettings.load(root).digest_from
-        return write_issue_files(environment(root), issue, digests_folder(self.library.paths.bib), sender)
+        try:
+            sender = SiteSettings.load(root).digest_from
+            return write_issue_files(environment(root), issue, digests_folder(self.library.paths.bib), sender)
+        except TemplateError as error:
+            raise DigestError(template_problem("digest.md", error)) from error
+        except SettingsError as error:
+            raise DigestError(str(error)) from error

@@ -32,14 +32,12 @@ def digests_folder(bib: Path) -> Path:
 
 
 def write_digest_files(session: Session, bib: Path) -> None:
-    """One JSON file per issue; files are rewritten only when their bytes change."""
+    """One JSON file per issue."""
     folder = digests_folder(bib)
     for digest in session.exec(select(Digest).order_by(col(Digest.month))):
         data = {name: getattr(digest, name) for name in _FIELDS}
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        path = folder / f"{digest.month}.json"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_atomically(path, text.encode())
+        write_atomically(folder / f"{digest.month}.json", text.encode())  # (untouched when unchanged)
 
 
 def digest_files(bib: Path) -> list[Path]:

@@ -21,9 +21,9 @@ from sqlmodel import Session, col, select
 
 from tracker.decisions import studies_of
 from tracker.digest.summaries import draft_summary, sentence_problem
-from tracker.models import Digest, Record, Source, Study
+from tracker.models import Digest, Study
 from tracker.scores import AREAS
-from tracker.studies import StudyView, load_views
+from tracker.studies import StudyView, first_imports, load_views
 from tracker.vocab import load_vocabulary
 
 SUMMARY_FIELD = "mipex-summary"
@@ -124,23 +124,12 @@ def _draft_only(digest: Digest) -> None:
 # -- choosing and ordering studies ------------------------------------------------------------
 
 
-def _added_dates(session: Session) -> dict[int, str]:
-    """Each study's first import time (when it entered the library)."""
-    added: dict[int, str] = {}
-    query = select(Record.study_id, Source.imported_at).join(Source, col(Source.id) == col(Record.source_id))
-    for study_id, imported_at in session.exec(query.where(col(Record.study_id).is_not(None))):
-        if study_id not in added or imported_at < added[study_id]:
-            added[study_id] = imported_at
-    return added
-
-
-def studies_in_digests(session: Session, exclude: str | None = None) -> dict[int, str]:
+def studies_in_digests(session: Session) -> dict[int, str]:
     """study id -> the month of the digest it is in."""
     found: dict[int, str] = {}
     for digest in session.exec(select(Digest)):
-        if digest.month != exclude:
-            for study_id in studies_of(session, digest.entries).values():
-                found.setdefault(study_id, digest.month)
+        for study_id in studies_of(session, digest.entries).values():
+            found.setdefault(study_id, digest.month)
     return found
 
 
@@ -158,14 +147,13 @@ def curator_order(views: list[StudyView]) -> list[StudyView]:
 
 def propose_entries(session: Session, since: str | None, until: str | None) -> list[str]:
     """The keys of the studies added in [since, until) that no digest holds, in curator order."""
-    added = _added_dates(session)
-    taken = studies_in_digests(session)
-    chosen = [
-        study_id
-        for study_id, when in added.items()
-        if study_id not in taken and (since is None or when >= since) and (until is None or when < until)
+    taken_ids = list(studies_in_digests(session))
+    taken = set(session.exec(select(Study.key).where(col(Study.id).in_(taken_ids))).all()) if taken_ids else set()
+    keys = [
+        key
+        for key, when in first_imports(session).items()
+        if key not in taken and (since is None or when >= since) and (until is None or when < until)
     ]
-    keys = session.exec(select(Study.key).where(col(Study.id).in_(chosen))).all() if chosen else []
     return [v.key for v in curator_order(load_views(session, keys=keys))] if keys else []
 
 
@@ -202,9 +190,9 @@ def add_entries(session: Session, digest: Digest, keys: list[str], find_study_ke
 
 def _position(session: Session, digest: Digest, key: str, find_study_key: FindStudyKey) -> int:
     study_key = _study_record_keys(session, [key], find_study_key)[0]
-    target = studies_of(session, [study_key])[study_key]
-    for index, study_id in enumerate(studies_of(session, [k]).get(k) for k in digest.entries):
-        if study_id == target:
+    ids = studies_of(session, [*digest.entries, study_key])
+    for index, entry in enumerate(digest.entries):
+        if ids.get(entry) == ids[study_key]:
             return index
     raise DigestError(f"{key} is not in the {digest.month} digest")
 
@@ -240,6 +228,11 @@ def summary_of(view: StudyView) -> tuple[str, str]:
     return (draft, DRAFT) if draft else ("", MISSING)
 
 
+def summary_problem(summary: str) -> str | None:
+    """Why a summary cannot go into an issue as it is, or None."""
+    return sentence_problem(summary) if summary else "no summary and no abstract to draft one from"
+
+
 def _people(view: StudyView) -> str:
     names = [
         f"{n.given} {' '.join(p for p in (n.particle, n.family) if p)}".strip() if not n.literal else n.literal
@@ -263,7 +256,7 @@ def entry_of(view: StudyView, labels: dict[str, dict[str, str]]) -> Entry:
         countries=sorted(labels["country"].get(c, c) for c in view.tags.get("country", {})),
         summary=summary,
         summary_state=state,
-        problem=sentence_problem(summary) if summary else "no summary and no abstract to draft one from",
+        problem=summary_problem(summary),
     )
 
 
@@ -273,19 +266,24 @@ def _labels() -> dict[str, dict[str, str]]:
 
 def issue_of(session: Session, digest: Digest) -> Issue:
     """The issue as it reads now: a draft from the library, a published one as frozen."""
-    if digest.status == "published":
-        frozen = digest.published
-        return Issue(
-            month=digest.month,
-            title=frozen["title"],
-            intro=frozen["intro"],
-            closing=frozen["closing"],
-            status=digest.status,
-            created_at=digest.created_at,
-            published_at=digest.published_at,
-            entries=[Entry.from_dict(e) for e in frozen["entries"]],
-            revisions=list(digest.revisions),
-        )
+    if digest.status != "published":
+        return _from_library(session, digest)
+    frozen = digest.published
+    return Issue(
+        month=digest.month,
+        title=frozen["title"],
+        intro=frozen["intro"],
+        closing=frozen["closing"],
+        status=digest.status,
+        created_at=digest.created_at,
+        published_at=digest.published_at,
+        entries=[Entry.from_dict(e) for e in frozen["entries"]],
+        revisions=list(digest.revisions),
+    )
+
+
+def _from_library(session: Session, digest: Digest) -> Issue:
+    """The issue's entries as the library holds its studies now (a draft, or a revision)."""
     ids = studies_of(session, digest.entries)
     study_keys = dict(session.exec(select(Study.id, Study.key).where(col(Study.id).in_(list(ids.values())))).all())
     views = {v.key: v for v in load_views(session, keys=list(study_keys.values()))} if study_keys else {}
@@ -314,8 +312,9 @@ def _some_keys(entries: list[Entry], shown: int = 5) -> str:
 
 
 def freeze(session: Session, digest: Digest, allow_drafts: bool) -> dict[str, Any]:
-    """The draft as it will be published; refuses what a reader must not see."""
-    issue = issue_of(session, digest)
+    """The issue as it will be published, from the library now; refuses what a reader must
+    not see."""
+    issue = _from_library(session, digest)
     if not issue.entries:
         raise DigestError(f"the {digest.month} digest has no studies: `digest add {digest.month} KEY...` first")
     if issue.to_write:
@@ -355,11 +354,7 @@ def revise(session: Session, digest: Digest, reason: str, allow_drafts: bool, no
         raise DigestError(f"the {digest.month} digest is a draft: change it directly, then `digest publish`")
     if not reason.strip():
         raise DigestError('say why the issue is revised: --reason "..."')
-    digest.status = "draft"
-    try:
-        digest.published = freeze(session, digest, allow_drafts)
-    finally:
-        digest.status = "published"
+    digest.published = freeze(session, digest, allow_drafts)
     digest.revisions = [*digest.revisions, {"revision": len(digest.revisions) + 1, "at": now, "reason": reason}]
 
 

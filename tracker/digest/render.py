@@ -20,11 +20,11 @@ from jinja2 import Environment
 
 from tracker.digest.issues import Issue, month_name
 from tracker.files import write_atomically
-from tracker.publish.safety import doi_url, safe_url
+from tracker.publish.safety import best_link
 
 
 def _context(issue: Issue) -> dict[str, object]:
-    links = {e.key: doi_url(e.doi) or safe_url(e.url) or "" for e in issue.entries}
+    links = {e.key: best_link(e.doi, e.url) for e in issue.entries}
     return {"issue": issue, "month_name": month_name(issue.month), "links": links}
 
 

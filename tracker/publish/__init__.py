@@ -9,7 +9,6 @@ of studies that are gone. See `tracker.publish.safety` for what keeps hostile in
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_st
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
-from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
+from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, pagefind_available
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS
@@ -32,6 +31,8 @@ from tracker.studies import StudyView
 from tracker.vocab import load_vocabulary
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: Template files: site pages and e-mail (HTML), feeds (XML), digest texts (Markdown).
+TEMPLATE_SUFFIXES = (".html", ".xml", ".md", ".txt")
 AREA_ORDER = ("overall", *(area for area in AREAS if area != "overall"))  # the whole first, then strands
 
 
@@ -49,14 +50,13 @@ def environment(library_root: Path) -> Environment:
     return env
 
 
-def _template_problem(template: str, error: TemplateError) -> str:
+def template_problem(template: str, error: TemplateError) -> str:
     """A template's mistake as one line naming its file and line (a library's own template
     overrides the tracker's, so this is a user's mistake, not a crash)."""
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or template}:{error.lineno}: {error.message}"
-    frames = [line for line in traceback.format_tb(error.__traceback__) if ".html" in line]
-    where = re.search(r'File "([^"]+)", line (\d+)', frames[-1]) if frames else None
-    place = f"{where.group(1)}:{where.group(2)}" if where else template
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template
     return f"{place}: {error}"
 
 
@@ -156,7 +156,7 @@ def build_site(
         try:
             text = env.get_template(template).render(root=root, **common, **context)
         except TemplateError as error:
-            raise SettingsError(_template_problem(template, error)) from error
+            raise SettingsError(template_problem(template, error)) from error
         output.write(relative, text)
 
     groups = facet_groups(ordered, {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")})
@@ -289,7 +289,7 @@ def _digest_pages(render, output: Output, digests: Sequence[Issue], study_slugs:
     """The published digest issues: a page each, the archive, and their Atom feed."""
     newest = sorted(digests, key=lambda issue: issue.month, reverse=True)
     for issue in newest:
-        links = {e.key: doi_url(e.doi) or safe_url(e.url) or "" for e in issue.entries}
+        links = {e.key: best_link(e.doi, e.url) for e in issue.entries}
         render(
             "digest.html",
             f"digests/{issue.month}/index.html",

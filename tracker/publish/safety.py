@@ -47,3 +47,8 @@ def doi_url(doi: object) -> str | None:
     if not re.match(r"^10\.\d{4,9}/\S+$", text):
         return None
     return "https://doi.org/" + quote(text, safe="/:;()._-")
+
+
+def best_link(doi: object, url: object) -> str:
+    """The link a work is shown with: its DOI, else its web address if it is safe, else ""."""
+    return doi_url(doi) or safe_url(url) or ""

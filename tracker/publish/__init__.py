@@ -84,14 +84,10 @@ def _json_ld(view: StudyView, url: str) -> str:
 NO_OUTCOME = "none"
 
 
-def _evidence_map(studies: list[StudyView], render) -> None:  # type: ignore[no-untyped-def]
+def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyView]], render) -> None:  # type: ignore[no-untyped-def]
     """map/index.html (all countries), map/<iso2>/index.html (one country), and a list page
     per non-empty cell: policy areas × outcomes, gaps shown."""
     outcome_codes = [*load_vocabulary("outcome").terms, NO_OUTCOME]
-    with_country: dict[str, list[StudyView]] = defaultdict(list)
-    for study in studies:
-        for code in study.tags.get("country", {}):
-            with_country[code].append(study)
     countries = _labels("country")
     filters = [(code, countries.get(code, code)) for code in sorted(with_country)]
     for country, chosen, prefix in [
@@ -245,7 +241,7 @@ def build_site(
                 studies=value.studies,
                 downloads=value.downloads,
             )
-    _evidence_map(ordered, render)
+    _evidence_map(ordered, studies_of_country, render)
     latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
     render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
     render("about.html", "about/index.html", 1, count=len(views), sources=score_sources(scores))

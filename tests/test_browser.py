@@ -7,6 +7,7 @@ Screenshots of the pages visited are saved in test-artifacts/ for a person to lo
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tracker.library import Library
+from tracker.publish import search
 from tracker.publish.serve import preview_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,8 +67,14 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     library.digests.write_summary("kogan2016", "Integration policies and life satisfaction. Survey data from Sweden.")
     library.digests.write_summary("ruhs2018", "Family reunification rules in Denmark. Life satisfaction follows.")
     library.digests.publish("2026-11")
-    library.build()
-    server = preview_server(library.paths.root / "site", port=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_PART", 1)  # the two studies in two parts: every search merges parts
+        library.build()
+    yield from _served(library.paths.root / "site")
+
+
+def _served(site: Path) -> Iterator[str]:
+    server = preview_server(site, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -109,6 +117,57 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     playwright.expect(results).to_have_count(1, timeout=10_000)  # (no eval: the page's CSP forbids it)
     assert "Denmark" in results.first.inner_text()
     _shot(page, "search")
+    assert page.errors == []
+
+
+def _search_answer(page, url: str, query: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The results line and every filter value with its count, as the search page shows them."""
+    page.goto(url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", query)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    for name in page.locator(".pagefind-ui__filter-name").all():
+        name.click()
+    return page.locator(".pagefind-ui__message").inner_text(), page.locator(
+        ".pagefind-ui__filter-label"
+    ).all_inner_texts()
+
+
+def test_search_over_the_index_parts_answers_as_one_index_does(page, tmp_path):
+    from tracker.synthetic import bibtex_library
+
+    library = Library(tmp_path / "library")
+    library.import_files([_written(tmp_path / "many.bib", bibtex_library(60))])
+    library.tag()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_PART", 4)  # 16 parts, as a library of 4,000 studies would have
+        library.build(out=tmp_path / "parts")
+    library.build(out=tmp_path / "whole")
+    assert len(json.loads((tmp_path / "parts" / "pagefind" / "parts.json").read_text())["parts"]) > 8
+    assert json.loads((tmp_path / "whole" / "pagefind" / "parts.json").read_text())["parts"].keys() == {"0"}
+    for query in ("integration", "refugee", "citizenship policy"):
+        answers = [_search_answer(page, url, query) for site in ("parts", "whole") for url in _served(tmp_path / site)]
+        assert answers[0] == answers[1] and re.match(r"\d+ results? for", answers[0][0]), answers
+        assert any(re.search(r"\d", label) for label in answers[0][1])  # the filters carry counts
+    for url in _served(tmp_path / "parts"):
+        _search_answer(page, url, "integration")
+        cores = page.evaluate("navigator.hardwareConcurrency")
+        assert len(page.workers) == min(cores, 4), "the parts are searched by one worker per core, up to four"
+    assert page.errors == []
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_typing_a_word_letter_by_letter_shows_the_results_of_the_whole_word(page, site_url):
+    page.goto(site_url + "search/index.html")
+    page.type(".pagefind-ui__search-input", "multilevel", delay=30)  # searches overtaken are skipped
+    playwright.expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for multilevel", timeout=10_000)
+    playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(1)
+    page.press(".pagefind-ui__search-input", "Backspace")
+    page.type(".pagefind-ui__search-input", "l")
+    playwright.expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for multilevel", timeout=10_000)
     assert page.errors == []
 
 

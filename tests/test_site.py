@@ -3,6 +3,7 @@ and harmless whatever the BibTeX holds (a hostile file of the project's own)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
     for path in site.rglob("*.html"):
         text = path.read_text()
         scripts = re.findall(r"<script[^>]*>", text)
-        own = re.compile(r'<script src="(\.\./)*(pagefind/pagefind-ui|assets/search)\.js">')
+        own = re.compile(r'<script src="(\.\./)*(pagefind/\d+/pagefind-ui|assets/search)\.js">')
         assert all(s == '<script type="application/ld+json">' or own.fullmatch(s) for s in scripts), (path, scripts)
         assert not re.search(r"<(img|svg|iframe)[^>]*\son\w+=", text, re.IGNORECASE), path
         assert "<iframe" not in text
@@ -195,14 +196,15 @@ def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     report = library.build()
     site = library.paths.root / "site"
     assert report.search.startswith("search index built")
-    entry = (site / "pagefind" / "pagefind-entry.json").read_text()
+    entry = (site / "pagefind" / "0" / "pagefind-entry.json").read_text()
     assert '"page_count":1' in entry  # the study page only: lists and maps are not results
     page = (site / "studies" / "kogan2016" / "index.html").read_text()
     assert "data-pagefind-body" in page
     assert 'data-pagefind-filter="country">Sweden</a>' in page
     assert '<span hidden data-pagefind-filter="year">2016</span>' in page
     search = (site / "search" / "index.html").read_text()
-    assert 'src="../pagefind/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
+    assert 'src="../pagefind/0/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
+    assert (site / "search" / "engine" / "pagefind.js").exists()  # what merges the index's parts
     assert "<script>" not in search  # no inline script: the CSP holds
     assert library.build().search == "search index unchanged (no study page changed)"
     (library.paths.root / "bib" / "site.toml").write_text('notice = "A banner on every page."\n')
@@ -318,3 +320,60 @@ def test_a_large_library_rendered_on_every_core_gives_the_same_site_as_one_core(
         assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name
     again = library.build(out=tmp_path / "shared")
     assert again.written == 0 and again.unchanged == shared.written
+
+
+def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, write, monkeypatch):
+    from tracker.publish import search
+    from tracker.synthetic import bibtex_library
+
+    monkeypatch.setattr(search, "PAGES_PER_PART", 3)  # 24 studies in 8 parts, as 2,000 would be
+    library = Library(tmp_path / "library")
+    library.import_files([write("many.bib", bibtex_library(24))])
+    library.tag()
+    report = library.build()
+    index = library.paths.root / "site" / "pagefind"
+    parts = json.loads((index / "parts.json").read_text())["parts"]
+    assert report.search.startswith("search index built") and report.search.endswith(f"({len(parts)} parts)")
+    assert len(parts) > 4 and sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])
+    counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
+    assert sum(entry["languages"]["en"]["page_count"] for entry in counts) == 24  # every study, once
+
+    def entries() -> dict[str, int]:  # a part's index file, by inode: a rebuilt part is a new folder
+        return {name: (index / name / "pagefind-entry.json").stat().st_ino for name in parts}
+
+    before = entries()
+    (index / "pagefind-entry.json").write_text("{}")  # the single index of earlier versions
+    (index / "99").mkdir()  # a part of a larger plan
+    keys = sorted(view.key for view in library.views())
+    holding = {part.name for part in search.plan_parts(slug(k) for k in keys) if slug(keys[5]) in part.slugs}
+    library.change_tags(keys[5], ["+area:health"])
+    again = library.build()
+    assert again.search.startswith(f"search index: 1 of {len(parts)} parts rebuilt"), again.search
+    assert {name for name, inode in entries().items() if inode != before[name]} == holding
+    assert sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])  # leftovers gone
+    assert library.build().search == "search index unchanged (no study page changed)"
+
+    monkeypatch.setattr(search, "PAGES_PER_PART", 100)  # fewer, larger parts: all rebuilt
+    assert library.build().search.startswith("search index built") and sorted(p.name for p in index.iterdir()) == [
+        "0",
+        "parts.json",
+    ]
+
+
+def test_a_part_pagefind_fails_on_keeps_its_old_index_says_so_and_is_retried(tmp_path, write, monkeypatch):
+    from tracker.publish import search
+
+    library = _library(tmp_path, write, STUDY)
+    library.build()
+    index = library.paths.root / "site" / "pagefind"
+    entry = (index / "0" / "pagefind-entry.json").read_bytes()
+    failing = write("pagefind", "#!/bin/sh\necho 'Error: the disk is full' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: failing)  # Pagefind breaking mid-build
+    library.change_tags("kogan2016", ["+area:health"])
+    report = library.build()
+    assert report.search == "search index failed: part 0: Error: the disk is full"
+    assert (index / "0" / "pagefind-entry.json").read_bytes() == entry  # the old part still answers
+    assert sorted(p.name for p in index.iterdir()) == ["0", "parts.json"]  # no half-built folder left
+    monkeypatch.undo()
+    assert library.build().search.startswith("search index built")  # retried though no page changed

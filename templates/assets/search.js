@@ -1,10 +1,13 @@
-// Starts Pagefind's search box with its filters (area, country, outcome, use, year), gives
+// Starts Pagefind's search box with its filters (area, country, outcome, use, year) on the
+// engine that merges the index's parts (search/engine/pagefind.js), gives
 // its input an accessible name (Pagefind's own has only a placeholder), and runs the query
 // a search form elsewhere on the site sent (search/index.html?q=...).
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") { return; }
-  var ui = new PagefindUI({ element: "#search", bundlePath: element.dataset.bundle, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });
+  // An absolute path: Pagefind's UI imports the engine relative to its own script otherwise.
+  var engine = new URL(element.dataset.engine, document.baseURI).pathname;
+  var ui = new PagefindUI({ element: "#search", bundlePath: engine, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });
   var input = element.querySelector("input");
   if (input) { input.setAttribute("aria-label", "Search the studies"); }
   var query = new URLSearchParams(window.location.search).get("q");

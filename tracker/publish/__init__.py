@@ -24,7 +24,7 @@ from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
-from tracker.publish.search import INDEX_FOLDER, Indexing, pagefind_available
+from tracker.publish.search import INDEX_FOLDER, Indexing
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS
 from tracker.studies import StudyView
@@ -158,7 +158,6 @@ def build_site(
     groups = facet_groups(ordered, {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")})
     texts = EntryTexts(ordered)
     render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
-    written_before = output.report.written
 
     def study_page(view: StudyView) -> None:
         folder = f"studies/{slug(view.key)}"
@@ -181,12 +180,13 @@ def build_site(
             output.write(path, text)
 
     in_parallel(ordered, study_page, output)
+    output.remove_the_rest("studies")
     # The study pages are what search indexes: once they are all written, Pagefind starts on
-    # them in its own process while the rest of the site is written.
-    studies_changed = output.report.written > written_before or output.remove_the_rest("studies")
-    indexing = None
-    if studies_changed or not (out / INDEX_FOLDER).exists():
-        indexing = Indexing(out)
+    # the parts of the index whose pages changed, in processes of its own, while the rest of
+    # the site is written.
+    studies = out / "studies"
+    changed = {path.parent.name for path in output.changed if path.parent.parent == studies}
+    indexing = Indexing(out, (slug(v.key) for v in ordered), changed)
     studies_of_country = {value.code: value.studies for value in groups["country"]}
     overall_latest = {c: p["overall"][max(p["overall"])] for c, p in by_country.items() if p.get("overall")}
     ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c], c))
@@ -253,16 +253,14 @@ def build_site(
             output.write(path, text)
     _feeds(output, ordered, studies_of_area, added, base)
     _digest_pages(render, output, digests, {slug(v.key) for v in ordered}, base)
-    render("search.html", "search/index.html", 1, available=pagefind_available())
-    output.write("assets/search.js", (TEMPLATES / "assets" / "search.js").read_text(encoding="utf-8"))
+    render("search.html", "search/index.html", 1, available=indexing.available, ui=indexing.first_part)
+    for asset, relative in (("search.js", "assets/search.js"), ("search-engine.js", "search/engine/pagefind.js")):
+        output.write(relative, (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     if base:
         pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
     output.remove_the_rest(keep=(INDEX_FOLDER,))
-    if indexing is not None:
-        _, output.report.search_seconds, output.report.search = indexing.finish()
-    else:
-        output.report.search = "search index unchanged (no study page changed)"
+    _, output.report.search_seconds, output.report.search = indexing.finish()
     return output.report
 
 

@@ -25,6 +25,7 @@ class Output:
         self.root = root
         self.report = BuildReport()
         self.kept: set[Path] = set()
+        self.changed: set[Path] = set()  # written by this build: what the search index must redo
 
     def write(self, relative: str, text: str) -> None:
         """Write one file of the site when its bytes changed. Site files are derived output
@@ -44,6 +45,7 @@ class Output:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             self.report.written += 1
+            self.changed.add(path)
         self.kept.add(path)
         if relative.endswith(".html"):
             self.report.pages += 1

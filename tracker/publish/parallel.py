@@ -3,7 +3,7 @@ independent of the others.
 
 Workers are forked, so they share the build's state (templates, studies, scores) without
 pickling it; each renders an interleaved share of the items and sends back only what the
-parent must know (the files it wrote or kept, and its counts). Where fork is not available,
+parent must know (the files it kept and those it changed, and its counts). Where fork is not available,
 or the job is small, the items are rendered here, one after another.
 """
 
@@ -23,13 +23,13 @@ PARALLEL_FROM = 400
 _JOB: dict[str, Any] = {}
 
 
-def _run_share(share: range) -> tuple[set[Path], int, int, int]:
+def _run_share(share: range) -> tuple[set[Path], set[Path], int, int, int]:
     items, work, output = _JOB["items"], _JOB["work"], _JOB["output"]
-    output.kept = set()
+    output.kept, output.changed = set(), set()
     output.report.pages = output.report.written = output.report.unchanged = 0
     for index in share:
         work(items[index])
-    return output.kept, output.report.pages, output.report.written, output.report.unchanged
+    return output.kept, output.changed, output.report.pages, output.report.written, output.report.unchanged
 
 
 def in_parallel(items: Sequence[Any], work: Callable[[Any], None], output: Output) -> None:
@@ -43,8 +43,9 @@ def in_parallel(items: Sequence[Any], work: Callable[[Any], None], output: Outpu
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = [range(start, len(items), workers) for start in range(workers)]
-            for kept, pages, written, unchanged in pool.map(_run_share, shares):
+            for kept, changed, pages, written, unchanged in pool.map(_run_share, shares):
                 output.kept |= kept
+                output.changed |= changed
                 output.report.pages += pages
                 output.report.written += written
                 output.report.unchanged += unchanged

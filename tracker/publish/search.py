@@ -2,56 +2,211 @@
 study pages (`data-pagefind-body`, with `data-pagefind-filter` for area, country, outcome,
 use and year) into `site/pagefind/`, which the search page loads — no server, no CDN.
 
+The index is cut into parts of a few hundred studies each, a stable hash of a study's page
+choosing its part. Two reasons, both measured with `bench/site_speed.py`:
+
+- Pagefind's scoring of one index takes time that grows with the square of the pages a query
+  matches (upstream issue #49; PR #1334 would mend it). Parts keep each index small, and the
+  search page (`templates/assets/search-engine.js`) merges their results as Pagefind's own
+  multi-index search does, spread over the browser's cores. At 10,000 studies this took the
+  median query from 1.1 s to under a fifth of that.
+- A changed study re-indexes only its part: `parts.json` records which pages each part was
+  built from.
+
 Pagefind comes from PyPI (`pagefind[bin]` carries its binary); without it the site is
 built all the same and the search page says search is not available.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import functools
+import hashlib
+import importlib
+import json
+import math
+import os
+import shutil
 import subprocess
-import sys
 import time
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 INDEX_FOLDER = "pagefind"
+#: Which parts exist and the pages each was built from (read by the search page, too).
+MANIFEST = "parts.json"
+#: About this many study pages per part: more parts cost more fixed work per query, larger
+#: ones more of Pagefind's scoring. bench/site_speed.py at 10,000 studies: 8 parts 200 ms,
+#: 16 parts 120-175 ms, 32 parts 175-260 ms, 64 parts 140-160 ms (median query, noisy).
+PAGES_PER_PART = 500
+#: Pagefind processes at once: each is fast, and the build is writing pages meanwhile.
+INDEXERS = max(1, min(os.cpu_count() or 1, 4))
+
+
+@functools.cache
+def pagefind_binary() -> Path | None:
+    """Pagefind's binary (from `pagefind[bin]`, or PAGEFIND_BINARY_PATH, or PATH). It is run
+    directly: starting Python for `python -m pagefind` took longer than indexing a part."""
+    try:
+        service = importlib.import_module("pagefind.service")
+    except ImportError:
+        return None
+    binary: Path | None = service.get_executable()
+    return binary
 
 
 def pagefind_available() -> bool:
-    return importlib.util.find_spec("pagefind") is not None
+    return pagefind_binary() is not None
 
 
-#: The pages Pagefind reads: the study pages alone carry `data-pagefind-body`, and naming
-#: them lets the index be built while the rest of the site is still being written.
-INDEXED_PAGES = "studies/*/index.html"
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of the index: its folder name and the study pages (slugs) it holds."""
+
+    name: str
+    slugs: tuple[str, ...]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256("\n".join(self.slugs).encode()).hexdigest()[:16]
+
+    @property
+    def glob(self) -> str:
+        """The part's pages as one Pagefind glob (slugs are letters, digits and hyphens)."""
+        return "studies/{" + ",".join(self.slugs) + "}/index.html"
+
+
+def part_count(pages: int) -> int:
+    """A power of two near pages / PAGES_PER_PART: as a library grows, pages move between
+    parts only when the count doubles."""
+    if pages <= PAGES_PER_PART * 1.5:
+        return 1
+    return 2 ** round(math.log2(pages / PAGES_PER_PART))
+
+
+def plan_parts(slugs: Iterable[str]) -> list[Part]:
+    """The parts holding these study pages (each page in the part its slug hashes to)."""
+    ordered = sorted(set(slugs))
+    count = part_count(len(ordered))
+    members: list[list[str]] = [[] for _ in range(count)]
+    for name in ordered:
+        members[int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") % count].append(name)
+    return [Part(str(number), tuple(pages)) for number, pages in enumerate(members) if pages]
+
+
+def read_manifest(index: Path) -> dict[str, str]:
+    """Part name → digest of the pages it was built from ({} when absent or unreadable:
+    then every part is rebuilt)."""
+    try:
+        parts = json.loads((index / MANIFEST).read_text(encoding="utf-8"))["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {str(name): str(digest) for name, digest in parts.items()} if isinstance(parts, dict) else {}
+
+
+def _index_part(site: Path, part: Part) -> tuple[str | None, float]:
+    """Build one part into a fresh folder and swap it in; the old part stays if Pagefind
+    fails. Returns Pagefind's complaint (or None) and when it was done."""
+    problem = _run_pagefind(site, part)
+    return problem, time.perf_counter()
+
+
+def _run_pagefind(site: Path, part: Part) -> str | None:
+    index = site / INDEX_FOLDER
+    fresh, stale = index / f".{part.name}.new", index / f".{part.name}.old"
+    for leftover in (fresh, stale):
+        shutil.rmtree(leftover, ignore_errors=True)
+    command = [str(pagefind_binary()), "--site", str(site), "--glob", part.glob]
+    command += ["--output-subdir", f"{INDEX_FOLDER}/{fresh.name}", "--silent", "--keep-index-url"]
+    try:
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return f"part {part.name}: Pagefind took over 10 minutes"
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return f"part {part.name}: {(done.stdout + done.stderr).strip()[-300:]}"
+    current = index / part.name
+    if current.exists():
+        current.rename(stale)
+    fresh.rename(current)
+    shutil.rmtree(stale, ignore_errors=True)
+    return None
 
 
 class Indexing:
-    """Pagefind running over the built study pages in a process of its own (it uses the
-    other core while the build writes the remaining pages); `finish` waits for it."""
+    """Pagefind over the parts whose pages changed, in processes of their own (started once
+    the study pages are written, while the build writes the rest); `finish` waits for them."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, slugs: Iterable[str], changed: set[str]) -> None:
+        """`slugs`: every study page; `changed`: those this build wrote anew."""
+        self.site, self.index = site, site / INDEX_FOLDER
+        self.parts = plan_parts(slugs)
+        self.before = read_manifest(self.index)
+        self.todo = [
+            part
+            for part in self.parts
+            if self.before.get(part.name) != part.digest
+            or not (self.index / part.name).is_dir()
+            or not changed.isdisjoint(part.slugs)
+        ]
         self.started = time.perf_counter()
-        self.process: subprocess.Popen[str] | None = None
-        if pagefind_available():
-            command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", INDEXED_PAGES]
-            self.process = subprocess.Popen(
-                [*command, "--silent", "--keep-index-url"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+        self.jobs: dict[str, Future[tuple[str | None, float]]] = {}
+        self.pool: ThreadPoolExecutor | None = None
+        if pagefind_available() and self.todo:
+            self.pool = ThreadPoolExecutor(max_workers=INDEXERS, thread_name_prefix="pagefind")
+            self.jobs = {part.name: self.pool.submit(_index_part, site, part) for part in self.todo}
+
+    @property
+    def available(self) -> bool:
+        """Whether the site will have a search index at all."""
+        return pagefind_available() and bool(self.parts)
+
+    @property
+    def first_part(self) -> str:
+        """The folder whose copy of Pagefind's search UI the search page loads."""
+        return f"{INDEX_FOLDER}/{self.parts[0].name}/" if self.parts else f"{INDEX_FOLDER}/"
 
     def finish(self) -> tuple[bool, float, str]:
-        """(indexed, seconds, message)."""
-        if self.process is None:
+        """(indexed, seconds, message); writes the manifest and removes parts no longer planned."""
+        if not pagefind_available():
             return False, 0.0, "search index skipped: pagefind is not installed (pip install 'pagefind[bin]')"
-        try:
-            output, _ = self.process.communicate(timeout=600)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            output, _ = self.process.communicate()
-        seconds = time.perf_counter() - self.started
-        if self.process.returncode != 0:
-            return False, seconds, f"search index failed: {output.strip()[-300:]}"
-        return True, seconds, f"search index built in {seconds:.1f} s"
+        answers = {name: job.result() for name, job in self.jobs.items()}
+        if self.pool is not None:
+            self.pool.shutdown()
+        problems = {name: problem for name, (problem, _) in answers.items() if problem}
+        seconds = max((done for _, done in answers.values()), default=self.started) - self.started
+        built: dict[str, str] = {}
+        for part in self.parts:
+            if part.name in problems:
+                if (self.index / part.name).is_dir():
+                    built[part.name] = ""  # the old part still answers; the next build retries it
+            elif (self.index / part.name).is_dir():
+                built[part.name] = part.digest
+        self._tidy(built)
+        if problems:
+            return False, seconds, "search index failed: " + "; ".join(problems.values())
+        if not self.parts:
+            return False, seconds, "search index skipped: no studies to index"
+        if not self.todo:
+            return True, 0.0, "search index unchanged (no study page changed)"
+        if len(self.todo) == len(self.parts):
+            return True, seconds, f"search index built in {seconds:.1f} s ({len(self.parts)} parts)"
+        return True, seconds, f"search index: {len(self.todo)} of {len(self.parts)} parts rebuilt in {seconds:.1f} s"
+
+    def _tidy(self, built: dict[str, str]) -> None:
+        """Write the manifest, and remove what no planned part owns (an earlier, larger
+        plan's parts, or the single index of tracker versions before parts)."""
+        if not built and not self.index.exists():
+            return
+        self.index.mkdir(parents=True, exist_ok=True)
+        for entry in self.index.iterdir():
+            if entry.name not in built and entry.name != MANIFEST:
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        text = json.dumps({"parts": built}, indent=1, sort_keys=True) + "\n"
+        if not (self.index / MANIFEST).exists() or (self.index / MANIFEST).read_text(encoding="utf-8") != text:
+            (self.index / MANIFEST).write_text(text, encoding="utf-8")

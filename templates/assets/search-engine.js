@@ -20,7 +20,7 @@
 const INDEX = new URL("../../pagefind/", import.meta.url);
 const MOST_GROUPS = 4;
 const SHORT_TERM = 3;
-const SHORT_TERM_WAIT_MS = 120;
+const SHORT_TERM_WAIT_MS = 300;
 
 let settings = {};
 let groups = null;

@@ -192,7 +192,8 @@ class Indexing:
         if not self.todo:
             return True, 0.0, "search index unchanged (no study page changed)"
         if len(self.todo) == len(self.parts):
-            return True, seconds, f"search index built in {seconds:.1f} s ({len(self.parts)} parts)"
+            parts = f"{len(self.parts)} part" + ("s" if len(self.parts) > 1 else "")
+            return True, seconds, f"search index built in {seconds:.1f} s ({parts})"
         return True, seconds, f"search index: {len(self.todo)} of {len(self.parts)} parts rebuilt in {seconds:.1f} s"
 
     def _tidy(self, built: dict[str, str]) -> None:

@@ -377,3 +377,15 @@ def test_a_part_pagefind_fails_on_keeps_its_old_index_says_so_and_is_retried(tmp
     assert sorted(p.name for p in index.iterdir()) == ["0", "parts.json"]  # no half-built folder left
     monkeypatch.undo()
     assert library.build().search.startswith("search index built")  # retried though no page changed
+
+
+def test_without_pagefind_the_site_is_built_and_its_search_page_says_so(tmp_path, write, monkeypatch):
+    from tracker.publish import search
+
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)  # as if pagefind[bin] were not installed
+    library = _library(tmp_path, write, STUDY)
+    report = library.build()
+    site = library.paths.root / "site"
+    assert report.search == "search index skipped: pagefind is not installed (pip install 'pagefind[bin]')"
+    assert "Search is not available in this build" in (site / "search" / "index.html").read_text()
+    assert (site / "studies" / "kogan2016" / "index.html").exists() and not (site / "pagefind").exists()

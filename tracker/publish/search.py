@@ -33,6 +33,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.files import write_atomically
+
 INDEX_FOLDER = "pagefind"
 #: Which parts exist and the pages each was built from (read by the search page, too).
 MANIFEST = "parts.json"
@@ -208,6 +210,6 @@ class Indexing:
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-        text = json.dumps({"parts": built}, indent=1, sort_keys=True) + "\n"
-        if not (self.index / MANIFEST).exists() or (self.index / MANIFEST).read_text(encoding="utf-8") != text:
-            (self.index / MANIFEST).write_text(text, encoding="utf-8")
+        write_atomically(
+            self.index / MANIFEST, (json.dumps({"parts": built}, indent=1, sort_keys=True) + "\n").encode()
+        )

@@ -152,6 +152,7 @@ def test_search_over_the_index_parts_answers_as_one_index_does(page, tmp_path):
         _search_answer(page, url, "integration")
         cores = page.evaluate("navigator.hardwareConcurrency")
         assert len(page.workers) == min(cores, 4), "the parts are searched by one worker per core, up to four"
+        assert {worker.url.rsplit("/", 1)[-1] for worker in page.workers} == {"search-worker.js"}
     assert page.errors == []
 
 

@@ -2,14 +2,13 @@
 // study index in ../../pagefind/<part>/, for Pagefind's own search UI to load as its
 // "pagefind.js" (tracker/publish/search.py says why the index comes in parts).
 //
-// The parts are spread over up to four groups; each group is a copy of Pagefind's module
-// imported from a different part's folder, so each runs in its own web worker and the
-// groups search at the same time on different cores. Within a group, Pagefind merges its
-// parts itself (mergeIndex); across groups, results are merged here the way Pagefind merges
-// indexes: all results sorted by score, filter counts added up.
-//
-// Each group takes one call at a time: a search overlapping the filters() call Pagefind's
-// UI makes on start gave wrong filter counts now and then (seen in the browser tests).
+// The parts are spread over up to four groups, one per core; each group is searched in a
+// worker of ours (search-worker.js) by Pagefind's own engine, which merges the group's parts
+// itself (mergeIndex). Across groups, results are merged here the way Pagefind merges indexes:
+// all results sorted by score, filter counts added up. A worker answers with ids and scores
+// only, and a result's data is asked of its worker when Pagefind's UI shows it: Pagefind's own
+// worker sends every result whole, with the positions of its words, and a query matching most
+// of 10,000 studies spent more time passing and collecting results than searching.
 //
 // Only the newest search matters: one overtaken by a newer search before its turn is not run
 // and answers null, which Pagefind's UI ignores (it shows its latest search only), as
@@ -18,6 +17,7 @@
 // match nearly every study and are usually a word being typed, wait a moment first.
 
 const INDEX = new URL("../../pagefind/", import.meta.url);
+const WORKER = new URL("search-worker.js", import.meta.url);
 const MOST_GROUPS = 4;
 const SHORT_TERM = 3;
 const SHORT_TERM_WAIT_MS = 300;
@@ -38,28 +38,41 @@ function startGroups() {
   return groups;
 }
 
+// A worker searching these parts, as a function: call(method, ...args) answers its result.
 async function startGroup(parts) {
-  const folder = (part) => new URL(`${part}/`, INDEX).pathname;
-  const engine = await import(`${folder(parts[0])}pagefind.js`);
-  await engine.options(settings);
-  for (const part of parts.slice(1)) {
-    await engine.mergeIndex(folder(part), settings);
-  }
-  let last = Promise.resolve();
-  // The engine's method, after the group's calls before it; null if `wanted` says no by then.
-  const call = (wanted, method, ...args) => {
-    const answer = last.then(() => (wanted() ? engine[method](...args) : null));
-    last = answer.catch(() => undefined);
-    return answer;
-  };
+  const worker = new Worker(WORKER, { type: "module" });
+  const waiting = new Map();
+  let calls = 0;
+  worker.addEventListener("message", ({ data: { id, result, error } }) => {
+    const { resolve, reject } = waiting.get(id);
+    waiting.delete(id);
+    if (error === undefined) {
+      resolve(result);
+    } else {
+      reject(new Error(`search: ${error}`));
+    }
+  });
+  worker.addEventListener("error", (event) => {
+    for (const { reject } of waiting.values()) {
+      reject(new Error(`search: the worker failed: ${event.message || "it could not be loaded"}`));
+    }
+    waiting.clear();
+  });
+  const call = (method, ...args) =>
+    new Promise((resolve, reject) => {
+      const id = ++calls;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args });
+    });
+  call.worker = worker;
+  await call("start", parts.map((part) => new URL(`${part}/`, INDEX).pathname), settings);
   return call;
 }
 
-const always = () => true;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function everyGroup(wanted, method, ...args) {
-  return Promise.all((await startGroups()).map((call) => call(wanted, method, ...args)));
+async function everyGroup(method, ...args) {
+  return Promise.all((await startGroups()).map((call) => call(method, ...args)));
 }
 
 // Filter counts added up, names and values in the order one Pagefind index gives them
@@ -81,7 +94,7 @@ function addCounts(all) {
 export async function options(newSettings) {
   settings = { ...settings, ...newSettings };
   if (groups) {
-    await everyGroup(always, "options", newSettings);
+    await everyGroup("options", newSettings);
   }
 }
 
@@ -94,16 +107,26 @@ export async function search(term, searchSettings = {}) {
 }
 
 async function newestSearch(mine, term, searchSettings) {
-  const newest = () => mine === latestSearch;
   if ((term || "").trim().length < SHORT_TERM) {
     await sleep(SHORT_TERM_WAIT_MS);
   }
-  const answers = await everyGroup(newest, "search", term, searchSettings);
+  if (mine !== latestSearch) {
+    return null;
+  }
+  const calls = await startGroups();
+  const answers = await Promise.all(calls.map((call) => call("search", mine, term, searchSettings)));
   if (answers.some((answer) => answer === null)) {
     return null;
   }
+  const results = [];
+  answers.forEach(({ ids, scores }, group) => {
+    const call = calls[group];
+    ids.forEach((id, index) => {
+      results.push({ id, score: scores[index], words: [], data: () => call("data", mine, index) });
+    });
+  });
   return {
-    results: answers.flatMap((answer) => answer.results).sort((a, b) => b.score - a.score),
+    results: results.sort((a, b) => b.score - a.score),
     unfilteredResultCount: answers.reduce((sum, answer) => sum + answer.unfilteredResultCount, 0),
     filters: addCounts(answers.map((answer) => answer.filters)),
     totalFilters: addCounts(answers.map((answer) => answer.totalFilters)),
@@ -118,11 +141,11 @@ export async function debouncedSearch(term, searchSettings = {}, waitMs = 300) {
 }
 
 export async function preload(term, searchSettings = {}) {
-  await everyGroup(always, "preload", term, searchSettings);
+  await everyGroup("preload", term, searchSettings);
 }
 
 export async function filters() {
-  return addCounts(await everyGroup(always, "filters"));
+  return addCounts(await everyGroup("filters"));
 }
 
 export async function mergeIndex() {
@@ -131,7 +154,9 @@ export async function mergeIndex() {
 
 export async function destroy() {
   if (groups) {
-    await everyGroup(always, "destroy");
+    for (const call of await groups) {
+      call.worker.terminate();
+    }
     groups = null;
   }
 }

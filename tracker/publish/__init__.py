@@ -34,6 +34,13 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: Template files: site pages and e-mail (HTML), feeds (XML), digest texts (Markdown).
 TEMPLATE_SUFFIXES = (".html", ".xml", ".md", ".txt")
 AREA_ORDER = ("overall", *(area for area in AREAS if area != "overall"))  # the whole first, then strands
+#: Scripts of the search page (templates/assets → site): the engine goes where Pagefind's UI
+#: looks for its "pagefind.js", and its worker beside it.
+SEARCH_ASSETS = (
+    ("search.js", "assets/search.js"),
+    ("search-engine.js", "search/engine/pagefind.js"),
+    ("search-worker.js", "search/engine/search-worker.js"),
+)
 
 
 def environment(library_root: Path) -> Environment:
@@ -254,7 +261,7 @@ def build_site(
     _feeds(output, ordered, studies_of_area, added, base)
     _digest_pages(render, output, digests, {slug(v.key) for v in ordered}, base)
     render("search.html", "search/index.html", 1, available=indexing.available, ui=indexing.first_part)
-    for asset, relative in (("search.js", "assets/search.js"), ("search-engine.js", "search/engine/pagefind.js")):
+    for asset, relative in SEARCH_ASSETS:
         output.write(relative, (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     if base:
         pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]

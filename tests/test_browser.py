@@ -172,6 +172,18 @@ def test_typing_a_word_letter_by_letter_shows_the_results_of_the_whole_word(page
     assert page.errors == []
 
 
+def test_a_word_one_part_lacks_finds_only_the_studies_that_have_it(page, site_url):
+    # ruhs2018's part has no "integration", but has "in": Pagefind alone would match that instead.
+    page.goto(site_url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", "integration")
+    message = page.locator(".pagefind-ui__message")
+    playwright.expect(message).to_have_text("1 result for integration", timeout=10_000)
+    playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_text(
+        ["Integration policies and the life satisfaction of immigrants in Sweden"]
+    )
+    assert page.errors == []
+
+
 def test_the_home_pages_search_box_opens_the_results(page, site_url):
     page.goto(site_url + "index.html")
     page.fill("#home-search", "satisfaction")

@@ -197,7 +197,7 @@ def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     site = library.paths.root / "site"
     assert report.search.startswith("search index built")
     entry = (site / "pagefind" / "0" / "pagefind-entry.json").read_text()
-    assert '"page_count":1' in entry  # the study page only: lists and maps are not results
+    assert '"page_count":2' in entry  # the study page and the words page: lists and maps are not results
     page = (site / "studies" / "kogan2016" / "index.html").read_text()
     assert "data-pagefind-body" in page
     assert 'data-pagefind-filter="country">Sweden</a>' in page
@@ -336,7 +336,9 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     assert report.search.startswith("search index built") and report.search.endswith(f"({len(parts)} parts)")
     assert len(parts) > 4 and sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])
     counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
-    assert sum(entry["languages"]["en"]["page_count"] for entry in counts) == 24  # every study, once
+    assert sum(entry["languages"]["en"]["page_count"] for entry in counts) == 24 + len(
+        parts
+    )  # each study once, and a words page in each part
 
     def entries() -> dict[str, int]:  # a part's index file, by inode: a rebuilt part is a new folder
         return {name: (index / name / "pagefind-entry.json").stat().st_ino for name in parts}
@@ -344,9 +346,10 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     before = entries()
     (index / "pagefind-entry.json").write_text("{}")  # the single index of earlier versions
     (index / "99").mkdir()  # a part of a larger plan
-    keys = sorted(view.key for view in library.views())
-    holding = {part.name for part in search.plan_parts(slug(k) for k in keys) if slug(keys[5]) in part.slugs}
-    library.change_tags(keys[5], ["+area:health"])
+    views = sorted(library.views(), key=lambda view: view.key)
+    changed = next(view.key for view in views if "health" not in view.tags.get("area", {}))
+    holding = {part.name for part in search.plan_parts(slug(v.key) for v in views) if slug(changed) in part.slugs}
+    library.change_tags(changed, ["+area:health"])
     again = library.build()
     assert again.search.startswith(f"search index: 1 of {len(parts)} parts rebuilt"), again.search
     assert {name for name, inode in entries().items() if inode != before[name]} == holding

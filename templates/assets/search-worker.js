@@ -7,13 +7,18 @@
 // of them. The full results of the latest searches stay here, to answer `data` for the few
 // results the page shows.
 //
+// Each part also indexes a page of every word of the library (tracker/publish/search.py says
+// why); those pages are found by the made-up word they carry and left out of every answer.
+//
 // Calls are taken one at a time, in the order they came: a search overlapping the filters()
 // call Pagefind's UI makes on start gave wrong filter counts (seen in the browser tests). A
 // search that a newer one overtook before its turn is not run and answers null.
 
 const KEPT_SEARCHES = 4;
+const WORDS_MARKER = "mipextrackerwordsofeverypart";
 
 let engine = null;
+let wordsPages = new Set();
 let newestSearch = 0;
 const kept = new Map();
 let turn = Promise.resolve();
@@ -25,6 +30,7 @@ const methods = {
     for (const folder of folders.slice(1)) {
       await engine.mergeIndex(folder, settings);
     }
+    wordsPages = new Set((await engine.search(WORDS_MARKER)).results.map((result) => result.id));
     return true;
   },
   options: (settings) => engine.options(settings),
@@ -35,11 +41,13 @@ const methods = {
       return null;
     }
     const answer = await engine.search(term, settings);
-    keep(number, answer.results);
+    const results = answer.results.filter((result) => !wordsPages.has(result.id));
+    keep(number, results);
     return {
-      ids: answer.results.map((result) => result.id),
-      scores: Float64Array.from(answer.results, (result) => result.score),
-      unfilteredResultCount: answer.unfilteredResultCount,
+      ids: results.map((result) => result.id),
+      scores: Float64Array.from(results, (result) => result.score),
+      // A words page holds every word a study has, so it matches whenever anything does.
+      unfilteredResultCount: answer.unfilteredResultCount > 0 ? answer.unfilteredResultCount - wordsPages.size : 0,
       filters: answer.filters,
       totalFilters: answer.totalFilters,
       timings: answer.timings,

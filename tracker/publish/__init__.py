@@ -24,7 +24,7 @@ from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
-from tracker.publish.search import INDEX_FOLDER, Indexing
+from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS
 from tracker.studies import StudyView
@@ -154,19 +154,21 @@ def build_site(
     settings = SiteSettings.load(library_root)
     common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
 
-    def render(template: str, relative: str, depth: int, **context: object) -> None:
+    def render(template: str, relative: str, depth: int, **context: object) -> str:
         root = "../" * depth
         try:
             text = env.get_template(template).render(root=root, **common, **context)
         except TemplateError as error:
             raise SettingsError(template_problem(template, error)) from error
         output.write(relative, text)
+        return text
 
     groups = facet_groups(ordered, {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")})
     texts = EntryTexts(ordered)
     render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
 
-    def study_page(view: StudyView) -> None:
+    def study_page(view: StudyView) -> set[str]:
+        """Writes the study's page and cite files; returns the words search may index from it."""
         folder = f"studies/{slug(view.key)}"
         chart_series = [
             Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
@@ -174,7 +176,7 @@ def build_site(
             for a in sorted(view.tags.get("area", {}))
             if by_country.get(c, {}).get(a)
         ]
-        render(
+        page = render(
             "study.html",
             f"{folder}/index.html",
             2,
@@ -185,15 +187,23 @@ def build_site(
         )
         for path, text in texts.cite_files(folder, view):
             output.write(path, text)
+        return indexed_words(page)
 
-    in_parallel(ordered, study_page, output)
+    words = in_parallel(ordered, study_page, output)
+    # Every tag's label, too: retagging a study then brings no new word to every part.
+    words.update(
+        word
+        for labels in (areas, countries, outcomes, _labels("use"))
+        for label in labels.values()
+        for word in label.split()
+    )
     output.remove_the_rest("studies")
     # The study pages are what search indexes: once they are all written, Pagefind starts on
     # the parts of the index whose pages changed, in processes of its own, while the rest of
     # the site is written.
     studies = out / "studies"
     changed = {path.parent.name for path in output.changed if path.parent.parent == studies}
-    indexing = Indexing(out, (slug(v.key) for v in ordered), changed)
+    indexing = Indexing(out, (slug(v.key) for v in ordered), changed, words)
     studies_of_country = {value.code: value.studies for value in groups["country"]}
     overall_latest = {c: p["overall"][max(p["overall"])] for c, p in by_country.items() if p.get("overall")}
     ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c], c))

@@ -3,15 +3,16 @@ independent of the others.
 
 Workers are forked, so they share the build's state (templates, studies, scores) without
 pickling it; each renders an interleaved share of the items and sends back only what the
-parent must know (the files it kept and those it changed, and its counts). Where fork is not available,
-or the job is small, the items are rendered here, one after another.
+parent must know (the files it kept and those it changed, its counts, and the union of the
+words its items gave). Where fork is not available, or the job is small, the items are
+rendered here, one after another.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +24,40 @@ PARALLEL_FROM = 400
 _JOB: dict[str, Any] = {}
 
 
-def _run_share(share: range) -> tuple[set[Path], set[Path], int, int, int]:
+def _run_items(items: Iterable[Any], work: Callable[[Any], Iterable[str]]) -> set[str]:
+    words: set[str] = set()
+    for item in items:
+        words.update(work(item))
+    return words
+
+
+def _run_share(share: range) -> tuple[set[Path], set[Path], int, int, int, set[str]]:
     items, work, output = _JOB["items"], _JOB["work"], _JOB["output"]
     output.kept, output.changed = set(), set()
     output.report.pages = output.report.written = output.report.unchanged = 0
-    for index in share:
-        work(items[index])
-    return output.kept, output.changed, output.report.pages, output.report.written, output.report.unchanged
+    words = _run_items((items[index] for index in share), work)
+    report = output.report
+    return output.kept, output.changed, report.pages, report.written, report.unchanged, words
 
 
-def in_parallel(items: Sequence[Any], work: Callable[[Any], None], output: Output) -> None:
-    """`work(item)` for every item, writing through `output`, on every core when it pays."""
+def in_parallel(items: Sequence[Any], work: Callable[[Any], Iterable[str]], output: Output) -> set[str]:
+    """`work(item)` for every item, writing through `output`, on every core when it pays;
+    returns the union of the words each `work` returned."""
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for item in items:
-            work(item)
-        return
+        return _run_items(items, work)
     _JOB.update(items=items, work=work, output=output)
+    words: set[str] = set()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = [range(start, len(items), workers) for start in range(workers)]
-            for kept, changed, pages, written, unchanged in pool.map(_run_share, shares):
+            for kept, changed, pages, written, unchanged, share_words in pool.map(_run_share, shares):
                 output.kept |= kept
                 output.changed |= changed
                 output.report.pages += pages
                 output.report.written += written
                 output.report.unchanged += unchanged
+                words |= share_words
     finally:
         _JOB.clear()
+    return words

@@ -13,6 +13,15 @@ choosing its part. Two reasons, both measured with `bench/site_speed.py`:
 - A changed study re-indexes only its part: `parts.json` records which pages each part was
   built from.
 
+When no word of an index begins with a query's term, Pagefind matches the longest word that
+the term begins with instead ("in" for "integration"): in one index that means no page has
+the word, but a part lacking it would bring pages one index would not. So every part also
+indexes one more page holding every word of every study page (`indexed_words`): each part
+knows the same words, and a term finds in each part what it would find in one index. The
+search page's workers leave those pages out (they carry a made-up word, `WORDS_MARKER`, to be
+found by). Words only ever reach the index this way when a study page has them, so a new word
+rebuilds every part.
+
 Pagefind comes from PyPI (`pagefind[bin]` carries its binary); without it the site is
 built all the same and the search page says search is not available.
 """
@@ -21,10 +30,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import importlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -44,6 +55,13 @@ MANIFEST = "parts.json"
 PAGES_PER_PART = 500
 #: Pagefind processes at once: each is fast, and the build is writing pages meanwhile.
 INDEXERS = max(1, min(os.cpu_count() or 1, 4))
+#: The page of every study word that each part indexes too, and the word it is found by
+#: (templates/assets/search-worker.js has it, too).
+WORDS_PAGE = ".words/index.html"
+WORDS_MARKER = "mipextrackerwordsofeverypart"
+_BODY = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"")
 
 
 @functools.cache
@@ -62,21 +80,52 @@ def pagefind_available() -> bool:
     return pagefind_binary() is not None
 
 
+def indexed_words(page: str) -> set[str]:
+    """The words Pagefind may index from a page: the text of its `data-pagefind-body`
+    element, read with tags as spaces and as nothing (Pagefind joins text across inline tags
+    and splits it at block ones). More is harmless: a word no study has finds no study."""
+    body = _BODY.search(page)
+    if body:
+        end = page.find(f"</{body.group(1)}>", body.end())
+        page = page[body.end() : end if end >= 0 else len(page)]
+    spaced, joined = _TAG.sub(" ", page), _TAG.sub("", page)
+    if "&" in page:
+        spaced, joined = html.unescape(spaced), html.unescape(joined)
+    return {*spaced.split(), *joined.split()}
+
+
+def words_page(words: Iterable[str], lang: str) -> str:
+    """The page of every word each part indexes besides its studies (in their language)."""
+    text = html.escape(" ".join([WORDS_MARKER, *sorted(words)]))
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head><meta charset="utf-8">'
+        "<title>Words of the search index</title></head>\n"
+        f"<body><main data-pagefind-body>\n<p>{text}</p>\n</main></body>\n</html>\n"
+    )
+
+
+def words_digest(words: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part of the index: its folder name and the study pages (slugs) it holds."""
+    """One part of the index: its folder name, the study pages (slugs) it holds, and the
+    digest of the words every part carries."""
 
     name: str
     slugs: tuple[str, ...]
+    words: str = ""
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256("\n".join(self.slugs).encode()).hexdigest()[:16]
+        return hashlib.sha256("\n".join([self.words, *self.slugs]).encode()).hexdigest()[:16]
 
     @property
     def glob(self) -> str:
-        """The part's pages as one Pagefind glob (slugs are letters, digits and hyphens)."""
-        return "studies/{" + ",".join(self.slugs) + "}/index.html"
+        """The part's pages and the words page as one Pagefind glob (slugs are letters,
+        digits and hyphens)."""
+        return "{studies/{" + ",".join(self.slugs) + f"}}/index.html,{INDEX_FOLDER}/{WORDS_PAGE}}}"
 
 
 def part_count(pages: int) -> int:
@@ -87,24 +136,28 @@ def part_count(pages: int) -> int:
     return 2 ** round(math.log2(pages / PAGES_PER_PART))
 
 
-def plan_parts(slugs: Iterable[str]) -> list[Part]:
-    """The parts holding these study pages (each page in the part its slug hashes to)."""
+def plan_parts(slugs: Iterable[str], words: str = "") -> list[Part]:
+    """The parts holding these study pages (each page in the part its slug hashes to);
+    `words`: the digest of the words every part carries."""
     ordered = sorted(set(slugs))
     count = part_count(len(ordered))
     members: list[list[str]] = [[] for _ in range(count)]
     for name in ordered:
         members[int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") % count].append(name)
-    return [Part(str(number), tuple(pages)) for number, pages in enumerate(members) if pages]
+    return [Part(str(number), tuple(pages), words) for number, pages in enumerate(members) if pages]
 
 
-def read_manifest(index: Path) -> dict[str, str]:
-    """Part name → digest of the pages it was built from ({} when absent or unreadable:
-    then every part is rebuilt)."""
+def read_manifest(index: Path) -> tuple[dict[str, str], str]:
+    """(part name → digest of what it was built from, digest of the words every part
+    carries); ({}, "") when absent or unreadable: then every part is rebuilt."""
     try:
-        parts = json.loads((index / MANIFEST).read_text(encoding="utf-8"))["parts"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return {str(name): str(digest) for name, digest in parts.items()} if isinstance(parts, dict) else {}
+        manifest = json.loads((index / MANIFEST).read_text(encoding="utf-8"))
+        parts, words = manifest["parts"], manifest.get("words", "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, ""
+    if not isinstance(parts, dict):
+        return {}, ""
+    return {str(name): str(digest) for name, digest in parts.items()}, str(words)
 
 
 def _index_part(site: Path, part: Part) -> tuple[str | None, float]:
@@ -141,11 +194,15 @@ class Indexing:
     """Pagefind over the parts whose pages changed, in processes of their own (started once
     the study pages are written, while the build writes the rest); `finish` waits for them."""
 
-    def __init__(self, site: Path, slugs: Iterable[str], changed: set[str]) -> None:
-        """`slugs`: every study page; `changed`: those this build wrote anew."""
+    def __init__(self, site: Path, slugs: Iterable[str], changed: set[str], words: Iterable[str] = ()) -> None:
+        """`slugs`: every study page; `changed`: those this build wrote anew; `words`: what
+        the study pages may have indexed (`indexed_words`)."""
         self.site, self.index = site, site / INDEX_FOLDER
-        self.parts = plan_parts(slugs)
-        self.before = read_manifest(self.index)
+        vocabulary = sorted(set(words))
+        self.words = words_digest(vocabulary)
+        self.parts = plan_parts(slugs, self.words)
+        self.before, words_before = read_manifest(self.index)
+        self.new_words = bool(self.before) and words_before != self.words
         self.todo = [
             part
             for part in self.parts
@@ -157,8 +214,20 @@ class Indexing:
         self.jobs: dict[str, Future[tuple[str | None, float]]] = {}
         self.pool: ThreadPoolExecutor | None = None
         if pagefind_available() and self.todo:
+            page = self.index / WORDS_PAGE
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(words_page(vocabulary, self._language()), encoding="utf-8")
             self.pool = ThreadPoolExecutor(max_workers=INDEXERS, thread_name_prefix="pagefind")
             self.jobs = {part.name: self.pool.submit(_index_part, site, part) for part in self.todo}
+
+    def _language(self) -> str:
+        """The study pages' language (Pagefind keeps one index per language)."""
+        try:
+            page = (self.site / "studies" / self.parts[0].slugs[0] / "index.html").read_text(encoding="utf-8")
+        except (OSError, IndexError):
+            return "en"
+        found = _LANG.search(page)
+        return found.group(1) if found else "en"
 
     @property
     def available(self) -> bool:
@@ -195,12 +264,14 @@ class Indexing:
             return True, 0.0, "search index unchanged (no study page changed)"
         if len(self.todo) == len(self.parts):
             parts = f"{len(self.parts)} part" + ("s" if len(self.parts) > 1 else "")
-            return True, seconds, f"search index built in {seconds:.1f} s ({parts})"
+            why = "; the studies have new words, which every part carries" if self.new_words else ""
+            return True, seconds, f"search index built in {seconds:.1f} s ({parts}{why})"
         return True, seconds, f"search index: {len(self.todo)} of {len(self.parts)} parts rebuilt in {seconds:.1f} s"
 
     def _tidy(self, built: dict[str, str]) -> None:
         """Write the manifest, and remove what no planned part owns (an earlier, larger
-        plan's parts, or the single index of tracker versions before parts)."""
+        plan's parts, the single index of tracker versions before parts, the words page the
+        parts were built with)."""
         if not built and not self.index.exists():
             return
         self.index.mkdir(parents=True, exist_ok=True)
@@ -210,6 +281,5 @@ class Indexing:
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-        write_atomically(
-            self.index / MANIFEST, (json.dumps({"parts": built}, indent=1, sort_keys=True) + "\n").encode()
-        )
+        manifest = {"parts": built, "words": self.words}
+        write_atomically(self.index / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())

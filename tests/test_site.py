@@ -191,6 +191,22 @@ def test_serve_without_a_built_site_is_one_line(cli, write):
     assert result.exit_code != 0 and "run `mipex-tracker build` first" in result.output
 
 
+def test_the_words_every_part_carries_are_read_as_pagefind_reads_the_page():
+    from tracker.publish.search import indexed_words, searchable
+
+    page = (
+        "<nav>Home</nav><article data-pagefind-body><h1>Life in Sweden</h1>"
+        "<p>multi<i>level</i> models &amp; <b>Ausländer</b>behörde</p><p>Vol. 10(3): 510&ndash;518, 2019.</p>"
+        "</article><footer>Footer</footer>"
+    )
+    words = indexed_words(page)
+    assert {"life", "in", "sweden", "multilevel", "&", "ausländerbehörde", "2019."} <= words  # inline tags join
+    assert not words & {"home", "footer", "multi", "level"}  # outside the body; split at inline tags
+    assert searchable(words | {"Health"}) == {
+        "life", "in", "sweden", "multilevel", "models", "ausländerbehörde", "vol", "2019", "health",
+    }  # fmt: skip
+
+
 def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     library = _library(tmp_path, write, STUDY)
     report = library.build()

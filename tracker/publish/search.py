@@ -60,7 +60,15 @@ INDEXERS = max(1, min(os.cpu_count() or 1, 4))
 WORDS_PAGE = ".words/index.html"
 WORDS_MARKER = "mipextrackerwordsofeverypart"
 _BODY = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)[^>]*>|<!--.*?-->", re.DOTALL)
+#: Elements whose text Pagefind joins to its neighbours' (its parser's inline elements, but
+#: `br`); at any other tag it starts a new word.
+_INLINE = frozenset([
+    "a", "abbr", "acronym", "b", "bdo", "big", "button", "cite", "code", "dfn", "em", "i", "img", "input", "kbd",
+    "label", "map", "object", "output", "q", "samp", "script", "select", "small", "span", "strong", "sub", "sup",
+    "textarea", "time", "tt", "var",
+])  # fmt: skip
+_EDGE = re.compile(r"^\W+|\W+$")
 _LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"")
 
 
@@ -81,17 +89,25 @@ def pagefind_available() -> bool:
 
 
 def indexed_words(page: str) -> set[str]:
-    """The words Pagefind may index from a page: the text of its `data-pagefind-body`
-    element, read with tags as spaces and as nothing (Pagefind joins text across inline tags
-    and splits it at block ones). More is harmless: a word no study has finds no study."""
+    """The words Pagefind may index from a page, lowercased: the text of its
+    `data-pagefind-body` element, split where Pagefind splits it. More is harmless: a word no
+    study has finds no study."""
     body = _BODY.search(page)
     if body:
         end = page.find(f"</{body.group(1)}>", body.end())
         page = page[body.end() : end if end >= 0 else len(page)]
-    spaced, joined = _TAG.sub(" ", page), _TAG.sub("", page)
-    if "&" in page:
-        spaced, joined = html.unescape(spaced), html.unescape(joined)
-    return {*spaced.split(), *joined.split()}
+    text = _TAG.sub(lambda tag: "" if (tag.group(1) or "").lower() in _INLINE else " ", page)
+    if "&" in text:
+        text = html.unescape(text)
+    return set(text.lower().split())
+
+
+def searchable(words: Iterable[str]) -> set[str]:
+    """The words worth a place on the words page, without the punctuation around them: those
+    with a letter, and numbers of up to four digits (years). Volume(issue) numbers and page
+    ranges are left out: nobody searches them, and they were a third of all words."""
+    bare = {_EDGE.sub("", word.lower()) for word in words}
+    return {word for word in bare if any(c.isalpha() for c in word) or (word.isdigit() and len(word) <= 4)}
 
 
 def words_page(words: Iterable[str], lang: str) -> str:
@@ -198,7 +214,7 @@ class Indexing:
         """`slugs`: every study page; `changed`: those this build wrote anew; `words`: what
         the study pages may have indexed (`indexed_words`)."""
         self.site, self.index = site, site / INDEX_FOLDER
-        vocabulary = sorted(set(words))
+        vocabulary = sorted(searchable(words))
         self.words = words_digest(vocabulary)
         self.parts = plan_parts(slugs, self.words)
         self.before, words_before = read_manifest(self.index)

@@ -156,6 +156,21 @@ def test_search_over_the_index_parts_answers_as_one_index_does(page, tmp_path):
     assert page.errors == []
 
 
+def test_an_index_built_without_words_pages_still_finds_every_study(page, tmp_path):
+    # Sites built before the words pages: the search page must not hide studies looking for them.
+    library = Library(tmp_path / "library")
+    library.import_files([_written(tmp_path / "s.bib", STUDIES.replace("Integration policies", "MIPEX scores"))])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_PART", 1)
+        patch.setattr(search.Part, "glob", property(lambda part: "studies/{" + ",".join(part.slugs) + "}/index.html"))
+        library.build()
+    for url in _served(library.paths.root / "site"):
+        page.goto(url + "search/index.html")
+        page.fill(".pagefind-ui__search-input", "mipex")
+        playwright.expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for mipex", timeout=10_000)
+    assert page.errors == []
+
+
 def _written(path: Path, text: str) -> Path:
     path.write_text(text)
     return path

@@ -30,7 +30,9 @@ const methods = {
     for (const folder of folders.slice(1)) {
       await engine.mergeIndex(folder, settings);
     }
-    wordsPages = new Set((await engine.search(WORDS_MARKER)).results.map((result) => result.id));
+    // Quoted: an exact search, which never matches a shorter word instead (an index without
+    // words pages would otherwise give the pages of "mipex" here).
+    wordsPages = new Set((await engine.search(`"${WORDS_MARKER}"`)).results.map((result) => result.id));
     return true;
   },
   options: (settings) => engine.options(settings),

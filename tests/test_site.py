@@ -352,9 +352,8 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     assert report.search.startswith("search index built") and report.search.endswith(f"({len(parts)} parts)")
     assert len(parts) > 4 and sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])
     counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
-    assert sum(entry["languages"]["en"]["page_count"] for entry in counts) == 24 + len(
-        parts
-    )  # each study once, and a words page in each part
+    indexed = sum(entry["languages"]["en"]["page_count"] for entry in counts)
+    assert indexed == 24 + len(parts)  # each study once, and a words page in each part
 
     def entries() -> dict[str, int]:  # a part's index file, by inode: a rebuilt part is a new folder
         return {name: (index / name / "pagefind-entry.json").stat().st_ino for name in parts}
@@ -371,6 +370,11 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     assert {name for name, inode in entries().items() if inode != before[name]} == holding
     assert sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])  # leftovers gone
     assert library.build().search == "search index unchanged (no study page changed)"
+    library.import_files([write("new.bib", "@article{quokka2026, title = {Xenial quokkas}, year = {2026}}")])
+    newer = library.build()  # a word no part had: every part must know it
+    assert newer.search.startswith("search index built") and newer.search.endswith(
+        f"({len(parts)} parts; the studies have new words, which every part carries)"
+    ), newer.search
 
     monkeypatch.setattr(search, "PAGES_PER_PART", 100)  # fewer, larger parts: all rebuilt
     assert library.build().search.startswith("search index built") and sorted(p.name for p in index.iterdir()) == [

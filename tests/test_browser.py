@@ -112,6 +112,10 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     results = page.locator(".pagefind-ui__result-link")
     results.first.wait_for(timeout=10_000)
     assert results.count() == 2
+    assert all(
+        link.startswith("/studies/")
+        for link in results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    )
     page.locator(".pagefind-ui__filter-name", has_text="country").click()
     page.locator(".pagefind-ui__filter-label", has_text="Denmark").click()
     playwright.expect(results).to_have_count(1, timeout=10_000)  # (no eval: the page's CSP forbids it)

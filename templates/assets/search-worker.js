@@ -26,7 +26,9 @@ let turn = Promise.resolve();
 const methods = {
   async start(folders, settings) {
     engine = await import(`${folders[0]}pagefind.js`);
-    await engine.options(settings);
+    // The folder as a path: in a worker, Pagefind takes its module's whole URL, and its
+    // results' links would carry the host.
+    await engine.options({ ...settings, basePath: folders[0] });
     for (const folder of folders.slice(1)) {
       await engine.mergeIndex(folder, settings);
     }

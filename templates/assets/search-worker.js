@@ -18,6 +18,7 @@ const KEPT_SEARCHES = 4;
 const WORDS_MARKER = "mipextrackerwordsofeverypart";
 
 let engine = null;
+let partCount = 0;
 let wordsPages = new Set();
 let newestSearch = 0;
 const kept = new Map();
@@ -25,6 +26,7 @@ let turn = Promise.resolve();
 
 const methods = {
   async start(folders, settings) {
+    partCount = folders.length;
     engine = await import(`${folders[0]}pagefind.js`);
     // The folder as a path: in a worker, Pagefind takes its module's whole URL, and its
     // results' links would carry the host.
@@ -50,8 +52,9 @@ const methods = {
     return {
       ids: results.map((result) => result.id),
       scores: Float64Array.from(results, (result) => result.score),
-      // A words page holds every word a study has, so it matches whenever anything does.
-      unfilteredResultCount: answer.unfilteredResultCount > 0 ? answer.unfilteredResultCount - wordsPages.size : 0,
+      // Each part's words page holds every word a study has, so it matches whenever anything
+      // does. (The pages are alike, so they share one id: count the parts, not the ids.)
+      unfilteredResultCount: Math.max(0, answer.unfilteredResultCount - partCount),
       filters: answer.filters,
       totalFilters: answer.totalFilters,
       timings: answer.timings,

@@ -145,7 +145,8 @@ def build_site(
     base = (base_url.rstrip("/") + "/") if base_url else ""
     env = environment(library_root)
     output = Output(out)
-    areas, countries, outcomes = _labels("area"), _labels("country"), _labels("outcome")
+    labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
+    areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
     by_country: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     for score in scores:
         if not score.indicator and score.level == "national":
@@ -163,7 +164,7 @@ def build_site(
         output.write(relative, text)
         return text
 
-    groups = facet_groups(ordered, {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")})
+    groups = facet_groups(ordered, labels)
     texts = EntryTexts(ordered)
     render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
 
@@ -191,12 +192,7 @@ def build_site(
 
     words = in_parallel(ordered, study_page, output)
     # Every tag's label, too: retagging a study then brings no new word to every part.
-    words.update(
-        word
-        for labels in (areas, countries, outcomes, _labels("use"))
-        for label in labels.values()
-        for word in label.split()
-    )
+    words.update(word for facet_labels in labels.values() for label in facet_labels.values() for word in label.split())
     output.remove_the_rest("studies")
     # The study pages are what search indexes: once they are all written, Pagefind starts on
     # the parts of the index whose pages changed, in processes of its own, while the rest of

@@ -12,7 +12,8 @@
 //
 // Calls are taken one at a time, in the order they came: a search overlapping the filters()
 // call Pagefind's UI makes on start gave wrong filter counts (seen in the browser tests). A
-// search that a newer one overtook before its turn is not run and answers null.
+// search that a newer one overtook before its turn is not run and answers null. Only `data`
+// calls, which read a search already answered, are answered at once.
 
 const KEPT_SEARCHES = 4;
 const WORDS_MARKER = "mipextrackerwordsofeverypart";
@@ -75,16 +76,24 @@ function keep(number, results) {
   }
 }
 
+async function answer(id, method, args) {
+  try {
+    const result = await methods[method](...args);
+    self.postMessage({ id, result }, result?.scores ? [result.scores.buffer] : []);
+  } catch (error) {
+    self.postMessage({ id, error: String(error?.message ?? error) });
+  }
+}
+
 self.addEventListener("message", ({ data: { id, method, args } }) => {
   if (method === "search") {
     newestSearch = Math.max(newestSearch, args[0]);
   }
-  turn = turn.then(async () => {
-    try {
-      const result = await methods[method](...args);
-      self.postMessage({ id, result }, result?.scores ? [result.scores.buffer] : []);
-    } catch (error) {
-      self.postMessage({ id, error: String(error?.message ?? error) });
-    }
-  });
+  // A result's data only reads a finished search, and each fetches its own fragment: taken in
+  // turn, the five results Pagefind's UI shows first were fetched one after another.
+  if (method === "data") {
+    answer(id, method, args);
+  } else {
+    turn = turn.then(() => answer(id, method, args));
+  }
 });

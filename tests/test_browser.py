@@ -175,6 +175,30 @@ def test_an_index_built_without_words_pages_still_finds_every_study(page, tmp_pa
     assert page.errors == []
 
 
+@pytest.mark.parametrize("named", [True, False], ids=["manifest-names-words-page", "words-page-searched-for"])
+def test_the_words_pages_are_never_results(page, tmp_path, named):
+    # The build names the words pages' id in parts.json; a manifest without it (or one whose
+    # id was not found) makes the workers search for the pages by their marker word instead.
+    library = Library(tmp_path / "library")
+    library.import_files([_written(tmp_path / "s.bib", STUDIES)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_PART", 1)
+        library.build()
+    manifest = library.paths.root / "site" / "pagefind" / "parts.json"
+    recorded = json.loads(manifest.read_text())
+    assert recorded["wordsPage"].startswith("en_")
+    if not named:
+        manifest.write_text(json.dumps({key: value for key, value in recorded.items() if key != "wordsPage"}))
+    for url in _served(library.paths.root / "site"):
+        page.goto(url + "search/index.html")
+        page.fill(".pagefind-ui__search-input", "integration")  # a word of every words page, one study's
+        playwright.expect(page.locator(".pagefind-ui__message")).to_have_text(
+            "1 result for integration", timeout=10_000
+        )
+        playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(1)
+    assert page.errors == []
+
+
 def _written(path: Path, text: str) -> Path:
     path.write_text(text)
     return path

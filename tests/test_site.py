@@ -3,6 +3,7 @@ and harmless whatever the BibTeX holds (a hostile file of the project's own)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -354,6 +355,10 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
     indexed = sum(entry["languages"]["en"]["page_count"] for entry in counts)
     assert indexed == 24 + len(parts)  # each study once, and a words page in each part
+    words_page = json.loads((index / "parts.json").read_text())["wordsPage"]  # so the search page need not look
+    for name in parts:
+        fragment = gzip.decompress((index / name / "fragment" / f"{words_page}.pf_fragment").read_bytes())
+        assert b'"url":"/pagefind/.words/index.html"' in fragment
 
     def entries() -> dict[str, int]:  # a part's index file, by inode: a rebuilt part is a new folder
         return {name: (index / name / "pagefind-entry.json").stat().st_ino for name in parts}

@@ -26,18 +26,21 @@ const kept = new Map();
 let turn = Promise.resolve();
 
 const methods = {
-  async start(folders, settings) {
+  async start(folders, settings, wordsPage) {
     partCount = folders.length;
     engine = await import(`${folders[0]}pagefind.js`);
     // The folder as a path: in a worker, Pagefind takes its module's whole URL, and its
     // results' links would carry the host.
     await engine.options({ ...settings, basePath: folders[0] });
-    for (const folder of folders.slice(1)) {
-      await engine.mergeIndex(folder, settings);
-    }
-    // Quoted: an exact search, which never matches a shorter word instead (an index without
-    // words pages would otherwise give the pages of "mipex" here).
-    wordsPages = new Set((await engine.search(`"${WORDS_MARKER}"`)).results.map((result) => result.id));
+    // All at once: one after another, each part's entry and metadata were fetched in turn.
+    // (Pagefind adds each part to its list before its first wait, so the order holds.)
+    await Promise.all(folders.slice(1).map((folder) => engine.mergeIndex(folder, settings)));
+    // The build names the words pages' id; without it, they are searched for. Quoted: an
+    // exact search, which never matches a shorter word instead (an index without words pages
+    // would otherwise give the pages of "mipex" here).
+    wordsPages = wordsPage
+      ? new Set([wordsPage])
+      : new Set((await engine.search(`"${WORDS_MARKER}"`)).results.map((result) => result.id));
     return true;
   },
   options: (settings) => engine.options(settings),

@@ -18,9 +18,10 @@ the term begins with instead ("in" for "integration"): in one index that means n
 the word, but a part lacking it would bring pages one index would not. So every part also
 indexes one more page holding every word of every study page (`indexed_words`): each part
 knows the same words, and a term finds in each part what it would find in one index. The
-search page's workers leave those pages out (they carry a made-up word, `WORDS_MARKER`, to be
-found by). Words only ever reach the index this way when a study page has them, so a new word
-rebuilds every part.
+search page's workers leave those pages out: the pages are alike, so Pagefind gives them one
+id, which `parts.json` records (`words_page_id`); they also carry a made-up word,
+`WORDS_MARKER`, to be found by when it does not. Words only ever reach the index this way
+when a study page has them, so a new word rebuilds every part.
 
 Pagefind comes from PyPI (`pagefind[bin]` carries its binary); without it the site is
 built all the same and the search page says search is not available.
@@ -29,6 +30,7 @@ built all the same and the search page says search is not available.
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import html
 import importlib
@@ -206,6 +208,24 @@ def _run_pagefind(site: Path, part: Part) -> str | None:
     return None
 
 
+def words_page_id(index: Path, parts: Iterable[str]) -> str:
+    """The id Pagefind gave the words page ("" if not found), so the search page need not
+    search for it. Every part gives it the same id (its fragment's hash, and the fragment is
+    the same everywhere), and it is the largest fragment of a part by far: every word of the
+    library against a study's few hundred."""
+    for name in parts:
+        fragments = [entry for entry in (index / name / "fragment").glob("*.pf_fragment") if entry.is_file()]
+        if not fragments:
+            continue
+        largest = max(fragments, key=lambda entry: (entry.stat().st_size, entry.name))
+        try:
+            head = gzip.decompress(largest.read_bytes())[:200]
+        except (OSError, EOFError, gzip.BadGzipFile):
+            return ""
+        return largest.name.removesuffix(".pf_fragment") if f'"/{INDEX_FOLDER}/{WORDS_PAGE}"'.encode() in head else ""
+    return ""
+
+
 class Indexing:
     """Pagefind over the parts whose pages changed, in processes of their own (started once
     the study pages are written, while the build writes the rest); `finish` waits for them."""
@@ -297,5 +317,5 @@ class Indexing:
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-        manifest = {"parts": built, "words": self.words}
+        manifest = {"parts": built, "words": self.words, "wordsPage": words_page_id(self.index, built)}
         write_atomically(self.index / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())

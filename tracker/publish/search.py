@@ -51,9 +51,11 @@ from tracker.files import write_atomically
 INDEX_FOLDER = "pagefind"
 #: Which parts exist and the pages each was built from (read by the search page, too).
 MANIFEST = "parts.json"
-#: About this many study pages per part: more parts cost more fixed work per query, larger
-#: ones more of Pagefind's scoring. bench/site_speed.py at 10,000 studies: 8 parts 200 ms,
-#: 16 parts 120-175 ms, 32 parts 175-260 ms, 64 parts 140-160 ms (median query, noisy).
+#: About this many study pages per part: a word's first search fetches one index chunk per
+#: part (~3.5 ms of the browser's time each here), and Pagefind's scoring grows with the
+#: square of a part's matches. bench/site_speed.py at 10,000 studies (median whole query
+#: searched again / slowest): 2 parts 106 / 316 ms, 16 parts 56 / 104 ms, 32 parts
+#: 57 / 89 ms but first searches slower (median 138 ms) and the build over 30 s.
 PAGES_PER_PART = 500
 #: Pagefind processes at once: each is fast, and the build is writing pages meanwhile.
 INDEXERS = max(1, min(os.cpu_count() or 1, 4))

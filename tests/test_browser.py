@@ -124,6 +124,23 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     assert page.errors == []
 
 
+def test_the_search_page_fetches_each_parts_start_files_in_one_pack(page, site_url):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.split("?")[0]))
+    page.goto(site_url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", "satisfaction")
+    page.locator(".pagefind-ui__filter-name", has_text="country").click()
+    page.locator(".pagefind-ui__filter-label", has_text="Denmark").click()  # counts and filtering need them all
+    playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(1, timeout=10_000)
+    parts = json.loads(page.evaluate("fetch('/pagefind/parts.json').then((r) => r.text())"))["parts"]
+    packs = sorted(url for url in fetched if url.endswith("/start.pack"))
+    assert packs == sorted(f"{site_url}pagefind/{name}/start.pack" for name in parts)
+    unpacked = [url for url in fetched if url.endswith((".pf_filter", ".pf_meta", "pagefind-entry.json"))]
+    assert unpacked == [], "fetched one by one, though the packs hold them"
+    assert any(url.endswith(".pf_index") for url in fetched)  # the words' chunks come as they are needed
+    assert page.errors == []
+
+
 def _search_answer(page, url: str, query: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """The results line and every filter value with its count, as the search page shows them."""
     page.goto(url + "search/index.html")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tracker.library import Library
 from tracker.publish.safety import doi_url, safe_url, slug
+from tracker.publish.search_pack import START_PACK, read_start_pack, start_files
 
 STUDY = r"""
 @article{kogan2016,
@@ -355,6 +356,14 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
     indexed = sum(entry["languages"]["en"]["page_count"] for entry in counts)
     assert indexed == 24 + len(parts)  # each study once, and a words page in each part
+    for name in parts:  # what the search page fetches from a part before any query, in one file
+        packed = read_start_pack((index / name / START_PACK).read_bytes())
+        assert {"pagefind-entry.json", "filter"} <= {path.split("/")[0] for path in packed}
+        assert packed == {
+            path.relative_to(index / name).as_posix(): path.read_bytes() for path in start_files(index / name)
+        }
+        filters = sorted(f"filter/{chunk.name}" for chunk in (index / name / "filter").iterdir())
+        assert filters and [path for path in packed if path.startswith("filter/")] == filters  # every facet's
     words_page = json.loads((index / "parts.json").read_text())["wordsPage"]  # so the search page need not look
     for name in parts:
         fragment = gzip.decompress((index / name / "fragment" / f"{words_page}.pf_fragment").read_bytes())
@@ -364,6 +373,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
         return {name: (index / name / "pagefind-entry.json").stat().st_ino for name in parts}
 
     before = entries()
+    (index / next(iter(parts)) / START_PACK).unlink()  # a part built before the packs: given one
     (index / "pagefind-entry.json").write_text("{}")  # the single index of earlier versions
     (index / "99").mkdir()  # a part of a larger plan
     views = sorted(library.views(), key=lambda view: view.key)
@@ -373,6 +383,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     again = library.build()
     assert again.search.startswith(f"search index: 1 of {len(parts)} parts rebuilt"), again.search
     assert {name for name, inode in entries().items() if inode != before[name]} == holding
+    assert all((index / name / START_PACK).is_file() for name in parts)
     assert sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])  # leftovers gone
     assert library.build().search == "search index unchanged (no study page changed)"
     library.import_files([write("new.bib", "@article{quokka2026, title = {Xenial quokkas}, year = {2026}}")])

@@ -17,6 +17,31 @@
 
 const KEPT_SEARCHES = 4;
 const WORDS_MARKER = "mipextrackerwordsofeverypart";
+// Each part's pack of the files Pagefind fetches before any query (tracker/publish/search_pack.py
+// says why and how it is laid out); they are answered from it, by path.
+const START_PACK = "start.pack";
+const packed = new Map();
+const network = self.fetch.bind(self);
+self.fetch = (resource, ...rest) => {
+  const path = new URL(resource instanceof Request ? resource.url : resource, self.location.href).pathname;
+  const bytes = packed.get(path);
+  return bytes ? Promise.resolve(new Response(bytes)) : network(resource, ...rest);
+};
+
+async function unpack(folder) {
+  const response = await network(`${folder}${START_PACK}`).catch(() => null);
+  if (!response?.ok) {
+    return; // a part built before the packs: its files are fetched one by one
+  }
+  const pack = await response.arrayBuffer();
+  const size = new DataView(pack).getUint32(0);
+  const { files } = JSON.parse(new TextDecoder().decode(new Uint8Array(pack, 4, size)));
+  let offset = 4 + size;
+  for (const [name, length] of files) {
+    packed.set(new URL(name, new URL(folder, self.location.href)).pathname, new Uint8Array(pack, offset, length));
+    offset += length;
+  }
+}
 
 let engine = null;
 let partCount = 0;
@@ -28,7 +53,8 @@ let turn = Promise.resolve();
 const methods = {
   async start(folders, settings, wordsPage) {
     partCount = folders.length;
-    engine = await import(`${folders[0]}pagefind.js`);
+    const [module] = await Promise.all([import(`${folders[0]}pagefind.js`), ...folders.map(unpack)]);
+    engine = module;
     // The folder as a path: in a worker, Pagefind takes its module's whole URL, and its
     // results' links would carry the host.
     await engine.options({ ...settings, basePath: folders[0] });

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.files import write_atomically
+from tracker.publish.search_pack import START_PACK, write_start_pack
 
 INDEX_FOLDER = "pagefind"
 #: Which parts exist and the pages each was built from (read by the search page, too).
@@ -202,6 +203,7 @@ def _run_pagefind(site: Path, part: Part) -> str | None:
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         return f"part {part.name}: {(done.stdout + done.stderr).strip()[-300:]}"
+    write_start_pack(fresh)
     current = index / part.name
     if current.exists():
         current.rename(stale)
@@ -293,6 +295,9 @@ class Indexing:
                     built[part.name] = ""  # the old part still answers; the next build retries it
             elif (self.index / part.name).is_dir():
                 built[part.name] = part.digest
+        for name in built:  # parts built before the packs were
+            if not (self.index / name / START_PACK).is_file():
+                write_start_pack(self.index / name)
         self._tidy(built)
         if problems:
             return False, seconds, "search index failed: " + "; ".join(problems.values())

@@ -356,6 +356,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     counts = [json.loads((index / name / "pagefind-entry.json").read_text()) for name in parts]
     indexed = sum(entry["languages"]["en"]["page_count"] for entry in counts)
     assert indexed == 24 + len(parts)  # each study once, and a words page in each part
+    assert not any((index / name / unused).exists() for name in parts for unused in search.UNUSED_BUNDLE_FILES)
     for name in parts:  # what the search page fetches from a part before any query, in one file
         packed = read_start_pack((index / name / START_PACK).read_bytes())
         assert {"pagefind-entry.json", "filter"} <= {path.split("/")[0] for path in packed}

@@ -58,6 +58,17 @@ MANIFEST = "parts.json"
 #: searched again / slowest): 2 parts 106 / 316 ms, 16 parts 56 / 104 ms, 32 parts
 #: 57 / 89 ms but first searches slower (median 138 ms) and the build over 30 s.
 PAGES_PER_PART = 500
+#: What Pagefind writes into every part that the site never loads: its other UIs, its
+#: highlighter, and its own worker (templates/assets/search-worker.js replaces it). Its
+#: default UI stays, which the search page loads from the first part (~330 KB a part saved).
+UNUSED_BUNDLE_FILES = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-worker.js",
+)
 #: Pagefind processes at once: each is fast, and the build is writing pages meanwhile.
 INDEXERS = max(1, min(os.cpu_count() or 1, 4))
 #: The page of every study word that each part indexes too, and the word it is found by
@@ -203,6 +214,8 @@ def _run_pagefind(site: Path, part: Part) -> str | None:
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         return f"part {part.name}: {(done.stdout + done.stderr).strip()[-300:]}"
+    for unused in UNUSED_BUNDLE_FILES:
+        (fresh / unused).unlink(missing_ok=True)
     write_start_pack(fresh)
     current = index / part.name
     if current.exists():

@@ -9,7 +9,8 @@ index time apart — and, when Chromium and Playwright are installed, the search
 the browser from the last keystroke to the results shown, per query with its number of
 results (Pagefind's time grows with the pages a query matches and its uses in each): typed a
 key every 150 ms, the query whole in one input event (pasted, or sent from the home page) as
-the word's first search, and whole again.
+the word's first search, and whole again, each the median of three rounds in fresh browser
+contexts; and the time from opening the search page with a query to its results.
 Prints figures; asserts nothing.
 """
 
@@ -61,6 +62,9 @@ WATCH_OPENING = """new MutationObserver((_, observer) => {
     requestAnimationFrame(() => { window.opened = performance.now(); });
   }
 }).observe(document, { childList: true, subtree: true });"""
+#: Each query is timed in this many rounds of fresh browser contexts, and the median shown: a
+#: single first search varies by a factor of two from run to run on this machine.
+ROUNDS = 3
 #: Typed: a key every 150 ms (a quick typist), each letter a search of its own.
 KEY_DELAY_MS = 150
 #: The words of `tracker.synthetic`'s abstracts that real MIPEX studies share, from "MIPEX"
@@ -109,7 +113,7 @@ def _search_latency(site: Path) -> tuple[list[tuple[str, int, float, float, floa
     Whole and typed each run in a browser context of their own, so each query's first search
     in either loads the index chunks its word needs, as a reader's first search for a word
     does (typing loads them with the first letters); "again" is the whole query once more,
-    with its chunks loaded."""
+    with its chunks loaded. Each figure is the median of `ROUNDS` rounds."""
     if not CHROMIUM.exists():
         return None
     try:
@@ -154,21 +158,27 @@ def _search_latency(site: Path) -> tuple[list[tuple[str, int, float, float, floa
                     time.sleep(0.01)
                 opening.append(shown / 1000)
                 context.close()
-            whole_page, typed_page = search_page(), search_page()
-            for page in (whole_page, typed_page):
-                timed(page, "warm-up", typed=False)  # loads the index's entry and filter chunks
-            rows = []
-            for query in QUERIES:
-                whole, message = timed(whole_page, query, typed=False)
-                typed, _ = timed(typed_page, query, typed=True)
-                found = re.match(r"\s*(\d+)", message.replace(",", ""))
-                rows.append([query, int(found.group(1)) if found else 0, whole, typed])
-            for row in rows:
-                row.append(timed(whole_page, str(row[0]), typed=False)[0])
+            found: dict[str, int] = {}
+            times: dict[str, list[list[float]]] = {query: [[], [], []] for query in QUERIES}
+            for _ in range(ROUNDS):
+                whole_page, typed_page = search_page(), search_page()
+                for page in (whole_page, typed_page):
+                    timed(page, "warm-up", typed=False)  # loads the index's entry and filter chunks
+                for query in QUERIES:
+                    whole, message = timed(whole_page, query, typed=False)
+                    times[query][0].append(whole)
+                    times[query][1].append(timed(typed_page, query, typed=True)[0])
+                    count = re.match(r"\s*(\d+)", message.replace(",", ""))
+                    found[query] = int(count.group(1)) if count else 0
+                for query in QUERIES:
+                    times[query][2].append(timed(whole_page, query, typed=False)[0])
+                for page in (whole_page, typed_page):
+                    page.context.close()
             browser.close()
     finally:
         server.shutdown()
-    return [tuple(row) for row in rows], opening  # type: ignore[return-value]
+    rows = [(query, found[query], *(statistics.median(runs) for runs in times[query])) for query in QUERIES]
+    return rows, opening  # type: ignore[return-value]
 
 
 def _child(size: int) -> None:
@@ -225,8 +235,9 @@ def main() -> None:
         whole, typed, again = (statistics.median(row[column] for row in rows) * 1000 for column in (2, 3, 4))
         slowest = max(row[column] for row in rows for column in (3, 4)) * 1000
         print(
-            f"        search latency, median: {typed:.0f} ms typed, {whole:.0f} ms for a whole query "
-            f"(the word's first search), {again:.0f} ms for it again; typed or again, at most {slowest:.0f} ms"
+            f"        search latency (each query's median of {ROUNDS} rounds), median: {typed:.0f} ms typed, "
+            f"{whole:.0f} ms for a whole query (the word's first search), {again:.0f} ms for it again; "
+            f"typed or again, at most {slowest:.0f} ms"
         )
         print(
             "        search page opened with a query (home page's box, nothing cached): results after "

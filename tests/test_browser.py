@@ -194,8 +194,8 @@ def test_an_index_built_without_words_pages_still_finds_every_study(page, tmp_pa
 
 @pytest.mark.parametrize("named", [True, False], ids=["manifest-names-words-page", "words-page-searched-for"])
 def test_the_words_pages_are_never_results(page, tmp_path, named):
-    # The build names the words pages' id in parts.json; a manifest without it (or one whose
-    # id was not found) makes the workers search for the pages by their marker word instead.
+    # The build names the words pages' ids in parts.json; a manifest without them (the build
+    # could not tell one part's) makes the workers search for the pages by their marker word.
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "s.bib", STUDIES)])
     with pytest.MonkeyPatch.context() as patch:
@@ -203,9 +203,9 @@ def test_the_words_pages_are_never_results(page, tmp_path, named):
         library.build()
     manifest = library.paths.root / "site" / "pagefind" / "parts.json"
     recorded = json.loads(manifest.read_text())
-    assert recorded["wordsPage"].startswith("en_")
+    assert len(recorded["wordsPages"]) == 1 and recorded["wordsPages"][0].startswith("en_")
     if not named:
-        manifest.write_text(json.dumps({key: value for key, value in recorded.items() if key != "wordsPage"}))
+        manifest.write_text(json.dumps({key: value for key, value in recorded.items() if key != "wordsPages"}))
     for url in _served(library.paths.root / "site"):
         page.goto(url + "search/index.html")
         page.fill(".pagefind-ui__search-input", "integration")  # a word of every words page, one study's

@@ -365,7 +365,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
         }
         filters = sorted(f"filter/{chunk.name}" for chunk in (index / name / "filter").iterdir())
         assert filters and [path for path in packed if path.startswith("filter/")] == filters  # every facet's
-    words_page = json.loads((index / "parts.json").read_text())["wordsPage"]  # so the search page need not look
+    (words_page,) = json.loads((index / "parts.json").read_text())["wordsPages"]  # so the search page need not look
     for name in parts:
         fragment = gzip.decompress((index / name / "fragment" / f"{words_page}.pf_fragment").read_bytes())
         assert b'"url":"/pagefind/.words/index.html"' in fragment
@@ -398,6 +398,25 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
         "0",
         "parts.json",
     ]
+
+
+def test_the_words_pages_ids_are_read_from_each_parts_largest_fragment(tmp_path):
+    from tracker.publish import search
+
+    def fragment(part: str, name: str, url: str, size: int) -> None:
+        folder = tmp_path / part / "fragment"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"url": url, "content": "word " * size}).encode()
+        (folder / f"{name}.pf_fragment").write_bytes(gzip.compress(b"pagefind_dcd" + body))
+
+    for part, words_id in (("0", "en_aaa"), ("1", "en_aaa"), ("2", "en_bbb")):  # part 2 kept an older one
+        fragment(part, words_id, "/pagefind/.words/index.html", 5000)
+        fragment(part, f"en_study{part}", f"/studies/s{part}/index.html", 300)
+    assert search.words_page_ids(tmp_path, ["0", "1"]) == ["en_aaa"]
+    assert search.words_page_ids(tmp_path, ["0", "1", "2"]) == ["en_aaa", "en_bbb"]
+    fragment("3", "en_long", "/studies/long/index.html", 9000)  # an index built without a words page
+    fragment("3", "en_words", "/pagefind/.words/index.html", 100)
+    assert search.words_page_ids(tmp_path, ["0", "3"]) is None  # the search page then looks for them
 
 
 def test_a_part_pagefind_fails_on_keeps_its_old_index_says_so_and_is_retried(tmp_path, write, monkeypatch):

@@ -33,13 +33,13 @@ function startGroups() {
       const parts = Object.keys(manifest.parts).sort((a, b) => Number(a) - Number(b));
       const count = Math.max(1, Math.min(parts.length, navigator.hardwareConcurrency || 2, MOST_GROUPS));
       const members = Array.from({ length: count }, (_, group) => parts.filter((_, i) => i % count === group));
-      return Promise.all(members.map((group) => startGroup(group, manifest.wordsPage || "")));
+      return Promise.all(members.map((group) => startGroup(group, manifest.wordsPages ?? null)));
     });
   return groups;
 }
 
 // A worker searching these parts, as a function: call(method, ...args) answers its result.
-async function startGroup(parts, wordsPage) {
+async function startGroup(parts, wordsPages) {
   const worker = new Worker(WORKER, { type: "module" });
   const waiting = new Map();
   let calls = 0;
@@ -65,7 +65,7 @@ async function startGroup(parts, wordsPage) {
       worker.postMessage({ id, method, args });
     });
   call.worker = worker;
-  await call("start", parts.map((part) => new URL(`${part}/`, INDEX).pathname), settings, wordsPage);
+  await call("start", parts.map((part) => new URL(`${part}/`, INDEX).pathname), settings, wordsPages);
   return call;
 }
 

@@ -51,7 +51,7 @@ const kept = new Map();
 let turn = Promise.resolve();
 
 const methods = {
-  async start(folders, settings, wordsPage) {
+  async start(folders, settings, wordsPageIds) {
     partCount = folders.length;
     const [module] = await Promise.all([import(`${folders[0]}pagefind.js`), ...folders.map(unpack)]);
     engine = module;
@@ -61,11 +61,11 @@ const methods = {
     // All at once: one after another, each part's entry and metadata were fetched in turn.
     // (Pagefind adds each part to its list before its first wait, so the order holds.)
     await Promise.all(folders.slice(1).map((folder) => engine.mergeIndex(folder, settings)));
-    // The build names the words pages' id; without it, they are searched for. Quoted: an
+    // The build names the words pages' ids; without them, they are searched for. Quoted: an
     // exact search, which never matches a shorter word instead (an index without words pages
     // would otherwise give the pages of "mipex" here).
-    wordsPages = wordsPage
-      ? new Set([wordsPage])
+    wordsPages = Array.isArray(wordsPageIds)
+      ? new Set(wordsPageIds)
       : new Set((await engine.search(`"${WORDS_MARKER}"`)).results.map((result) => result.id));
     return true;
   },

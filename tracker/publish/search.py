@@ -19,7 +19,7 @@ the word, but a part lacking it would bring pages one index would not. So every 
 indexes one more page holding every word of every study page (`indexed_words`): each part
 knows the same words, and a term finds in each part what it would find in one index. The
 search page's workers leave those pages out: the pages are alike, so Pagefind gives them one
-id, which `parts.json` records (`words_page_id`); they also carry a made-up word,
+id, which `parts.json` records (`words_page_ids`); they also carry a made-up word,
 `WORDS_MARKER`, to be found by when it does not. Words only ever reach the index this way
 when a study page has them, so a new word rebuilds every part.
 
@@ -225,22 +225,32 @@ def _run_pagefind(site: Path, part: Part) -> str | None:
     return None
 
 
-def words_page_id(index: Path, parts: Iterable[str]) -> str:
-    """The id Pagefind gave the words page ("" if not found), so the search page need not
-    search for it. Every part gives it the same id (its fragment's hash, and the fragment is
-    the same everywhere), and it is the largest fragment of a part by far: every word of the
-    library against a study's few hundred."""
+def words_page_ids(index: Path, parts: Iterable[str]) -> list[str] | None:
+    """The ids Pagefind gave the parts' words pages, so the search page need not search for
+    them; None when a part's cannot be told (the search page then looks for them by their
+    marker word). The parts normally share one id (a page's id is its fragment's hash, and the
+    words pages are alike), but a part whose rebuild failed keeps its older words page. A
+    words page is the largest fragment of its part by far: every word of the library against
+    one study's few hundred."""
+    ids = set()
     for name in parts:
-        fragments = [entry for entry in (index / name / "fragment").glob("*.pf_fragment") if entry.is_file()]
-        if not fragments:
-            continue
-        largest = max(fragments, key=lambda entry: (entry.stat().st_size, entry.name))
-        try:
-            head = gzip.decompress(largest.read_bytes())[:200]
-        except (OSError, EOFError, gzip.BadGzipFile):
-            return ""
-        return largest.name.removesuffix(".pf_fragment") if f'"/{INDEX_FOLDER}/{WORDS_PAGE}"'.encode() in head else ""
-    return ""
+        found = _words_page_id(index / name)
+        if found is None:
+            return None
+        ids.add(found)
+    return sorted(ids)
+
+
+def _words_page_id(part: Path) -> str | None:
+    fragments = [entry for entry in (part / "fragment").glob("*.pf_fragment") if entry.is_file()]
+    if not fragments:
+        return None
+    largest = max(fragments, key=lambda entry: (entry.stat().st_size, entry.name))
+    try:
+        head = gzip.decompress(largest.read_bytes())[:200]
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    return largest.name.removesuffix(".pf_fragment") if f'"/{INDEX_FOLDER}/{WORDS_PAGE}"'.encode() in head else None
 
 
 class Indexing:
@@ -337,5 +347,7 @@ class Indexing:
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-        manifest = {"parts": built, "words": self.words, "wordsPage": words_page_id(self.index, built)}
+        manifest: dict[str, object] = {"parts": built, "words": self.words}
+        if (ids := words_page_ids(self.index, built)) is not None:
+            manifest["wordsPages"] = ids
         write_atomically(self.index / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())

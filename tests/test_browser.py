@@ -141,6 +141,26 @@ def test_the_search_page_fetches_each_parts_start_files_in_one_pack(page, site_u
     assert page.errors == []
 
 
+def test_a_part_whose_pack_cannot_be_read_is_searched_all_the_same(page, tmp_path):
+    library = Library(tmp_path / "library")
+    library.import_files([_written(tmp_path / "s.bib", STUDIES)])
+    library.tag()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_PART", 1)
+        library.build()
+    index = library.paths.root / "site" / "pagefind"
+    packs = sorted(index.glob("*/start.pack"))
+    assert len(packs) == 2
+    packs[0].write_bytes(packs[0].read_bytes()[:-100])  # cut short
+    packs[1].unlink()  # a part built before the packs
+    for url in _served(library.paths.root / "site"):
+        page.goto(url + "search/index.html")
+        page.fill(".pagefind-ui__search-input", "satisfaction")
+        playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(2, timeout=10_000)
+        page.locator(".pagefind-ui__filter-name", has_text="country").click()
+        playwright.expect(page.locator(".pagefind-ui__filter-label", has_text="Denmark")).to_contain_text("1")
+
+
 def _search_answer(page, url: str, query: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """The results line and every filter value with its count, as the search page shows them."""
     page.goto(url + "search/index.html")

@@ -28,18 +28,28 @@ self.fetch = (resource, ...rest) => {
   return bytes ? Promise.resolve(new Response(bytes)) : network(resource, ...rest);
 };
 
+// A part without a pack (built before them), or with one that cannot be read, has its files
+// fetched one by one, as Pagefind does.
 async function unpack(folder) {
-  const response = await network(`${folder}${START_PACK}`).catch(() => null);
-  if (!response?.ok) {
-    return; // a part built before the packs: its files are fetched one by one
-  }
-  const pack = await response.arrayBuffer();
-  const size = new DataView(pack).getUint32(0);
-  const { files } = JSON.parse(new TextDecoder().decode(new Uint8Array(pack, 4, size)));
-  let offset = 4 + size;
-  for (const [name, length] of files) {
-    packed.set(new URL(name, new URL(folder, self.location.href)).pathname, new Uint8Array(pack, offset, length));
-    offset += length;
+  try {
+    const response = await network(`${folder}${START_PACK}`);
+    if (!response.ok) {
+      return;
+    }
+    const pack = await response.arrayBuffer();
+    const size = new DataView(pack).getUint32(0);
+    const { files } = JSON.parse(new TextDecoder().decode(new Uint8Array(pack, 4, size)));
+    const unpacked = [];
+    let offset = 4 + size;
+    for (const [name, length] of files) {
+      unpacked.push([new URL(name, new URL(folder, self.location.href)).pathname, new Uint8Array(pack, offset, length)]);
+      offset += length;
+    }
+    if (offset === pack.byteLength) {
+      unpacked.forEach(([path, bytes]) => packed.set(path, bytes));
+    }
+  } catch {
+    // unreadable: fetched one by one
   }
 }
 

@@ -92,6 +92,36 @@ def test_building_twice_gives_the_same_bytes_and_writes_only_what_changed(tmp_pa
     assert library.build().removed == 1 and not (site / "stale.html").exists()
 
 
+def test_a_build_removes_what_it_did_not_write_and_the_folders_left_empty(tmp_path):
+    from tracker.publish.output import Output
+
+    site = tmp_path / "site"
+    for stale in ("studies/gone/index.html", "studies/gone/cite/study.bib", "old/deep/er/file.txt", "loose.txt"):
+        (site / stale).parent.mkdir(parents=True, exist_ok=True)
+        (site / stale).write_text("from an earlier build")
+    (site / "pagefind" / "0").mkdir(parents=True)
+    (site / "pagefind" / "0" / "index.pf").write_text("another writer's")  # a folder kept whole
+    (site / "empty" / "nested").mkdir(parents=True)
+    output = Output(site)
+    output.write("studies/kept/index.html", "<p>kept</p>")
+    output.write("old/deep/note.txt", "kept beside stale siblings")
+    assert output.remove_the_rest("studies") == 2 and not (site / "studies" / "gone").exists()
+    assert (site / "loose.txt").exists()  # outside the folder asked for
+    assert output.remove_the_rest(keep=("pagefind",)) == 2
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "old",
+        "old/deep",
+        "old/deep/note.txt",
+        "pagefind",
+        "pagefind/0",
+        "pagefind/0/index.pf",
+        "studies",
+        "studies/kept",
+        "studies/kept/index.html",
+    ]
+    assert output.report.removed == 4
+
+
 def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
     library = _library(tmp_path, write, HOSTILE)
     library.build()

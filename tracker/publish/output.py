@@ -52,22 +52,31 @@ class Output:
 
     def remove_the_rest(self, under: str = "", keep: tuple[str, ...] = ()) -> int:
         """Delete what this build did not write in `site/` (or in its folder `under`), but
-        the top-level folders in `keep`, made by others; returns how many files went."""
-        top = self.root / under
-        folders, removed = [], 0
+        the top-level folders in `keep`, made by others; returns how many files went. Paths
+        are compared as strings and a folder's emptiness is counted on the way, not listed
+        again: at 10,000 studies this walk of 50,000 files took 1 s a pass."""
+        top = os.fspath(self.root / under)
+        root = os.fspath(self.root)
+        kept = {os.fspath(path) for path in self.kept}
+        walked: list[tuple[str, list[str], int]] = []  # (folder, its subfolders, files it keeps)
+        removed = 0
         for folder, subfolders, files in os.walk(top):
-            here = Path(folder)
-            if here == self.root:
+            if folder == root:
                 subfolders[:] = [name for name in subfolders if name not in keep]
-            if here != top:
-                folders.append(here)
+            staying = 0
             for name in files:
-                path = here / name
-                if path not in self.kept:
-                    path.unlink()
+                path = f"{folder}{os.sep}{name}"  # a string: building a Path each cost more than the walk
+                if path in kept:
+                    staying += 1
+                else:
+                    Path(path).unlink()
                     removed += 1
-        for here in reversed(folders):  # children before their parents
-            if not any(here.iterdir()):
-                here.rmdir()
+            walked.append((folder, list(subfolders), staying))
+        gone: set[str] = set()
+        for folder, subfolders, staying in reversed(walked):  # children before their parents
+            emptied = staying == 0 and all(f"{folder}{os.sep}{name}" in gone for name in subfolders)
+            if folder != top and emptied:
+                Path(folder).rmdir()
+                gone.add(folder)
         self.report.removed += removed
         return removed

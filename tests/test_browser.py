@@ -110,8 +110,7 @@ def test_search_finds_a_study_and_the_country_filter_narrows_it(page, site_url):
     page.goto(site_url + "search/index.html")
     page.fill(".pagefind-ui__search-input", "satisfaction")
     results = page.locator(".pagefind-ui__result-link")
-    results.first.wait_for(timeout=10_000)
-    assert results.count() == 2
+    playwright.expect(results).to_have_count(2, timeout=10_000)  # each shows once its data has come
     assert all(
         link.startswith("/studies/")
         for link in results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")

@@ -56,7 +56,8 @@ MANIFEST = "parts.json"
 #: part (~3.5 ms of the browser's time each here), and Pagefind's scoring grows with the
 #: square of a part's matches. bench/site_speed.py at 10,000 studies (median whole query
 #: searched again / slowest): 2 parts 106 / 316 ms, 16 parts 56 / 104 ms, 32 parts
-#: 57 / 89 ms but first searches slower (median 138 ms) and the build over 30 s.
+#: 57 / 89 ms, but twice the chunks per first search (median 138 ms against 136-152 ms the
+#: same day: no faster) and the build 32.6 s, over its 30 s target.
 PAGES_PER_PART = 500
 #: What Pagefind writes into every part that the site never loads: its other UIs, its
 #: highlighter, and its own worker (templates/assets/search-worker.js replaces it). Its

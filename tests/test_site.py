@@ -444,6 +444,8 @@ def test_the_words_pages_ids_are_read_from_each_parts_largest_fragment(tmp_path)
         fragment(part, f"en_study{part}", f"/studies/s{part}/index.html", 300)
     assert search.words_page_ids(tmp_path, ["0", "1"]) == ["en_aaa"]
     assert search.words_page_ids(tmp_path, ["0", "1", "2"]) == ["en_aaa", "en_bbb"]
+    # The last build's ids are tried first; one that is not a words page is passed over.
+    assert search.words_page_ids(tmp_path, ["0", "1", "2"], known=["en_study0", "en_aaa"]) == ["en_aaa", "en_bbb"]
     fragment("3", "en_long", "/studies/long/index.html", 9000)  # an index built without a words page
     fragment("3", "en_words", "/pagefind/.words/index.html", 100)
     assert search.words_page_ids(tmp_path, ["0", "3"]) is None  # the search page then looks for them

@@ -44,10 +44,23 @@ STUDIES = r"""
   journal = {Migration Studies}, year = {2018}
 }
 """
-SCORES = "country,area,year,score,edition,source\n" + "".join(
-    f"{country},overall,{year},{value},test edition,test data written by the project\n"
-    for country, values in {"SE": (85, 86), "DK": (49, 50)}.items()
-    for year, value in zip((2014, 2019), values, strict=True)
+SCORES = (
+    "country,area,year,score,edition,source,indicator,title\n"
+    + "".join(
+        f"{country},overall,{year},{value},test edition,test data written by the project,,\n"
+        for country, values in {"SE": (85, 86), "DK": (49, 50)}.items()
+        for year, value in zip((2014, 2019), values, strict=True)
+    )
+    # Sweden's family reunification score and the indicators under it.
+    + "".join(
+        f'SE,family_reunion,{year},{value},test edition,test data written by the project,{code},"{title}"\n'
+        for code, title, values in [
+            ("", "", (75, 88)),
+            ("a1", "Eligibility of partners and children", (100, 100)),
+            ("a2", "Pre-entry or immediately post-entry integration requirement, in its language form", (50, 75)),
+        ]
+        for year, value in zip((2014, 2019), values, strict=True)
+    )
 )
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -376,11 +389,13 @@ PHONE = {"width": 375, "height": 740}
     ],
 )
 def test_pages_fit_a_phone_screen(browser, site_url, path):
-    """No sideways scrolling on a phone: text wraps, charts shrink, the map scrolls in its own box."""
+    """No sideways scrolling on a phone: text wraps, charts shrink, the map scrolls in its own box
+    (what a page folds away, such as a country's indicators, opened too)."""
     context = browser.new_context(viewport=PHONE, bypass_csp=True)  # bypass: to measure with a script
     page = context.new_page()
     try:
         page.goto(site_url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
         for width in page.evaluate(
             "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)"
@@ -407,3 +422,25 @@ def test_a_study_page_prints_cleanly(browser, site_url):
         assert pdf.startswith(b"%PDF") and 1 <= pages <= 3, pages  # one study fits on a page or two
     finally:
         context.close()
+
+
+def test_a_country_page_folds_the_indicators_under_each_score_and_prints_them(page, site_url):
+    """On screen a strand's indicators open from its summary; in print they show unasked."""
+    page.goto(site_url + "countries/se/index.html")
+    table = page.locator("#indicators-family_reunion table")
+    summary = page.locator("#indicators-family_reunion summary")
+    assert summary.inner_text() == "Family reunification (88 in 2019): 2 indicators"
+    assert not table.is_visible()
+    summary.click()
+    assert table.is_visible()
+    rows = table.locator("tbody tr")
+    assert [cell.strip() for cell in rows.nth(1).inner_text().split("\t")] == [
+        "a2 Pre-entry or immediately post-entry integration requirement, in its language form",
+        "2019",
+        "75",
+        "+25 since 2014",
+    ]
+    summary.click()
+    page.emulate_media(media="print")
+    assert table.is_visible()  # folded on screen, printed all the same
+    assert page.errors == []

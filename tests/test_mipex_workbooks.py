@@ -4,9 +4,11 @@ when absent). Every strand and overall value equals the shared tidy file made fr
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
+from tracker.library import Library
 from tracker.scores.workbook import read_workbook
 
 from .conftest import SHARED
@@ -35,3 +37,15 @@ def test_a_real_workbook_reads_value_for_value_as_the_tidy_file(workbook, tidy):
     assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in theirs)
     assert len(read.rows) > len(ours) * 5  # the indicators under the strands are read too
     assert len(read.problems) < 10  # the few odd cells are reported, not fatal
+
+
+def test_a_country_page_built_from_both_workbooks_shows_the_indicators_under_its_scores(tmp_path):
+    library = Library(tmp_path / "library")
+    for workbook, _ in PAIRS:
+        library.import_scores(MIPEX / "raw" / workbook)
+    library.build()
+    page = (library.paths.root / "site" / "countries" / "de" / "index.html").read_text(encoding="utf-8")
+    # Germany's family reunification score in the EU update, and the core set's 16 indicators under it:
+    assert "<summary>Family reunification (42 in 2024): 16 indicators</summary>" in page
+    summaries = re.findall(r"<summary>([^<]+)</summary>", page)
+    assert len(summaries) == 8  # every strand has its indicators

@@ -122,10 +122,12 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
         "iso3,area,year,score,edition,source\n"
         "SWE,labour_market,2019,90,test edition,a correction\n"
         "SWE,colour,2019,50,test edition,x\n"
-        "Narnia,overall,2019,50,test edition,x\n",
+        "Narnia,overall,2019,50,test edition,x\n"
+        "SWE,family_reunion,2019,60,test edition,Migration Policy Group, MIPEX 2020\n",
     )
     again = cli("scores", "import", str(tidy))
-    assert "1 scores read: 0 added, 1 changed, 0 unchanged; 2 rows skipped" in again.output
+    assert "1 scores read: 0 added, 1 changed, 0 unchanged; 3 rows skipped" in again.output
+    assert "fix.csv:5: 7 cells where the header names 6 (a value with a comma needs quotes)" in again.output
     assert "fix.csv:3: 'colour' is not an area" in again.output
     assert "fix.csv:4: 'Narnia' is not one of the 56 MIPEX countries" in again.output
     scores_csv = (library_dir / "bib" / "scores" / "scores.csv").read_text()

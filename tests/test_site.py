@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from tracker.library import Library
+from tracker.publish.charts import Series, line_chart
 from tracker.publish.safety import doi_url, safe_url, slug
 from tracker.publish.search_pack import START_PACK, read_start_pack, start_files
 
@@ -270,6 +271,41 @@ def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write
     assert "<h4>Well-being</h4>" in page
 
 
+INDICATORS = (
+    "country,area,year,score,edition,level,place,indicator,title,source\n"
+    "SE,family_reunion,2014,60,test edition,national,,,,test data written by the project\n"
+    "SE,family_reunion,2019,62,test edition,national,,,,test data written by the project\n"
+    "SE,family_reunion,2014,50,test edition,national,,a10,Accommodation,test data written by the project\n"
+    "SE,family_reunion,2019,75,test edition,national,,a10,Accommodation,test data written by the project\n"
+    "SE,family_reunion,2019,100,test edition,national,,a2,Residence period,test data written by the project\n"
+    "SE,family_reunion,2019,13,test edition,regional,Stockholm,a2,Residence period,test data written by the project\n"
+    "SE,labour_market,2014,40,test edition,national,,a9,Unchanged access,test data written by the project\n"
+    "SE,labour_market,2019,40,test edition,national,,a9,Unchanged access,test data written by the project\n"
+    "DK,overall,2019,50,test edition,national,,,,test data written by the project\n"
+)
+
+
+def test_a_country_page_shows_the_indicators_under_each_strand_score(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.import_scores(write("indicators.csv", INDICATORS))
+    library.build()
+    site = library.paths.root / "site"
+    page = _page_text(site / "countries" / "se" / "index.html")
+    assert "What lies under each score" in page
+    assert "Family reunification (62 in 2019): 2 indicators" in page
+    assert "Labour market mobility (91 in 2019): 1 indicator " in page
+    family = page.split("Indicators of family reunification in Sweden")[1].split("Labour market mobility")[0]
+    # MPG's order (a2 before a10), the latest score, and the change since it was first scored:
+    assert family.index("a2 Residence period") < family.index("a10 Accommodation")
+    assert "a2 Residence period 2019 100 scored once" in family
+    assert "a10 Accommodation 2019 75 +25 since 2014" in family
+    assert "a9 Unchanged access 2019 40 unchanged since 2014" in page
+    assert " 13 " not in family  # a regional score is not the country's
+    assert "What lies under each score" not in _page_text(site / "countries" / "dk" / "index.html")
+    about = _page_text(site / "about" / "index.html")
+    assert "test data written by the project test edition 2014–2019 2 7 (and 5 indicator scores)" in about
+
+
 SECOND = r"""
 @article{weber2019,
   author = {Weber, Anna}, year = {2019},
@@ -480,3 +516,9 @@ def test_without_pagefind_the_site_is_built_and_its_search_page_says_so(tmp_path
     assert report.search == "search index skipped: pagefind is not installed (pip install 'pagefind[bin]')"
     assert "Search is not available in this build" in (site / "search" / "index.html").read_text()
     assert (site / "studies" / "kogan2016" / "index.html").exists() and not (site / "pagefind").exists()
+
+
+def test_a_chart_over_many_years_labels_each_fifth_year_between_its_ends():
+    chart = line_chart("Scores", [Series("Germany: Health", {2007: 40, 2012: 45, 2024: 50})])
+    labels = re.findall(r'<text class="tick" x="[\d.]+" y="\d+" text-anchor="middle">(\d+)</text>', chart)
+    assert labels == ["2007", "2010", "2015", "2020", "2024"]

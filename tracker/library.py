@@ -499,7 +499,7 @@ class Library:
         target = out or self.paths.root / "site"
         with self.session() as session:
             views = load_views(session)
-            scores = list(session.exec(select(Score).where(Score.indicator == "", Score.level == "national")))
+            scores = list(session.exec(select(Score).where(Score.level == "national")))  # indicators too
             for score in scores:
                 session.expunge(score)
             added = first_imports(session)

@@ -23,6 +23,7 @@ from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_st
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
+from tracker.publish.profiles import national_indicators, national_profiles
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
@@ -147,10 +148,8 @@ def build_site(
     output = Output(out)
     labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
     areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
-    by_country: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
-    for score in scores:
-        if not score.indicator and score.level == "national":
-            by_country[score.country][score.area][score.year] = score.value  # later editions overwrite earlier years
+    by_country = national_profiles(scores)
+    indicators = national_indicators(scores)
     ordered = sorted(views, key=lambda v: v.key)
     settings = SiteSettings.load(library_root)
     common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
@@ -217,6 +216,8 @@ def build_site(
             name=countries.get(code, code),
             chart=line_chart(f"MIPEX scores of {countries.get(code, code)} by policy area", series),
             series=series,
+            profile=profile,
+            indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},
             studies=members,
             by_area={a: found for a, found in by_area.items() if found},
             by_outcome={o: found for o, found in by_outcome.items() if found},

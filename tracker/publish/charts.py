@@ -43,7 +43,7 @@ def line_chart(title: str, series: Sequence[Series]) -> str:
     for tick in (0, 25, 50, 75, 100):
         parts.append(f'<line class="grid" x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
         parts.append(f'<text class="tick" x="{PAD - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick}</text>')
-    for year in (first, last):
+    for year in year_ticks(first, last):
         parts.append(f'<text class="tick" x="{x(year):.1f}" y="{HEIGHT - 10}" text-anchor="middle">{year}</text>')
     for index, item in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
@@ -61,6 +61,15 @@ def line_chart(title: str, series: Sequence[Series]) -> str:
         for i, s in enumerate(series)
     )
     return "".join(parts) + f'<ul class="legend">{legend}</ul>'
+
+
+def year_ticks(first: int, last: int) -> list[int]:
+    """The years labelled under a chart: the first, the last, and each fifth year between that
+    is not crowding them (2007, 2010, 2015, 2020, 2024); every year when there are few."""
+    if last - first <= 6:
+        return list(range(first, last + 1))
+    between = [year for year in range(first + 2, last - 1) if year % 5 == 0]
+    return [first, *between, last]
 
 
 def describe(series: Sequence[Series]) -> str:

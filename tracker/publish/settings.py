@@ -60,7 +60,8 @@ class ScoreSource:
     first_year: int
     last_year: int
     countries: int
-    values: int
+    values: int  # strand and overall scores
+    indicators: int  # indicator scores
 
 
 def score_sources(scores: Iterable[Score]) -> list[ScoreSource]:
@@ -75,7 +76,8 @@ def score_sources(scores: Iterable[Score]) -> list[ScoreSource]:
             first_year=min(s.year for s in rows),
             last_year=max(s.year for s in rows),
             countries=len({s.country for s in rows}),
-            values=len(rows),
+            values=sum(1 for s in rows if not s.indicator),
+            indicators=sum(1 for s in rows if s.indicator),
         )
         for source, rows in sorted(found.items())
     ]

@@ -39,6 +39,11 @@ def read_tidy(path: Path, text: str, default_source: str = "") -> ReadScores:
 
     for line, row in enumerate(reader, start=2):
         try:
+            if None in row:  # more cells than the header names
+                raise ScoreError(
+                    f"{len(reader.fieldnames or []) + len(row[None])} cells where the header names "
+                    f"{len(reader.fieldnames or [])} (a value with a comma needs quotes)"
+                )
             value = score_value(row.get(value_column))
             if value is None:
                 continue  # not scored

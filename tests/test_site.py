@@ -271,6 +271,18 @@ def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write
     assert "<h4>Well-being</h4>" in page
 
 
+def test_a_country_page_draws_each_areas_scores_in_a_small_chart_of_its_own(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.build()
+    page = (library.paths.root / "site" / "countries" / "se" / "index.html").read_text()
+    captions = re.findall(r"<figcaption>([^<]+) <span", page)
+    assert captions == ["Integration policy as a whole", "Labour market mobility"]  # the whole first
+    assert "<title>Labour market mobility in Sweden</title>" in page
+    assert "<desc>Labour market mobility: 90 in 2014, 91 in 2019.</desc>" in page  # each chart in words
+    text = _page_text(library.paths.root / "site" / "countries" / "se" / "index.html")
+    assert "Labour market mobility 2019 91 +1 since 2014" in text  # and in the table beside them
+
+
 INDICATORS = (
     "country,area,year,score,edition,level,place,indicator,title,source\n"
     "SE,family_reunion,2014,60,test edition,national,,,,test data written by the project\n"

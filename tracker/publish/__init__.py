@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, T
 
 from tracker.digest.issues import Issue, month_name
 from tracker.models import Score
-from tracker.publish.charts import Series, bar_chart, line_chart
+from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
@@ -214,7 +214,7 @@ def build_site(
             2,
             code=code,
             name=countries.get(code, code),
-            chart=line_chart(f"MIPEX scores of {countries.get(code, code)} by policy area", series),
+            chart=small_multiples(countries.get(code, code), series),
             series=series,
             profile=profile,
             indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},

@@ -63,6 +63,49 @@ def line_chart(title: str, series: Sequence[Series]) -> str:
     return "".join(parts) + f'<ul class="legend">{legend}</ul>'
 
 
+def small_multiples(subject: str, series: Sequence[Series]) -> str:
+    """One small chart per series on the same 0-100 scale and years (a country's areas):
+    nine lines in one chart cross and hide each other; side by side each reads at a glance,
+    and their heights still compare. Each chart names its series and its latest score."""
+    years = sorted({year for s in series for year in s.points})
+    if not years:
+        return ""
+    first, last = years[0], years[-1]
+    width, height, left, right, top, bottom = 200, 100, 26, 6, 8, 22
+    span = max(last - first, 1)
+
+    def x(year: int) -> float:
+        return left + (year - first) / span * (width - left - right)
+
+    def y(value: float) -> float:
+        return top + (100 - value) / 100 * (height - top - bottom)
+
+    figures = []
+    for item in series:
+        ordered = sorted(item.points.items())
+        latest_year, latest = ordered[-1]
+        parts = [
+            f'<svg class="chart small" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+            f"<title>{escape(f'{item.label} in {subject}')}</title>",
+            f"<desc>{escape(describe([item]))}</desc>",
+        ]
+        for tick in (0, 50, 100):
+            parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
+            parts.append(f'<text class="tick" x="{left - 4}" y="{y(tick) + 3:.1f}" text-anchor="end">{tick}</text>')
+        ends = [(first, "start"), (last, "end")] if last != first else [(first, "middle")]
+        for year, anchor in ends:  # inside the chart's box, not cut at its edges
+            parts.append(f'<text class="tick" x="{x(year):.1f}" y="{height - 6}" text-anchor="{anchor}">{year}</text>')
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in ordered)
+        parts.append(f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{points}"/>')
+        parts.append(f'<circle cx="{x(latest_year):.1f}" cy="{y(latest):.1f}" r="3" fill="{PALETTE[0]}"/>')
+        parts.append("</svg>")
+        figures.append(
+            f'<figure><figcaption>{escape(item.label)} <span class="latest">{latest:.0f}'
+            f'<span class="count"> in {latest_year}</span></span></figcaption>{"".join(parts)}</figure>'
+        )
+    return f'<div class="multiples">{"".join(figures)}</div>'
+
+
 def year_ticks(first: int, last: int) -> list[int]:
     """The years labelled under a chart: the first, the last, and each fifth year between that
     is not crowding them (2007, 2010, 2015, 2020, 2024); every year when there are few."""

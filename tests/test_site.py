@@ -318,6 +318,18 @@ def test_a_country_page_shows_the_indicators_under_each_strand_score(tmp_path, w
     assert "test data written by the project test edition 2014–2019 2 7 (and 5 indicator scores)" in about
 
 
+def test_an_area_page_notes_the_year_of_a_score_older_than_the_others(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.import_scores(write("dk.csv", "country,area,year,score,edition\nDK,overall,2024,50,test edition\n"))
+    library.build()
+    page = (library.paths.root / "site" / "areas" / "overall" / "index.html").read_text()
+    assert "<p>Scores from 2024, or, in brackets, the year a country was last scored.</p>" in page
+    assert '>86<tspan class="note"> (2019)</tspan></text>' in page  # Sweden's latest is from 2019
+    assert ">50</text>" in page  # Denmark's is from 2024
+    assert "<desc>Sweden 86 (2019); Denmark 50</desc>" in page
+    assert '<details class="as-table"><summary>The scores as a table</summary>' in page
+
+
 SECOND = r"""
 @article{weber2019,
   author = {Weber, Anna}, year = {2019},

@@ -232,6 +232,7 @@ def build_site(
                 year = max(profile[code])
                 latest_scores.append((countries.get(country, country), profile[code][year], year))
         latest_scores.sort(key=lambda item: (-item[1], item[0]))
+        newest = max((year for _, _, year in latest_scores), default=0)
         render(
             "area.html",
             f"areas/{code}/index.html",
@@ -239,9 +240,11 @@ def build_site(
             code=code,
             label=areas.get(code, code),
             chart=bar_chart(
-                f"Latest MIPEX score in {areas.get(code, code)}, by country", [(n, v) for n, v, _ in latest_scores]
+                f"Latest MIPEX score in {areas.get(code, code)}, by country",
+                [(n, v, "" if y == newest else f"({y})") for n, v, y in latest_scores],
             ),
             bars=latest_scores,
+            newest=newest,
             studies=studies_of_area.get(code, []),
             downloads=download_stem("area", code) if code in studies_of_area else None,
         )

@@ -125,8 +125,9 @@ def describe(series: Sequence[Series]) -> str:
     return "; ".join(sentences) + "."
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, float]]) -> str:
-    """Horizontal bars on a 0-100 scale, one per label (countries in a strand)."""
+def bar_chart(title: str, bars: Sequence[tuple[str, float, str]]) -> str:
+    """Horizontal bars on a 0-100 scale, one per label (countries in a strand), each with its
+    value and a note after it ("" for none; the year of a score older than the others')."""
     if not bars:
         return ""
     row, label_width = 18, 150
@@ -134,16 +135,24 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float]]) -> str:
     parts = [
         f'<svg class="chart bars" role="img" viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
-        "<desc>" + escape("; ".join(f"{label} {value:.0f}" for label, value in bars)) + "</desc>",
+        "<desc>"
+        + escape("; ".join(f"{label} {value:.0f}{f' {note}' if note else ''}" for label, value, note in bars))
+        + "</desc>",
     ]
-    scale = (WIDTH - label_width - 40) / 100
-    for index, (label, value) in enumerate(bars):
+    scale = (WIDTH - label_width - 70) / 100
+    bottom = 10 + len(bars) * row
+    for tick in (0, 50, 100):
+        x = label_width + tick * scale
+        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="8" y2="{bottom}"/>')
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">{tick}</text>')
+    for index, (label, value, note) in enumerate(bars):
         top = 10 + index * row
         parts.append(
             f'<text class="tick" x="{label_width - 6}" y="{top + 12}" text-anchor="end">{escape(label)}</text>'
         )
         width = f"{value * scale:.1f}"
         parts.append(f'<rect x="{label_width}" y="{top + 2}" width="{width}" height="{row - 5}" fill="{PALETTE[0]}"/>')
-        parts.append(f'<text class="tick" x="{label_width + value * scale + 4:.1f}" y="{top + 12}">{value:.0f}</text>')
+        after = f'{value:.0f}<tspan class="note"> {escape(note)}</tspan>' if note else f"{value:.0f}"
+        parts.append(f'<text class="tick" x="{label_width + value * scale + 4:.1f}" y="{top + 12}">{after}</text>')
     parts.append("</svg>")
     return "".join(parts)

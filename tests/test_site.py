@@ -318,6 +318,26 @@ def test_a_country_page_shows_the_indicators_under_each_strand_score(tmp_path, w
     assert "test data written by the project test edition 2014–2019 2 7 (and 5 indicator scores)" in about
 
 
+def test_a_study_of_many_countries_shows_each_areas_countries_as_bars_not_a_tangle_of_lines(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    others = {"DE": 50, "FR": 55, "NL": 60, "DK": 45, "FI": 70, "PT": 80}
+    rows = "".join(
+        f"{code},{area},2014,{value + shift},test edition\n"
+        for code, value in others.items()
+        for area, shift in (("overall", 0), ("labour_market", 5))
+    )
+    library.import_scores(write("more.csv", "country,area,year,score,edition\n" + rows))
+    library.change_tags("kogan2016", [f"+country:{code}" for code in others] + ["+area:labour_market"])
+    library.build()
+    page = (library.paths.root / "site" / "studies" / "kogan2016" / "index.html").read_text()
+    assert "<polyline" not in page  # 14 lines (7 countries, 2 areas) would hide each other
+    assert page.index("<h3>Integration policy as a whole</h3>") < page.index("<h3>Labour market mobility</h3>")
+    assert page.count('<svg class="chart bars" role="img"') == 2
+    overall = page.split("<h3>Integration policy as a whole</h3>")[1].split("</svg>")[0]
+    assert "<desc>Sweden 86; Portugal 80 (2014); Finland 70 (2014)" in overall  # best first, older years noted
+    assert "<summary>The scores by year, as a table</summary>" in page  # 14 rows: folded under the bars
+
+
 def test_an_area_page_notes_the_year_of_a_score_older_than_the_others(tmp_path, write):
     library = _library(tmp_path, write, STUDY)
     library.import_scores(write("dk.csv", "country,area,year,score,edition\nDK,overall,2024,50,test edition\n"))

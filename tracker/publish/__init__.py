@@ -12,6 +12,7 @@ import json
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
@@ -23,7 +24,7 @@ from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_st
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
-from tracker.publish.profiles import national_indicators, national_profiles
+from tracker.publish.profiles import latest_scores, national_indicators, national_profiles, year_notes
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
@@ -34,6 +35,9 @@ from tracker.vocab import load_vocabulary
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: Template files: site pages and e-mail (HTML), feeds (XML), digest texts (Markdown).
 TEMPLATE_SUFFIXES = (".html", ".xml", ".md", ".txt")
+#: A study's scores over the years as lines, up to this many (its countries times its areas);
+#: more cross and hide each other, and it gets each area's countries as bars instead.
+LINES_PER_CHART = 6
 AREA_ORDER = ("overall", *(area for area in AREAS if area != "overall"))  # the whole first, then strands
 #: Scripts of the search page (templates/assets → site): the engine goes where Pagefind's UI
 #: looks for its "pagefind.js", and its worker beside it.
@@ -173,15 +177,27 @@ def build_site(
         chart_series = [
             Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
             for c in sorted(view.tags.get("country", {}))
-            for a in sorted(view.tags.get("area", {}))
-            if by_country.get(c, {}).get(a)
+            for a in AREA_ORDER
+            if a in view.tags.get("area", {}) and by_country.get(c, {}).get(a)
         ]
+        title = view.fields.get("title", view.key)
+        if len(chart_series) <= LINES_PER_CHART:
+            chart = line_chart(f"MIPEX scores of {title}", chart_series)
+        else:  # too many lines to tell apart: per area, its countries' latest scores side by side
+            studied = view.tags.get("country", {})
+            chart = "".join(
+                f"<h3>{escape(areas.get(a, a))}</h3>"
+                + bar_chart(f"Latest MIPEX score in {areas.get(a, a)}", year_notes(rows))
+                for a in AREA_ORDER
+                if a in view.tags.get("area", {}) and (rows := latest_scores(by_country, a, countries, sorted(studied)))
+            )
         page = render(
             "study.html",
             f"{folder}/index.html",
             2,
             study=view,
-            chart=line_chart(f"MIPEX scores of {view.fields.get('title', view.key)}", chart_series),
+            chart=chart,
+            folded=len(chart_series) > LINES_PER_CHART,
             series=chart_series,
             json_ld=_json_ld(view, f"{folder}/"),
         )
@@ -226,25 +242,16 @@ def build_site(
         )
     studies_of_area = {value.code: value.studies for value in groups["area"]}
     for code in AREA_ORDER:
-        latest_scores = []
-        for country, profile in by_country.items():
-            if profile.get(code):
-                year = max(profile[code])
-                latest_scores.append((countries.get(country, country), profile[code][year], year))
-        latest_scores.sort(key=lambda item: (-item[1], item[0]))
-        newest = max((year for _, _, year in latest_scores), default=0)
+        latest = latest_scores(by_country, code, countries)
         render(
             "area.html",
             f"areas/{code}/index.html",
             2,
             code=code,
             label=areas.get(code, code),
-            chart=bar_chart(
-                f"Latest MIPEX score in {areas.get(code, code)}, by country",
-                [(n, v, "" if y == newest else f"({y})") for n, v, y in latest_scores],
-            ),
-            bars=latest_scores,
-            newest=newest,
+            chart=bar_chart(f"Latest MIPEX score in {areas.get(code, code)}, by country", year_notes(latest)),
+            bars=latest,
+            newest=max((year for _, _, year in latest), default=None),
             studies=studies_of_area.get(code, []),
             downloads=download_stem("area", code) if code in studies_of_area else None,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tracker.models import Score
@@ -82,3 +82,26 @@ def national_indicators(scores: Iterable[Score]) -> dict[str, dict[str, list[Ind
     for (country, area, code), (title, points) in sorted(found.items(), key=lambda item: _code_order(item[0][2])):
         indicators[country][area].append(Indicator(code, title, points))
     return {country: dict(areas) for country, areas in indicators.items()}
+
+
+def latest_scores(
+    profiles: Mapping[str, Profile], area: str, names: Mapping[str, str], only: Iterable[str] | None = None
+) -> list[tuple[str, float, int]]:
+    """(country name, latest score, its year) of each country scored in `area` (or of those
+    `only` names), best first."""
+    chosen = profiles if only is None else [c for c in only if c in profiles]
+    found = [
+        (names.get(country, country), profiles[country][area][year], year)
+        for country in chosen
+        if profiles[country].get(area)
+        for year in [max(profiles[country][area])]
+    ]
+    return sorted(found, key=lambda row: (-row[1], row[0]))
+
+
+def year_notes(rows: Iterable[tuple[str, float, int]]) -> list[tuple[str, float, str]]:
+    """Each row's year as a note where it is older than the newest of them: countries are
+    scored in different years, and a 2019 score beside 2024 ones must not read as current."""
+    rows = list(rows)
+    newest = max((year for _, _, year in rows), default=0)
+    return [(name, value, "" if year == newest else f"({year})") for name, value, year in rows]

@@ -338,6 +338,26 @@ def test_a_study_of_many_countries_shows_each_areas_countries_as_bars_not_a_tang
     assert "<summary>The scores by year, as a table</summary>" in page  # 14 rows: folded under the bars
 
 
+def test_the_countries_and_areas_have_index_pages_reached_from_every_page(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    library.import_scores(write("dk.csv", "country,area,year,score,edition\nDK,overall,2024,50,test edition\n"))
+    library.build()
+    site = library.paths.root / "site"
+    countries = _page_text(site / "countries" / "index.html")
+    # by name, each with its latest overall score and year, its rank by that score, its studies:
+    assert "Denmark 50 in 2024 2 of 2 0 Sweden 86 in 2019 1 of 2 1" in countries
+    assert '<a href="dk/index.html">Denmark</a>' in (site / "countries" / "index.html").read_text()
+    areas = _page_text(site / "areas" / "index.html")
+    assert "Integration policy as a whole 1 2 68 Labour market mobility 0 1 91 Family reunification 0 0" in areas
+    for page in ("index.html", "studies/kogan2016/index.html", "map/index.html"):
+        text = (site / page).read_text()
+        root = "../" * page.count("/")
+        assert f'<a href="{root}countries/index.html">Countries</a>' in text
+        assert f'<a href="{root}areas/index.html">Policy areas</a>' in text
+    home = (site / "index.html").read_text()
+    assert home.index(">Denmark</a>") < home.index(">Sweden</a>")  # by name, not by code
+
+
 def test_an_area_page_notes_the_year_of_a_score_older_than_the_others(tmp_path, write):
     library = _library(tmp_path, write, STUDY)
     library.import_scores(write("dk.csv", "country,area,year,score,edition\nDK,overall,2024,50,test edition\n"))

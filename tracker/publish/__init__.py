@@ -24,7 +24,16 @@ from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_st
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
-from tracker.publish.profiles import latest_scores, national_indicators, national_profiles, year_notes
+from tracker.publish.profiles import (
+    AreaRow,
+    CountryRow,
+    Indicator,
+    Profile,
+    latest_scores,
+    national_indicators,
+    national_profiles,
+    year_notes,
+)
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
@@ -153,7 +162,6 @@ def build_site(
     labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
     areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
     by_country = national_profiles(scores)
-    indicators = national_indicators(scores)
     ordered = sorted(views, key=lambda v: v.key)
     settings = SiteSettings.load(library_root)
     common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
@@ -216,45 +224,9 @@ def build_site(
     changed = {path.parent.name for path in output.changed if path.parent.parent == studies}
     indexing = Indexing(out, (slug(v.key) for v in ordered), changed, words)
     studies_of_country = {value.code: value.studies for value in groups["country"]}
-    overall_latest = {c: p["overall"][max(p["overall"])] for c, p in by_country.items() if p.get("overall")}
-    ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c], c))
-    for code in sorted(set(by_country) | set(studies_of_country)):
-        profile = by_country.get(code, {})
-        members = studies_of_country.get(code, [])
-        by_area = {a: [v for v in members if a in v.tags.get("area", {})] for a in AREA_ORDER}
-        by_outcome = {o: [v for v in members if o in v.tags.get("outcome", {})] for o in sorted(outcomes)}
-        series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
-        render(
-            "country.html",
-            f"countries/{code.lower()}/index.html",
-            2,
-            code=code,
-            name=countries.get(code, code),
-            chart=small_multiples(countries.get(code, code), series),
-            series=series,
-            profile=profile,
-            indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},
-            studies=members,
-            by_area={a: found for a, found in by_area.items() if found},
-            by_outcome={o: found for o, found in by_outcome.items() if found},
-            rank=(ranking.index(code) + 1, len(ranking)) if code in overall_latest else None,
-            downloads=download_stem("country", code) if members else None,
-        )
     studies_of_area = {value.code: value.studies for value in groups["area"]}
-    for code in AREA_ORDER:
-        latest = latest_scores(by_country, code, countries)
-        render(
-            "area.html",
-            f"areas/{code}/index.html",
-            2,
-            code=code,
-            label=areas.get(code, code),
-            chart=bar_chart(f"Latest MIPEX score in {areas.get(code, code)}, by country", year_notes(latest)),
-            bars=latest,
-            newest=max((year for _, _, year in latest), default=None),
-            studies=studies_of_area.get(code, []),
-            downloads=download_stem("area", code) if code in studies_of_area else None,
-        )
+    _country_pages(render, by_country, national_indicators(scores), studies_of_country, labels)
+    _area_pages(render, by_country, studies_of_area, labels)
     for facet in ("outcome", "use", "year"):
         for value in groups[facet]:
             render(
@@ -267,7 +239,14 @@ def build_site(
             )
     _evidence_map(ordered, studies_of_country, render)
     latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
-    render("home.html", "index.html", 0, count=len(views), latest=latest, scored=sorted(by_country))
+    render(
+        "home.html",
+        "index.html",
+        0,
+        count=len(views),
+        latest=latest,
+        scored=sorted(by_country, key=lambda c: labels["country"].get(c, c)),
+    )
     render("about.html", "about/index.html", 1, count=len(views), sources=score_sources(scores))
     render("404.html", "404.html", 0)
     output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
@@ -286,6 +265,76 @@ def build_site(
     output.remove_the_rest(keep=(INDEX_FOLDER,))
     _, output.report.search_seconds, output.report.search = indexing.finish()
     return output.report
+
+
+def _country_pages(
+    render,  # type: ignore[no-untyped-def]
+    by_country: dict[str, Profile],
+    indicators: dict[str, dict[str, list[Indicator]]],
+    studies_of_country: dict[str, list[StudyView]],
+    labels: dict[str, dict[str, str]],
+) -> None:
+    """A page per country (its profile, the indicators under it, its studies) and the index
+    of countries (each with its latest overall score, rank and number of studies)."""
+    areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
+    overall_latest = {c: max(p["overall"].items()) for c, p in by_country.items() if p.get("overall")}
+    ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c][1], c))
+    rows = []
+    for code in sorted(set(by_country) | set(studies_of_country)):
+        profile = by_country.get(code, {})
+        members = studies_of_country.get(code, [])
+        by_area = {a: [v for v in members if a in v.tags.get("area", {})] for a in AREA_ORDER}
+        by_outcome = {o: [v for v in members if o in v.tags.get("outcome", {})] for o in sorted(outcomes)}
+        series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
+        rank = (ranking.index(code) + 1, len(ranking)) if code in overall_latest else None
+        render(
+            "country.html",
+            f"countries/{code.lower()}/index.html",
+            2,
+            code=code,
+            name=countries.get(code, code),
+            chart=small_multiples(countries.get(code, code), series),
+            series=series,
+            profile=profile,
+            indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},
+            studies=members,
+            by_area={a: found for a, found in by_area.items() if found},
+            by_outcome={o: found for o, found in by_outcome.items() if found},
+            rank=rank,
+            downloads=download_stem("country", code) if members else None,
+        )
+        rows.append(CountryRow(code, countries.get(code, code), overall_latest.get(code), rank, len(members)))
+    rows.sort(key=lambda row: row.name)
+    render("countries.html", "countries/index.html", 1, rows=rows)
+
+
+def _area_pages(
+    render,  # type: ignore[no-untyped-def]
+    by_country: dict[str, Profile],
+    studies_of_area: dict[str, list[StudyView]],
+    labels: dict[str, dict[str, str]],
+) -> None:
+    """A page per policy area (its countries' latest scores, its studies) and the index of
+    areas (each with its number of studies, of countries scored, and their average)."""
+    areas, countries = labels["area"], labels["country"]
+    rows = []
+    for code in AREA_ORDER:
+        latest = latest_scores(by_country, code, countries)
+        render(
+            "area.html",
+            f"areas/{code}/index.html",
+            2,
+            code=code,
+            label=areas.get(code, code),
+            chart=bar_chart(f"Latest MIPEX score in {areas.get(code, code)}, by country", year_notes(latest)),
+            bars=latest,
+            newest=max((year for _, _, year in latest), default=None),
+            studies=studies_of_area.get(code, []),
+            downloads=download_stem("area", code) if code in studies_of_area else None,
+        )
+        average = sum(value for _, value, _ in latest) / len(latest) if latest else None
+        rows.append(AreaRow(code, areas.get(code, code), len(studies_of_area.get(code, [])), len(latest), average))
+    render("areas.html", "areas/index.html", 1, rows=rows)
 
 
 def _feeds(

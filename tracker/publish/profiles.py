@@ -45,6 +45,28 @@ class Indicator:
         return None if first_year == last_year else last - first
 
 
+@dataclass(frozen=True, slots=True)
+class CountryRow:
+    """A country in the index of countries."""
+
+    code: str
+    name: str
+    overall: tuple[int, float] | None  # (year, score) of its latest overall score
+    rank: tuple[int, int] | None  # (position, of how many) by that score
+    studies: int
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    """A policy area in the index of areas."""
+
+    code: str
+    label: str
+    studies: int
+    countries: int  # scored in it
+    average: float | None  # of those countries' latest scores
+
+
 def _national(scores: Iterable[Score]) -> list[Score]:
     """The national scores, each (country, area, indicator) in the order its editions came."""
     national = [s for s in scores if s.level == "national"]

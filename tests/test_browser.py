@@ -293,6 +293,21 @@ def test_search_finds_what_studies_say_not_the_pages_boilerplate(page, site_url)
     playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(1, timeout=10_000)
 
 
+def test_the_year_filter_narrows_and_the_excerpts_hold_only_what_the_study_says(page, site_url):
+    page.goto(site_url + "search/index.html")
+    page.fill(".pagefind-ui__search-input", "satisfaction")
+    results = page.locator(".pagefind-ui__result-link")
+    playwright.expect(results).to_have_count(2, timeout=10_000)
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    # the filters' values are not text of the page: no "2018explains outcomes" leading an excerpt
+    assert not any(re.match(r"\s*\d{4}", excerpt) for excerpt in excerpts), excerpts
+    page.locator(".pagefind-ui__filter-name", has_text="year").click()
+    page.locator(".pagefind-ui__filter-label", has_text="2016").click()
+    playwright.expect(results).to_have_count(1, timeout=10_000)
+    assert "Sweden" in results.first.inner_text()
+    assert page.errors == []
+
+
 def test_the_evidence_map_links_to_its_studies(page, site_url):
     page.goto(site_url + "map/index.html")
     _shot(page, "map")

@@ -250,7 +250,7 @@ def test_search_indexes_the_study_pages_with_their_filters(tmp_path, write):
     page = (site / "studies" / "kogan2016" / "index.html").read_text()
     assert "data-pagefind-body" in page
     assert 'data-pagefind-filter="country">Sweden</a>' in page
-    assert '<span hidden data-pagefind-filter="year">2016</span>' in page
+    assert '<span data-pagefind-filter="year:2016"></span>' in page  # a filter, not text of the page
     search = (site / "search" / "index.html").read_text()
     assert 'src="../pagefind/0/pagefind-ui.js"' in search and 'src="../assets/search.js"' in search
     assert (site / "search" / "engine" / "pagefind.js").exists()  # what merges the index's parts

@@ -358,6 +358,14 @@ def test_the_countries_and_areas_have_index_pages_reached_from_every_page(tmp_pa
     assert home.index(">Denmark</a>") < home.index(">Sweden</a>")  # by name, not by code
 
 
+def test_a_study_with_only_a_title_has_no_empty_byline_or_links(tmp_path, write):
+    library = _library(tmp_path, write, "@misc{bare, title = {Only a title}}\n")
+    library.build()
+    page = (library.paths.root / "site" / "studies" / "bare" / "index.html").read_text()
+    assert "<h1>Only a title</h1>" in page
+    assert 'class="byline"' not in page and 'class="links"' not in page
+
+
 def test_an_area_page_notes_the_year_of_a_score_older_than_the_others(tmp_path, write):
     library = _library(tmp_path, write, STUDY)
     library.import_scores(write("dk.csv", "country,area,year,score,edition\nDK,overall,2024,50,test edition\n"))

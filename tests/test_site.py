@@ -364,6 +364,11 @@ def test_a_study_with_only_a_title_has_no_empty_byline_or_links(tmp_path, write)
     page = (library.paths.root / "site" / "studies" / "bare" / "index.html").read_text()
     assert "<h1>Only a title</h1>" in page
     assert 'class="byline"' not in page and 'class="links"' not in page
+    doi = "@misc{doi, title = {A DOI}, doi = {10.1/x}, url = {https://doi.org/10.1/x}}\n"
+    library.import_files([write("doi.bib", doi)])
+    library.build()
+    page = (library.paths.root / "site" / "studies" / "doi" / "index.html").read_text()
+    assert page.count('href="https://doi.org/10.1/x"') == 1  # a URL that is the DOI's is not a second link
 
 
 def test_an_area_page_notes_the_year_of_a_score_older_than_the_others(tmp_path, write):

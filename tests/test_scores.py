@@ -35,11 +35,22 @@ def write_workbook(path: Path, sheets: dict[str, dict]) -> Path:
         sheet.append([])
         for strand, (average, indicators) in content.get("strands", {}).items():
             sheet.append(["Policy strand", f"{strand} Strand"])
-            sheet.append(["Indicator", "a", None] + [c for code in indicators for c in ("Indicator", code, None)])
-            sheet.append(["Sub-indicator", None, None] + [c for _ in indicators for c in ("Sub-indicator", None, None)])
+            # A sub-indicator ("sub:bb28a") has its code in the Sub-indicator row only, as MPG writes it.
+            codes = [code.removeprefix("sub:") for code in indicators]
+            subs = [code.startswith("sub:") for code in indicators]
             sheet.append(
-                ["Title ", strand, None] + [c for code in indicators for c in ("Title ", f"Title of {code}", None)]
+                ["Indicator", "a", None]
+                + [c for code, sub in zip(codes, subs, strict=True) for c in ("Indicator", None if sub else code, None)]
             )
+            sheet.append(
+                ["Sub-indicator", None, None]
+                + [
+                    c
+                    for code, sub in zip(codes, subs, strict=True)
+                    for c in ("Sub-indicator", code if sub else None, None)
+                ]
+            )
+            sheet.append(["Title ", strand, None] + [c for code in codes for c in ("Title ", f"Title of {code}", None)])
             sheet.append(
                 ["Description ", "Average of the strand", None] + ["Description ", "text", None] * len(indicators)
             )
@@ -64,7 +75,7 @@ WORKBOOK = {
         "strands": {
             "Labour Market Mobility": (
                 {2018: 91.0, 2019: 91.5},
-                {"aa1": {2018: 100, 2019: 100}, "aa3": {2018: 50, 2019: "#DIV/0!"}},
+                {"aa1": {2018: 100, 2019: 100}, "aa3": {2018: 50, 2019: "#DIV/0!"}, "sub:aa3b": {2019: 75}},
             ),
             "Citizenship": ({2018: 83.0, 2019: "#DIV/0!"}, {}),
         },
@@ -102,6 +113,7 @@ def test_a_workbook_gives_strands_overall_and_indicators_and_reports_bad_cells(t
         ("aa1", 2018): (100, "Title of aa1"),
         ("aa1", 2019): (100, "Title of aa1"),
         ("aa3", 2018): (50, "Title of aa3"),
+        ("aa3b", 2019): (75, "Title of aa3b"),  # its code from the Sub-indicator row
     }
     problems = dict(read.problems)
     assert any("[TU] row" in where and "120.0 is outside 0-100" in why for where, why in problems.items())
@@ -113,7 +125,7 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
     workbook = write_workbook(tmp_path / "mipex.xlsx", WORKBOOK)
     result = cli("scores", "import", str(workbook), "--edition", "test edition", "--source", SOURCE)
     assert result.exit_code == 0, result.output
-    assert "9 scores read: 9 added, 0 changed, 0 unchanged; 2 rows skipped" in result.output
+    assert "10 scores read: 10 added, 0 changed, 0 unchanged; 2 rows skipped" in result.output
     assert "[TU] row 11: 120.0 is outside 0-100" in result.output
     shown = cli("scores", "show", "Sweden").output
     assert "labour_market (test edition)" in shown and "92" in shown  # 91.5 rounds to 92

@@ -11,6 +11,7 @@ Error cells (`#DIV/0!`) and blanks mean "not scored". Coders' comments are never
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +38,10 @@ OVERALL_COLUMN = "overall score (with health)"
 
 def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
+
+
+def _cell(row: Sequence[object], column: int) -> str:
+    return _text(row[column]) if column < len(row) else ""
 
 
 def _strand(label: str) -> str | None:
@@ -108,15 +113,16 @@ class _Sheet:
             return index
         header = rows[index]
         triples = [c for c in range(0, len(header), 3) if _text(header[c]).lower() == "year"]
-        codes, titles = labels.get("indicator", []), labels.get("title", [])
+        codes, subcodes, titles = labels.get("indicator", []), labels.get("sub-indicator", []), labels.get("title", [])
         index += 1
         while index < len(rows) and rows[index] and rows[index][0] is not None:
             row = rows[index]
             for position, column in enumerate(triples):
                 if column + 1 >= len(row) or area is None:
                     continue
-                title = "" if position == 0 else _text(titles[column + 1] if column + 1 < len(titles) else "")
-                code = _text(codes[column + 1] if column + 1 < len(codes) else "")
+                title = "" if position == 0 else _cell(titles, column + 1)
+                # A sub-indicator's code is in the Sub-indicator row, its Indicator cell left blank.
+                code = _cell(codes, column + 1) or _cell(subcodes, column + 1)
                 indicator = "" if position == 0 else code or f"indicator {position}"  # a few sheets leave codes out
                 self._add(row[column], row[column + 1], area, index, indicator=indicator, title=title)
             index += 1

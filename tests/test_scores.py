@@ -150,6 +150,21 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
     assert cli("scores", "show", "SE").output == before
 
 
+def test_a_reimport_with_replace_removes_what_its_editions_no_longer_hold(cli, write, library_dir):
+    header = "country,area,year,score,edition,indicator,title\n"
+    first = header + "SE,health,2019,60,e1,indicator 4,Old name\nSE,health,2019,70,e1,,\nSE,overall,2019,80,e2,,\n"
+    cli("scores", "import", str(write("first.csv", first)))
+    corrected = header + "SE,health,2019,60,e1,bb28a,Entitlements\nSE,health,2019,71,e1,,\n"
+    plain = cli("scores", "import", str(write("corrected.csv", corrected)))
+    assert "2 scores read: 1 added, 1 changed, 0 unchanged; 0 rows skipped" in plain.output
+    assert "indicator 4" in (library_dir / "bib" / "scores" / "indicators.csv").read_text()  # kept without --replace
+    replaced = cli("scores", "import", str(write("corrected.csv", corrected)), "--replace")
+    assert "2 scores read: 0 added, 0 changed, 2 unchanged, 1 removed; 0 rows skipped" in replaced.output
+    indicators = (library_dir / "bib" / "scores" / "indicators.csv").read_text()
+    assert "indicator 4" not in indicators and "bb28a" in indicators
+    assert "SE,overall,2019,80.0,e2" in (library_dir / "bib" / "scores" / "scores.csv").read_text()  # another edition
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

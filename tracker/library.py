@@ -455,9 +455,12 @@ class Library:
 
     # -- scores -----------------------------------------------------------------------------
 
-    def import_scores(self, path: Path, edition: str | None = None, source: str | None = None) -> ScoreFileReport:
+    def import_scores(
+        self, path: Path, edition: str | None = None, source: str | None = None, *, replace_editions: bool = False
+    ) -> ScoreFileReport:
         """MIPEX scores from a tidy CSV or MPG's workbook: bad rows reported and skipped,
-        the rest stored in one transaction (a value already there is replaced)."""
+        the rest stored in one transaction (a value already there is replaced; with
+        `replace_editions`, the file's editions' values it no longer holds are removed)."""
         if not path.exists():
             raise LibraryError(f"{path}: no such file")
         shown = self.shown_path(path)
@@ -473,7 +476,7 @@ class Library:
             detail = f": {read.problems[0][0]}: {read.problems[0][1]}" if read.problems else ""
             raise LibraryError(f"{shown}: no scores could be read{detail}")
         with self._writing(create=True) as session:
-            stored = store_scores(session, read.rows)
+            stored = store_scores(session, read.rows, replace_editions=replace_editions)
         return ScoreFileReport(shown, len(read.rows), stored, read.problems)
 
     def scores(self, country: str | None = None) -> list[Score]:

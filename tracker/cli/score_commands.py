@@ -24,16 +24,23 @@ def scores() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--edition", help="The edition the scores belong to (workbooks; default: the file's name).")
 @click.option("--source", help="Where the figures come from, as the site will name it.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="The file replaces its editions whole: their scores it no longer holds are removed.",
+)
 @click.pass_context
 @user_errors
-def import_scores(ctx: click.Context, file: Path, edition: str | None, source: str | None) -> None:
+def import_scores(ctx: click.Context, file: Path, edition: str | None, source: str | None, replace: bool) -> None:
     """Import scores from a tidy CSV or MPG's spreadsheet download; bad rows are listed and skipped."""
-    report = library_of(ctx).import_scores(file, edition, source)
+    report = library_of(ctx).import_scores(file, edition, source, replace_editions=replace)
     out, err = console_for(), console_for(stderr=True)
     stored = report.stored
     out.print(
         f"{report.path}: {report.read} scores read: {stored.added} added, {stored.changed} changed, "
-        f"{stored.unchanged} unchanged; {len(report.problems)} rows skipped",
+        f"{stored.unchanged} unchanged"
+        + (f", {stored.removed} removed" if replace else "")
+        + f"; {len(report.problems)} rows skipped",
         markup=False,
     )
     for where, why in report.problems[:MAX_PROBLEM_LINES]:

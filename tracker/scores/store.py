@@ -1,9 +1,11 @@
 """Keeping scores in the store and in `bib/scores/`.
 
 A re-import replaces the value of a (country, area, year, edition, level, place,
-indicator) and counts what changed. The text image holds the strand and overall scores in
-`bib/scores/scores.csv` and the indicator scores in `bib/scores/indicators.csv` — tidy
-files with their source named on every row, which a rebuild reads back.
+indicator) and counts what changed; asked to, it replaces its editions whole, removing the
+values it no longer holds (a corrected download of an edition, or indicators renamed). The
+text image holds the strand and overall scores in `bib/scores/scores.csv` and the indicator
+scores in `bib/scores/indicators.csv` — tidy files with their source named on every row,
+which a rebuild reads back.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from tracker.files import write_atomically
@@ -22,6 +24,8 @@ from tracker.models import Score
 from tracker.scores import ReadScores, ScoreRow
 from tracker.scores.tidy import read_tidy
 
+#: Ids per DELETE statement (SQLite allows 32,766 variables in one).
+_DELETE_BATCH = 10_000
 COLUMNS = ("country", "area", "year", "score", "edition", "level", "place", "indicator", "title", "source")
 
 
@@ -30,14 +34,16 @@ class ScoreImport:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0
 
 
 def _identity(score: Score) -> tuple:
     return (score.country, score.area, score.year, score.edition, score.level, score.place, score.indicator)
 
 
-def store_scores(session: Session, rows: Iterable[ScoreRow]) -> ScoreImport:
-    """Add new scores, replace changed values; one statement for each kind."""
+def store_scores(session: Session, rows: Iterable[ScoreRow], *, replace_editions: bool = False) -> ScoreImport:
+    """Add new scores, replace changed values; one statement for each kind. With
+    `replace_editions`, the scores of the rows' editions that the rows do not hold go."""
     existing = {_identity(s): (s.id, s.value, s.source, s.title) for s in session.exec(select(Score))}
     report = ScoreImport()
     inserts: list[dict] = []
@@ -57,6 +63,14 @@ def store_scores(session: Session, rows: Iterable[ScoreRow]) -> ScoreImport:
         else:
             report.unchanged += 1
     connection = session.connection()
+    if replace_editions:
+        editions = {identity[3] for identity in seen}
+        gone = [found[0] for identity, found in existing.items() if identity[3] in editions and identity not in seen]
+        for start in range(0, len(gone), _DELETE_BATCH):
+            connection.execute(
+                delete(Score.__table__).where(Score.__table__.c.id.in_(gone[start : start + _DELETE_BATCH]))
+            )
+        report.removed = len(gone)
     if inserts:
         connection.execute(insert(Score.__table__), inserts)
     if updates:

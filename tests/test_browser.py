@@ -18,6 +18,7 @@ import pytest
 from tracker.library import Library
 from tracker.publish import search
 from tracker.publish.serve import preview_server
+from tracker.scores import AREAS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -44,12 +45,19 @@ STUDIES = r"""
   journal = {Migration Studies}, year = {2018}
 }
 """
+STRANDS_BUT_FAMILY = [area for area in AREAS if area not in ("overall", "family_reunion")]
 SCORES = (
     "country,area,year,score,edition,source,indicator,title\n"
     + "".join(
         f"{country},overall,{year},{value},test edition,test data written by the project,,\n"
         for country, values in {"SE": (85, 86), "DK": (49, 50)}.items()
         for year, value in zip((2014, 2019), values, strict=True)
+    )
+    # Sweden scored in every strand, as MPG scores a country (the long area names must fit a phone)
+    + "".join(
+        f"SE,{area},{year},{value},test edition,test data written by the project,,\n"
+        for area in STRANDS_BUT_FAMILY
+        for year, value in ((2007, 40), (2019, 60))
     )
     # Sweden's family reunification score and the indicators under it.
     + "".join(

@@ -45,23 +45,25 @@ STUDIES = r"""
   journal = {Migration Studies}, year = {2018}
 }
 """
+#: As long as a real source's name (the about page's table must still fit a phone).
+SOURCE = '"test data written by the project, in the layout of MPG\'s Policy Indicators Scores (2007-2019), core set"'
 STRANDS_BUT_FAMILY = [area for area in AREAS if area not in ("overall", "family_reunion")]
 SCORES = (
     "country,area,year,score,edition,source,indicator,title\n"
     + "".join(
-        f"{country},overall,{year},{value},test edition,test data written by the project,,\n"
+        f"{country},overall,{year},{value},test edition,{SOURCE},,\n"
         for country, values in {"SE": (85, 86), "DK": (49, 50)}.items()
         for year, value in zip((2014, 2019), values, strict=True)
     )
     # Sweden scored in every strand, as MPG scores a country (the long area names must fit a phone)
     + "".join(
-        f"SE,{area},{year},{value},test edition,test data written by the project,,\n"
+        f"SE,{area},{year},{value},test edition,{SOURCE},,\n"
         for area in STRANDS_BUT_FAMILY
         for year, value in ((2007, 40), (2019, 60))
     )
     # Sweden's family reunification score and the indicators under it.
     + "".join(
-        f'SE,family_reunion,{year},{value},test edition,test data written by the project,{code},"{title}"\n'
+        f'SE,family_reunion,{year},{value},test edition,{SOURCE},{code},"{title}"\n'
         for code, title, values in [
             ("", "", (75, 88)),
             ("a1", "Eligibility of partners and children", (100, 100)),
@@ -417,6 +419,7 @@ PHONE = {"width": 375, "height": 740}
         "countries/se/index.html",
         "countries/index.html",
         "map/index.html",
+        "about/index.html",
         "digests/2026-11/index.html",
     ],
 )

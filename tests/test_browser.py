@@ -479,3 +479,29 @@ def test_a_country_page_folds_the_indicators_under_each_score_and_prints_them(pa
     page.emulate_media(media="print")
     assert table.is_visible()  # folded on screen, printed all the same
     assert page.errors == []
+
+
+LONG_WORDS = r"""
+@article{dunwald1933,
+  author = {Dünwald, H. and Wagner, Carl},
+  title = {Untersuchungen über Fehlordnungserscheinungen in Kupferoxydul},
+  journal = {Zeitschrift für physikalische Chemie}, year = {1933},
+  doi = {10.1515/zpch-1933-2324-0123456789abcdefghijklmnopqrstuvwxyz}
+}
+"""
+
+
+def test_a_study_with_long_words_fits_a_phone(browser, tmp_path):
+    """A German compound in a title, or a long DOI, breaks rather than widen the page (seen on
+    entries of the real corpus)."""
+    library = Library(tmp_path / "library")
+    library.import_files([_written(tmp_path / "s.bib", LONG_WORDS)])
+    library.build()
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)  # bypass: to measure with a script
+    try:
+        for url in _served(library.paths.root / "site"):
+            page = context.new_page()
+            page.goto(url + "studies/dunwald1933/index.html")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()

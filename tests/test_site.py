@@ -356,6 +356,10 @@ def test_the_countries_and_areas_have_index_pages_reached_from_every_page(tmp_pa
         assert f'<a href="{root}areas/index.html">Policy areas</a>' in text
     home = (site / "index.html").read_text()
     assert home.index(">Denmark</a>") < home.index(">Sweden</a>")  # by name, not by code
+    assert (
+        "They study 1 of the 2 countries MIPEX scores, in 1 of its 9 policy areas (eight strands and the whole), "
+        "and measure 1 kind of outcome" in _page_text(site / "index.html")
+    )
 
 
 def test_a_study_with_only_a_title_has_no_empty_byline_or_links(tmp_path, write):

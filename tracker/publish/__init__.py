@@ -246,6 +246,7 @@ def build_site(
         count=len(views),
         latest=latest,
         scored=sorted(by_country, key=lambda c: labels["country"].get(c, c)),
+        studied={facet: len(groups[facet]) for facet in ("country", "area", "outcome")},
     )
     render("about.html", "about/index.html", 1, count=len(views), sources=score_sources(scores))
     render("404.html", "404.html", 0)

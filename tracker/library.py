@@ -56,7 +56,7 @@ from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.rendered import rendered_bibtex
 from tracker.scores.check import ScoreError, country_code
-from tracker.scores.store import ScoreImport, read_score_files, store_scores
+from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
 from tracker.studies import StudyView, first_imports, load_views
@@ -502,9 +502,7 @@ class Library:
         target = out or self.paths.root / "site"
         with self.session() as session:
             views = load_views(session)
-            scores = list(session.exec(select(Score).where(Score.level == "national")))  # indicators too
-            for score in scores:
-                session.expunge(score)
+            scores = load_score_rows(session, Score.level == "national")  # indicators too
             added = first_imports(session)
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
         try:

@@ -18,7 +18,6 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
 
 from tracker.digest.issues import Issue, month_name
-from tracker.models import Score
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
@@ -37,7 +36,7 @@ from tracker.publish.profiles import (
 from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
-from tracker.scores import AREAS
+from tracker.scores import AREAS, ScoreRow
 from tracker.studies import StudyView
 from tracker.vocab import load_vocabulary
 
@@ -144,7 +143,7 @@ def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyVi
 
 def build_site(
     views: list[StudyView],
-    scores: list[Score],
+    scores: Sequence[ScoreRow],
     library_root: Path,
     out: Path,
     *,

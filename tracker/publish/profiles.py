@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tracker.models import Score
+from tracker.scores import ScoreRow
 
 #: area -> year -> score, for one country.
 Profile = dict[str, dict[int, float]]
@@ -67,21 +67,27 @@ class AreaRow:
     average: float | None  # of those countries' latest scores
 
 
-def _national(scores: Iterable[Score]) -> list[Score]:
-    """The national scores, each (country, area, indicator) in the order its editions came."""
+def _later_first(scores: Iterable[ScoreRow]) -> tuple[list[ScoreRow], dict[str, tuple[int, str]]]:
+    """The national scores, and each edition's rank: the later edition (whose scores reach
+    the later year, then by name) ranks higher."""
     national = [s for s in scores if s.level == "national"]
     reach: dict[str, int] = {}
     for score in national:
         reach[score.edition] = max(reach.get(score.edition, score.year), score.year)
-    return sorted(national, key=lambda s: (s.country, s.area, s.indicator, reach[s.edition], s.edition, s.year))
+    return national, {edition: (year, edition) for edition, year in reach.items()}
 
 
-def national_profiles(scores: Iterable[Score]) -> dict[str, Profile]:
+def national_profiles(scores: Iterable[ScoreRow]) -> dict[str, Profile]:
     """country -> area -> year -> score: the strand and overall scores (no indicators)."""
+    national, rank = _later_first(scores)
+    best: dict[tuple[str, str, int], tuple[tuple[int, str], float]] = {}
+    for score in national:
+        key = (score.country, score.area, score.year)
+        if not score.indicator and (key not in best or rank[score.edition] > best[key][0]):
+            best[key] = (rank[score.edition], score.value)
     profiles: dict[str, Profile] = defaultdict(lambda: defaultdict(dict))
-    for score in _national(scores):
-        if not score.indicator:
-            profiles[score.country][score.area][score.year] = score.value
+    for (country, area, year), (_, value) in sorted(best.items()):
+        profiles[country][area][year] = value
     return {country: dict(areas) for country, areas in profiles.items()}
 
 
@@ -90,19 +96,28 @@ def _code_order(code: str) -> list[tuple[int, object]]:
     return [(1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", code.lower()) if part]
 
 
-def national_indicators(scores: Iterable[Score]) -> dict[str, dict[str, list[Indicator]]]:
+def national_indicators(scores: Iterable[ScoreRow]) -> dict[str, dict[str, list[Indicator]]]:
     """country -> area -> its indicators in code order; an indicator's title is the one its
     last edition gives (its code when none does)."""
-    found: dict[tuple[str, str, str], tuple[str, dict[int, float]]] = {}
-    for score in _national(scores):
-        if score.indicator:
-            key = (score.country, score.area, score.indicator)
-            title, points = found.get(key, (score.indicator, {}))
-            points[score.year] = score.value
-            found[key] = (score.title or title, points)
+    national, rank = _later_first(scores)
+    best: dict[tuple[str, str, str, int], tuple[tuple[int, str], float]] = {}
+    titles: dict[tuple[str, str, str], tuple[tuple[int, str], int, str]] = {}
+    for score in national:
+        if not score.indicator:
+            continue
+        key, order = (score.country, score.area, score.indicator, score.year), rank[score.edition]
+        if key not in best or order > best[key][0]:
+            best[key] = (order, score.value)
+        named = titles.get(key[:3])
+        if score.title and (named is None or (order, score.year) > named[:2]):
+            titles[key[:3]] = (order, score.year, score.title)
+    points: dict[tuple[str, str, str], dict[int, float]] = defaultdict(dict)
+    for (country, area, code, year), (_, value) in sorted(best.items()):
+        points[(country, area, code)][year] = value
     indicators: dict[str, dict[str, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
-    for (country, area, code), (title, points) in sorted(found.items(), key=lambda item: _code_order(item[0][2])):
-        indicators[country][area].append(Indicator(code, title, points))
+    for (country, area, code), scored in sorted(points.items(), key=lambda item: _code_order(item[0][2])):
+        title = titles[(country, area, code)][2] if (country, area, code) in titles else code
+        indicators[country][area].append(Indicator(code, title, scored))
     return {country: dict(areas) for country, areas in indicators.items()}
 
 

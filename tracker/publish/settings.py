@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.models import Score
+from tracker.scores import ScoreRow
 
 SETTINGS_FILE = Path("bib") / "site.toml"
 
@@ -64,9 +64,9 @@ class ScoreSource:
     indicators: int  # indicator scores
 
 
-def score_sources(scores: Iterable[Score]) -> list[ScoreSource]:
+def score_sources(scores: Iterable[ScoreRow]) -> list[ScoreSource]:
     """The sources named by the score rows, each with its editions, years and coverage."""
-    found: dict[str, list[Score]] = defaultdict(list)
+    found: dict[str, list[ScoreRow]] = defaultdict(list)
     for score in scores:
         found[score.source or "(source not named)"].append(score)
     return [

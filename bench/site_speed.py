@@ -1,6 +1,6 @@
 """Site speed: generated libraries of 1k and 10k tagged studies with the real score layout.
 
-    python bench/site_speed.py [--sizes 1000 10000]
+    python bench/site_speed.py [--sizes 1000 10000] [--pages-per-part N]
 
 For each size (its own process): import generated studies (`tracker.synthetic`: their
 abstracts use the words MIPEX studies share as often as real abstracts do), tag them, import
@@ -11,6 +11,8 @@ results (Pagefind's time grows with the pages a query matches and its uses in ea
 key every 150 ms, the query whole in one input event (pasted, or sent from the home page) as
 the word's first search, and whole again, each the median of three rounds in fresh browser
 contexts; and the time from opening the search page with a query to its results.
+`--pages-per-part` builds the search index in parts of that many studies instead of the
+site's own `PAGES_PER_PART`, to try other part counts (bench/search_scaling.py says when).
 Prints figures; asserts nothing.
 """
 
@@ -186,7 +188,11 @@ def _search_latency(site: Path) -> tuple[list[tuple[str, int, float, float, floa
     return rows, opening  # type: ignore[return-value]
 
 
-def _child(size: int) -> None:
+def _child(size: int, pages_per_part: int | None) -> None:
+    if pages_per_part:
+        from tracker.publish import search
+
+        search.PAGES_PER_PART = pages_per_part
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         library = _library(root, size)
@@ -206,6 +212,7 @@ def _child(size: int) -> None:
                     "files": len(files),
                     "megabytes": sum(p.stat().st_size for p in files) / 1e6,
                     "index_seconds": report.search_seconds,
+                    "parts": len(json.loads((site / "pagefind" / "parts.json").read_text())["parts"]),
                     "rebuild": rebuild,
                     "latency": _search_latency(site),
                 }
@@ -216,19 +223,23 @@ def _child(size: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000])
+    parser.add_argument("--pages-per-part", type=int, help="studies per search index part (default: the site's)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child)
+        _child(args.child, args.pages_per_part)
         return
     for size in args.sizes:
-        f = run_child(__file__, str(size))
+        f = run_child(
+            __file__, str(size), *(["--pages-per-part", str(args.pages_per_part)] if args.pages_per_part else [])
+        )
         if isinstance(f, str):
             print(f"{size}: failed\n{f}")
             continue
         print(
             f"{size:>6} studies: build {f['seconds']:5.1f} s ({f['pages']} pages, {f['files']} files, "
-            f"{f['megabytes']:.1f} MB; Pagefind index {f['index_seconds']:.1f} s, partly alongside); "
+            f"{f['megabytes']:.1f} MB; Pagefind index in {f['parts']} parts {f['index_seconds']:.1f} s, "
+            "partly alongside); "
             f"unchanged rebuild {f['rebuild']:.1f} s",
             flush=True,
         )

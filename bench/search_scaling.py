@@ -24,13 +24,12 @@ import argparse
 import json
 import statistics
 import tempfile
-import threading
 from importlib import metadata
 from pathlib import Path
 
+from browser import chromium_on
 from child import run_child
 
-CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = ["MIPEX", "attitudes"]
 #: Searches per query after the first (which loads its chunk); the median is shown.
 REPEATS = 7
@@ -56,33 +55,18 @@ TIME_QUERIES = """async ({ engine, queries, repeats }) => {
 
 def _time_searches(site: Path) -> dict[str, list] | None:
     """{query: [results, median ms]} searched in Chromium; None without Chromium or Playwright."""
-    if not CHROMIUM.exists():
-        return None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    from tracker.publish.serve import preview_server
-
-    server = preview_server(site, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
-            page = browser.new_page()
-            page.goto(f"{base}/search/index.html")
-            # The engine the search page gives Pagefind's UI as its "pagefind.js".
-            engine = page.evaluate(
-                "() => new URL('pagefind.js', "
-                "new URL(document.getElementById('search').dataset.engine, document.baseURI)).href"
-            )
-            timed = page.evaluate(TIME_QUERIES, {"engine": engine, "queries": QUERIES, "repeats": REPEATS})
-            browser.close()
-    finally:
-        server.shutdown()
+    with chromium_on(site) as opened:
+        if opened is None:
+            return None
+        browser, base = opened
+        page = browser.new_page()
+        page.goto(f"{base}/search/index.html")
+        # The engine the search page gives Pagefind's UI as its "pagefind.js".
+        engine = page.evaluate(
+            "() => new URL('pagefind.js', "
+            "new URL(document.getElementById('search').dataset.engine, document.baseURI)).href"
+        )
+        timed = page.evaluate(TIME_QUERIES, {"engine": engine, "queries": QUERIES, "repeats": REPEATS})
     return {query: [found, statistics.median(times)] for query, (found, times) in timed.items()}
 
 

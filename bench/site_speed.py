@@ -23,13 +23,12 @@ import json
 import re
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from browser import chromium_on
 from child import run_child
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: Timed inside the page, from the input event of the last keystroke to the frame that shows
 #: the results of the whole query (or "No results"); Playwright's own waiting polls at
 #: 100-500 ms steps, coarser than what is measured. Leaves [ms, message] in window.latency.
@@ -117,73 +116,59 @@ def _search_latency(site: Path) -> tuple[list[tuple[str, int, float, float, floa
     in either loads the index chunks its word needs, as a reader's first search for a word
     does (typing loads them with the first letters); "again" is the whole query once more,
     with its chunks loaded. Each figure is the median of `ROUNDS` rounds."""
-    if not CHROMIUM.exists():
-        return None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    from tracker.publish.serve import preview_server
+    with chromium_on(site) as opened:
+        if opened is None:
+            return None
+        browser, base = opened
+        url = f"{base}/search/index.html"
 
-    server = preview_server(site, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/search/index.html"
-    try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
+        def search_page():  # type: ignore[no-untyped-def]
+            page = browser.new_context().new_page()
+            page.goto(url)
+            return page
 
-            def search_page():  # type: ignore[no-untyped-def]
-                page = browser.new_context().new_page()
-                page.goto(url)
-                return page
+        def timed(page, query: str, typed: bool) -> tuple[float, str]:  # type: ignore[no-untyped-def]
+            page.fill(".pagefind-ui__search-input", "")
+            page.locator(".pagefind-ui__result-link").first.wait_for(state="detached")
+            page.evaluate(WATCH_QUERY, query)
+            if typed:
+                page.type(".pagefind-ui__search-input", query, delay=KEY_DELAY_MS)
+            else:
+                page.evaluate(AT_ONCE, query)
+            while (answer := page.evaluate("() => window.latency")) is None:
+                time.sleep(0.01)
+            return answer[0] / 1000, answer[1]
 
-            def timed(page, query: str, typed: bool) -> tuple[float, str]:  # type: ignore[no-untyped-def]
-                page.fill(".pagefind-ui__search-input", "")
-                page.locator(".pagefind-ui__result-link").first.wait_for(state="detached")
-                page.evaluate(WATCH_QUERY, query)
-                if typed:
-                    page.type(".pagefind-ui__search-input", query, delay=KEY_DELAY_MS)
-                else:
-                    page.evaluate(AT_ONCE, query)
-                while (answer := page.evaluate("() => window.latency")) is None:
-                    time.sleep(0.01)
-                return answer[0] / 1000, answer[1]
-
-            opening = []
-            for query in OPENING_QUERIES:
-                context = browser.new_context()
-                page = context.new_page()
-                page.add_init_script(WATCH_OPENING)
-                page.goto(f"{url}?q={query}")
-                while (shown := page.evaluate("() => window.opened ?? null")) is None:
-                    time.sleep(0.01)
-                opening.append(shown / 1000)
-                context.close()
-            found: dict[str, int] = {}
-            times: dict[str, list[list[float]]] = {query: [[], [], []] for query in QUERIES}
-            for _ in range(ROUNDS):
-                whole_page, typed_page = search_page(), search_page()
-                for page in (whole_page, typed_page):
-                    # Loads the parts' start files, and runs Pagefind's code on real results once,
-                    # so the first query timed is not also the first to run it (that added ~100 ms
-                    # to whichever query came first). A word of most abstracts, far in the
-                    # alphabet from the queries' words, so its index chunk is not theirs.
-                    timed(page, WARM_UP, typed=False)
-                for query in QUERIES:
-                    whole, message = timed(whole_page, query, typed=False)
-                    times[query][0].append(whole)
-                    times[query][1].append(timed(typed_page, query, typed=True)[0])
-                    count = re.match(r"\s*(\d+)", message.replace(",", ""))
-                    found[query] = int(count.group(1)) if count else 0
-                for query in QUERIES:
-                    times[query][2].append(timed(whole_page, query, typed=False)[0])
-                for page in (whole_page, typed_page):
-                    page.context.close()
-            browser.close()
-    finally:
-        server.shutdown()
+        opening = []
+        for query in OPENING_QUERIES:
+            context = browser.new_context()
+            page = context.new_page()
+            page.add_init_script(WATCH_OPENING)
+            page.goto(f"{url}?q={query}")
+            while (shown := page.evaluate("() => window.opened ?? null")) is None:
+                time.sleep(0.01)
+            opening.append(shown / 1000)
+            context.close()
+        found: dict[str, int] = {}
+        times: dict[str, list[list[float]]] = {query: [[], [], []] for query in QUERIES}
+        for _ in range(ROUNDS):
+            whole_page, typed_page = search_page(), search_page()
+            for page in (whole_page, typed_page):
+                # Loads the parts' start files, and runs Pagefind's code on real results once,
+                # so the first query timed is not also the first to run it (that added ~100 ms
+                # to whichever query came first). A word of most abstracts, far in the
+                # alphabet from the queries' words, so its index chunk is not theirs.
+                timed(page, WARM_UP, typed=False)
+            for query in QUERIES:
+                whole, message = timed(whole_page, query, typed=False)
+                times[query][0].append(whole)
+                times[query][1].append(timed(typed_page, query, typed=True)[0])
+                count = re.match(r"\s*(\d+)", message.replace(",", ""))
+                found[query] = int(count.group(1)) if count else 0
+            for query in QUERIES:
+                times[query][2].append(timed(whole_page, query, typed=False)[0])
+            for page in (whole_page, typed_page):
+                page.context.close()
     rows = [(query, found[query], *(statistics.median(runs) for runs in times[query])) for query in QUERIES]
     return rows, opening  # type: ignore[return-value]
 

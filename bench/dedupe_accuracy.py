@@ -1,77 +1,38 @@
-"""Deduplication accuracy: pairwise precision, recall and F1, the review queue, and the peer.
+"""Deduplication accuracy on real exports: the tracker beside BibDedupe, in one table.
 
-    python bench/dedupe_accuracy.py
+    python bench/dedupe_accuracy.py [--sets stroke cytology ...] [--no-peer]
 
-Sets: ../shared/data/dedup/scopus-wos (real Scopus and Web of Science exports of one
-search, half the DOIs removed) and bib-dedupe-pairs (hand-labelled pairs, each judged on
-its own), each skipped with a message when absent; and a set the project generates
-(tracker.synthetic.dedupe_set): works, copies written TeX-style with initials, upper-case
-or abbreviated venues, dropped DOIs and typos, and hard negatives (a part II in the next
-volume). Figures: automatic merges alone, and
-with the review queue answered correctly (its size per 1,000 records). When bib-dedupe is
-installed (an optional peer, not a dependency), its figures on the same records follow.
+Sets: every labelled set of ../shared/data/dedup (scopus-wos and the four benchmark sets
+of literature searches, read by the tracker's BibTeX reader; see bench/dedupe_sets.py),
+each skipped with a message when absent, and the project's own generated set (TeX-style
+copies and hard negatives). For each: pairwise precision, recall and F1 of the automatic
+merges; the same with the review queue answered correctly (and its size per 1,000
+records); record-level sensitivity and works lost, as the dedupe literature reports them
+(keep one record per group found); time. BibDedupe (pip install bib-dedupe; an optional
+peer, not a dependency) runs on the same records as exported. The pair model is then
+trained with each real set left out in turn and measured on the left-out set
+(leave-one-set-out), so the figures on a set are also shown for a model that never saw
+it. The hand-labelled pairs of bib-dedupe-pairs are judged one by one at the end.
 Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
+import sys
 import time
 from collections import defaultdict
-from itertools import combinations
+from collections.abc import Callable
 from pathlib import Path
 
-from tracker.dedupe import MatchRecord, find_duplicates
-from tracker.entry import Name
-from tracker.ingest.bibtex_steps import split_multiple_persons_names
-from tracker.ingest.latex import latex_to_text
-from tracker.ingest.names import name_from_text
-from tracker.ingest.normalise import normalise_doi
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-DEDUP = Path(__file__).resolve().parents[2] / "shared" / "data" / "dedup"
+from dedupe_sets import DEDUP, REAL_SETS, LabelledSet, available, from_fields, load, pairs_of  # noqa: E402
 
-
-def _names(value: object) -> list[Name]:
-    """Authors as the sets write them: a list, `A and B` (BibTeX) or `B. Abrahao; P. Parigi`."""
-    if isinstance(value, list):
-        raw = [str(v) for v in value]
-    elif " and " in str(value):
-        raw = split_multiple_persons_names(str(value))
-    else:
-        raw = [v.strip() for v in str(value or "").split(";") if v.strip()]
-    names = []
-    for written in raw:
-        text = latex_to_text(written)
-        if "," not in text and len(text.split()) > 1:  # `B. Abrahao`: given names first
-            *given, family = text.split()
-            names.append(Name(family=family, given=" ".join(given)))
-        else:
-            names.append(name_from_text(text))
-    return names
-
-
-def _record(data: dict, identifier: str) -> MatchRecord:
-    def text(*names: str) -> str:
-        return next((latex_to_text(str(data[n])) for n in names if data.get(n)), "")
-
-    return MatchRecord(
-        id=identifier,
-        title=text("title"),
-        authors=_names(data.get("authors") or data.get("author") or ""),
-        year=text("year")[:4],
-        container=text("journal", "booktitle", "container_title"),
-        volume=text("volume"),
-        number=text("number"),
-        pages=text("pages"),
-        doi=normalise_doi(text("doi")) if text("doi") else "",
-        entry_type=str(data.get("ENTRYTYPE", "article")),
-    )
-
-
-def _pairs(groups: list[list[str]]) -> set[frozenset[str]]:
-    return {frozenset(p) for group in groups for p in combinations(sorted(group), 2)}
+from tracker.dedupe import MatchRecord, find_duplicates  # noqa: E402
 
 
 def _prf(found: set, true: set) -> tuple[float, float, float]:
@@ -82,142 +43,192 @@ def _prf(found: set, true: set) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def _ours(records: list[MatchRecord]) -> tuple[set, set, float]:
+def _closure(ids: list[str], pairs: set[frozenset[str]]) -> list[list[str]]:
+    """Groups joined by `pairs` (a curator merging the pairs they answered "same")."""
+    parent = {i: i for i in ids}
+
+    def find(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for pair in pairs:
+        a, b = sorted(pair)
+        parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        groups[find(i)].append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def record_level(labelled: LabelledSet, found_groups: list[list[str]]) -> tuple[float, float, int]:
+    """(sensitivity, specificity, works lost) after keeping one record per group found.
+
+    Sensitivity is true duplicates removed over removable duplicates (records minus works);
+    a record removed whose work keeps no record is a work lost; specificity is the unique
+    works' records kept over all works."""
+    work_of = dict(zip((r.id for r in labelled.records), labelled.works, strict=True))
+    removed = {i for group in found_groups for i in sorted(group)[1:]}
+    kept_per_work: dict[str, int] = defaultdict(int)
+    size: dict[str, int] = defaultdict(int)
+    for record in labelled.records:
+        size[work_of[record.id]] += 1
+        if record.id not in removed:
+            kept_per_work[work_of[record.id]] += 1
+    removable = sum(n - 1 for n in size.values())
+    removed_right = sum(n - kept_per_work[w] for w, n in size.items() if kept_per_work[w] >= 1)
+    lost = sum(1 for w in size if kept_per_work[w] == 0)
+    specificity = (len(size) - lost) / len(size)
+    return (removed_right / removable if removable else 1.0), specificity, lost
+
+
+class Table:
+    """Rows of figures printed as one aligned table."""
+
+    HEADER = (
+        f"{'set':<14} {'method':<26} {'P':>6} {'R':>6} {'F1':>6} {'sens':>6} {'spec':>6} "
+        f"{'lost':>4} {'queue/1k':>8} {'time s':>7}"
+    )
+
+    def __init__(self) -> None:
+        print(self.HEADER)
+        print("-" * len(self.HEADER))
+
+    def row(
+        self, labelled: LabelledSet, method: str, groups: list[list[str]], seconds: float, queue: float | None = None
+    ) -> None:
+        precision, recall, f1 = _prf(pairs_of(groups), labelled.true_pairs())
+        sensitivity, specificity, lost = record_level(labelled, groups)
+        queued = f"{queue:8.1f}" if queue is not None else f"{'':8}"
+        print(
+            f"{labelled.name:<14} {method:<26} {precision:6.4f} {recall:6.4f} {f1:6.4f} {sensitivity:6.4f} "
+            f"{specificity:6.4f} {lost:4d} {queued} {seconds:7.2f}",
+            flush=True,
+        )
+
+
+def tracker_rows(table: Table, labelled: LabelledSet, method: str = "tracker", **options: object) -> None:
+    records = labelled.records
     started = time.perf_counter()
-    result = find_duplicates(records)
+    result = find_duplicates(records, **options)  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
-    merged = _pairs([[records[i].id for i in cluster] for cluster in result.clusters])
+    automatic = [[records[i].id for i in cluster] for cluster in result.clusters]
+    table.row(labelled, f"{method}, automatic", automatic, seconds)
+    true = labelled.true_pairs()
     review = {frozenset((records[a].id, records[b].id)) for a, b, _ in result.review}
-    return merged, review, seconds
+    answered = _closure([r.id for r in records], pairs_of(automatic) | (review & true))
+    table.row(labelled, f"{method}, review answered", answered, seconds, 1000 * len(review) / len(records))
 
 
-def _bibdedupe(records: list[MatchRecord], raw: list[dict] | None = None) -> tuple[set, float] | None:
+def bibdedupe_groups(rows: list[dict]) -> tuple[list[list[str]], float] | None:
+    """BibDedupe's groups on the rows as exported, or None when it is not installed."""
     try:
         import pandas as pd
         from bib_dedupe.bib_dedupe import block, cluster, match, prep
     except ImportError:
         return None
-    rows = [
-        {
-            "ID": r.id,
-            "ENTRYTYPE": r.entry_type,
-            "title": r.title,
-            "year": r.year,
-            "journal": r.container,
-            "volume": r.volume,
-            "number": r.number,
-            "pages": r.pages,
-            "doi": r.doi,
-            "abstract": "",
-            "author": " and ".join(f"{n.family}, {n.given}" if not n.literal else n.literal for n in r.authors),
-        }
-        for r in records
-    ]
-    for row, fields in zip(rows, raw or [], strict=False):  # the peer reads the text as written
-        row["title"], row["author"] = fields["title"], " and ".join(fields["authors"])
+    frame = pd.DataFrame(rows).fillna("")
+    for column in ("ENTRYTYPE", "title", "author", "year", "journal", "volume", "number", "pages", "doi", "abstract"):
+        if column not in frame:
+            frame[column] = "article" if column == "ENTRYTYPE" else ""
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        prepared = prep(pd.DataFrame(rows), verbosity_level=0, cpu=2)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        prepared = prep(frame, verbosity_level=0, cpu=2)
         matched = match(block(prepared, verbosity_level=0, cpu=2), verbosity_level=0, cpu=2)
         groups = cluster(matched, verbosity_level=0)
-    return _pairs([sorted(map(str, g)) for g in groups]), time.perf_counter() - started
+    return [sorted(map(str, g)) for g in groups if len(g) > 1], time.perf_counter() - started
 
 
-def _line(label: str, found: set, true: set, extra: str = "") -> None:
-    precision, recall, f1 = _prf(found, true)
-    print(f"  {label:<34} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}  ({len(found)} pairs){extra}")
-
-
-def scopus_wos() -> None:
-    path = DEDUP / "scopus-wos" / "records.jsonl"
-    if not path.exists():
-        print(f"scopus-wos: skipped ({path} is absent)")
-        return
-    data = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    records = [_record(d, d["id"]) for d in data]
-    clusters: dict[str, list[str]] = defaultdict(list)
-    for d in data:
-        clusters[d["cluster"]].append(d["id"])
-    true = _pairs(list(clusters.values()))
-    merged, review, seconds = _ours(records)
-    print(f"scopus-wos: {len(records)} records, {len(true)} true pairs")
-    _line("tracker, automatic merges", merged, true, f"  {seconds:.2f} s")
-    answered = merged | (review & true)
-    _line(
-        "tracker, review answered",
-        answered,
-        true,
-        f"  queue {len(review)} ({1000 * len(review) / len(records):.1f} per 1,000 records)",
-    )
-    peer = _bibdedupe(records)
+def peer_row(table: Table, labelled: LabelledSet) -> None:
+    peer = bibdedupe_groups(labelled.peer_rows)
     if peer is None:
-        print("  bib-dedupe: not installed (pip install bib-dedupe to compare)")
+        print(f"{labelled.name:<14} bib-dedupe: not installed (pip install bib-dedupe to compare)")
     else:
-        _line("bib-dedupe 0.11", peer[0], true, f"  {peer[1]:.2f} s")
+        table.row(labelled, "bib-dedupe", peer[0], peer[1])
 
 
-def bibdedupe_pairs() -> None:
+def generated_set(works: int = 1500) -> LabelledSet:
+    """The project's own set: works, TeX-style perturbed copies, hard negatives."""
+    from tracker.synthetic import dedupe_set
+
+    data = dedupe_set(works, seed=11, tex=True)
+    records: list[MatchRecord] = []
+    rows = []
+    for index, (fields, _) in enumerate(data):
+        record = from_fields(
+            {**fields, "journal": fields["container"], "ENTRYTYPE": fields.get("entry_type", "article")}, str(index)
+        )
+        records.append(record)
+        rows.append(
+            {
+                "ID": str(index),
+                "ENTRYTYPE": record.entry_type,
+                "title": fields["title"],
+                "author": " and ".join(fields["authors"]),
+                "year": record.year,
+                "journal": record.container,
+                "volume": record.volume,
+                "pages": record.pages,
+                "doi": record.doi,
+            }
+        )
+    return LabelledSet("generated", records, [work for _, work in data], rows)
+
+
+def leave_one_set_out(table: Table, sets: dict[str, LabelledSet]) -> None:
+    """The pair model trained on all real sets but one, measured on the one left out."""
+    try:
+        from tracker.dedupe.model import train_pair_model
+    except ImportError:
+        print("leave-one-set-out: no pair model in this version")
+        return
+    from train_pair_model import training_rows
+
+    rows = {name: training_rows(labelled) for name, labelled in sets.items()}
+    for name, labelled in sets.items():
+        model = train_pair_model([row for other, data in rows.items() if other != name for row in data])
+        tracker_rows(table, labelled, "left out", model=model)
+
+
+def hand_pairs(score: Callable[[list[MatchRecord]], bool]) -> None:
     path = DEDUP / "bib-dedupe-pairs" / "pairs.jsonl"
     if not path.exists():
         print(f"bib-dedupe-pairs: skipped ({path} is absent)")
         return
     cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    true, merged, review, peer_found = set(), set(), set(), set()
-    peer_available = True
-    for case in cases:
-        pair = [_record(case["record_a"], "a"), _record(case["record_b"], "b")]
-        key = frozenset((case["id"] + ":a", case["id"] + ":b"))
-        if case["expected_duplicate"]:
-            true.add(key)
-        result = find_duplicates(pair)
-        if result.clusters:
-            merged.add(key)
-        elif result.review:
-            review.add(key)
-        peer = _bibdedupe(pair) if peer_available else None
-        if peer is None:
-            peer_available = False
-        elif peer[0]:
-            peer_found.add(key)
-    print(f"bib-dedupe-pairs: {len(cases)} pairs judged one by one, {len(true)} duplicates")
-    _line("tracker, automatic merges", merged, true)
-    _line("tracker, review answered", merged | (review & true), true, f"  queue {len(review)}")
-    wrong = [
-        c["id"] for c in cases if (frozenset((c["id"] + ":a", c["id"] + ":b")) in merged) != c["expected_duplicate"]
-    ]
-    if wrong:
-        print(f"  tracker wrong on: {', '.join(wrong)}")
-    if peer_available:
-        _line("bib-dedupe 0.11", peer_found, true)
-    else:
-        print("  bib-dedupe: not installed")
+    wrong = [c["id"] for c in cases if score([from_fields(c["record_a"], "a"), from_fields(c["record_b"], "b")]) != c[
+        "expected_duplicate"
+    ]]
+    print(f"bib-dedupe-pairs: {len(cases)} hand-labelled pairs judged one by one: {len(cases) - len(wrong)} right", end="")
+    print(f"; wrong on {', '.join(wrong)}" if wrong else "")
 
 
-def generated(works: int = 1500) -> None:
-    """The project's own set: works, TeX-style perturbed copies, hard negatives."""
-    from tracker.synthetic import dedupe_set
-
-    data = dedupe_set(works, seed=11, tex=True)
-    records = [
-        _record(
-            {**fields, "journal": fields["container"], "ENTRYTYPE": fields.get("entry_type", "article")}, str(index)
-        )
-        for index, (fields, _) in enumerate(data)
-    ]
-    groups: dict[str, list[str]] = defaultdict(list)
-    for index, (_, work) in enumerate(data):
-        groups[work].append(str(index))
-    true = _pairs(list(groups.values()))
-    merged, review, seconds = _ours(records)
-    print(f"generated (TeX-style copies, hard negatives): {len(records)} records, {len(true)} true pairs")
-    _line("tracker, automatic merges", merged, true, f"  {seconds:.2f} s")
-    _line("tracker, review answered", merged | (review & true), true, f"  queue {len(review)}")
-    peer = _bibdedupe(records, raw=[fields for fields, _ in data])
-    if peer is not None:
-        _line("bib-dedupe 0.11", peer[0], true, f"  {peer[1]:.2f} s")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="*", default=[*REAL_SETS, "generated"])
+    parser.add_argument("--no-peer", action="store_true", help="leave BibDedupe out")
+    parser.add_argument("--no-loso", action="store_true", help="leave the leave-one-set-out rows out")
+    options = parser.parse_args()
+    table = Table()
+    real: dict[str, LabelledSet] = {}
+    for name in options.sets:
+        if name == "generated":
+            labelled = generated_set()
+        elif not available(name):
+            print(f"{name}: skipped ({DEDUP / name} is absent)")
+            continue
+        else:
+            labelled = real[name] = load(name)
+        tracker_rows(table, labelled)
+        if not options.no_peer:
+            peer_row(table, labelled)
+    if real and not options.no_loso:
+        print("\nleave-one-set-out: the pair model trained without the set it is measured on")
+        table = Table()
+        leave_one_set_out(table, real)
+    hand_pairs(lambda pair: bool(find_duplicates(pair).clusters))
 
 
 if __name__ == "__main__":
-    scopus_wos()
-    bibdedupe_pairs()
-    generated()
+    main()

@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedupe_sets import DEDUP, REAL_SETS, LabelledSet, available, from_fields, load, pairs_of  # noqa: E402
+from dedupe_sets import DEDUP, REAL_SETS, LabelledSet, available, from_fields, load, pairs_of
 
-from tracker.dedupe import MatchRecord, find_duplicates  # noqa: E402
+from tracker.dedupe import MatchRecord, find_duplicates
 
 
 def _prf(found: set, true: set) -> tuple[float, float, float]:
@@ -197,10 +197,13 @@ def hand_pairs(score: Callable[[list[MatchRecord]], bool]) -> None:
         print(f"bib-dedupe-pairs: skipped ({path} is absent)")
         return
     cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    wrong = [c["id"] for c in cases if score([from_fields(c["record_a"], "a"), from_fields(c["record_b"], "b")]) != c[
-        "expected_duplicate"
-    ]]
-    print(f"bib-dedupe-pairs: {len(cases)} hand-labelled pairs judged one by one: {len(cases) - len(wrong)} right", end="")
+    wrong = [
+        c["id"]
+        for c in cases
+        if score([from_fields(c["record_a"], "a"), from_fields(c["record_b"], "b")]) != c["expected_duplicate"]
+    ]
+    right = len(cases) - len(wrong)
+    print(f"bib-dedupe-pairs: {len(cases)} hand-labelled pairs judged one by one: {right} right", end="")
     print(f"; wrong on {', '.join(wrong)}" if wrong else "")
 
 

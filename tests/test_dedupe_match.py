@@ -289,3 +289,71 @@ def test_two_editions_of_a_book_stay_apart():
     assert _judge(first, second).outcome == APART
     assert "editions 2 and 3" in _judge(first, second).reasons
     assert _judge(first, same).outcome == MERGE
+
+
+# Kinds of error met on real exports nobody here wrote (see bench/dedupe_accuracy.py); each
+# pair below is the project's own, written to show the kind.
+
+COLUMN = {"year": "2021", "container": "International Migration Review", "volume": "55"}
+
+
+@pytest.mark.parametrize(
+    ("title", "authors"),
+    [
+        ("Editor's comments", "Weber, Ron"),
+        ("Remarks from the editor of the review: editor's comments", "Weber, Ron"),
+        ("Inside front cover", ""),
+        ("Institutional members", "International Migration Review"),
+    ],
+)
+def test_a_column_that_recurs_in_every_issue_is_never_merged(title, authors):
+    first = _record("a", title, authors, number="1", pages="iii-v", **COLUMN)
+    second = _record("b", title, authors, number="2", pages="iii-vi", **COLUMN)
+    third = _record("c", title, authors, number="3", **COLUMN)
+    result = find_duplicates([first, second, third])
+    assert result.clusters == []
+    assert _judge(first, third).outcome != MERGE
+
+
+def test_titles_of_markup_alone_do_not_match_each_other():
+    a = _record("a", "$\\alpha$-$\\beta$", "Miller, John", year="2019", container="Physics Letters", volume="3")
+    b = _record("b", "$\\beta$-$\\alpha$", "Miller, John", year="2019", container="Physics Letters", volume="3")
+    assert find_duplicates([a, b]).clusters == []
+
+
+@pytest.mark.parametrize(
+    "annotated",
+    [
+        TITLE + ". [Review] [57 refs]",
+        TITLE + ". [German]",
+        "[" + TITLE + "]. [Dutch]",
+        TITLE + ".[Erratum appears in J Ethn Migr Stud. 2020;46(3):700]",
+        TITLE + " (multiple letters) [1]",
+    ],
+)
+def test_a_databases_notes_in_a_title_do_not_keep_two_copies_apart(annotated):
+    a = _record("a", TITLE, "Miller, John", **ARTICLE)
+    b = _record("b", annotated, "Miller, J.", **ARTICLE)
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE, judged.reasons
+
+
+def test_the_same_place_in_a_volume_outweighs_author_lists_written_two_ways():
+    place = {**ARTICLE, "number": "3"}
+    a = _record("a", TITLE, "Wendel Brismar, Sara;Kogan, Irena", **place)
+    b = _record("b", TITLE, "Brismar, Wendel S.;Kogan, I.", **place)
+    corporate = _record("c", TITLE, "{Integration Study Group}", **place)
+    assert _judge(a, b).outcome == MERGE
+    assert _judge(a, corporate).outcome == MERGE
+    elsewhere = _record("d", TITLE, "{Integration Study Group}", **{**place, "pages": "520-540"})
+    assert _judge(a, elsewhere).outcome != MERGE
+
+
+def test_a_double_issue_and_garbled_pages_do_not_conflict():
+    a = _record("a", TITLE, "Miller, John", number="9-10", **ARTICLE)
+    b = _record("b", TITLE, "Miller, J.", number="10", **ARTICLE)
+    assert _judge(a, b).outcome == MERGE
+    garbled = _record("c", TITLE, "Miller, J.", **{**ARTICLE, "pages": "Suppl-6"})
+    assert "different pages" not in " ".join(_judge(a, garbled).reasons)
+    inside = _record("d", TITLE, "Miller, J.", **{**ARTICLE, "pages": "419"})  # a page of 401-420
+    assert _judge(a, inside).outcome == MERGE

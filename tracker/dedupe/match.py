@@ -18,6 +18,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from tracker.dedupe.titles import without_annotations
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import Name
 from tracker.textkeys import fold, numbers_in
@@ -106,7 +107,9 @@ class Prepared:
     venue: str
     venue_words: list[str]
     first_page: str
+    last_page: str
     volume: str
+    issue: frozenset[str]  # the issue's numbers ("3-4": 3 and 4; "Suppl 1": 1), empty when none
     doi: str
     generic: bool
     response: bool
@@ -158,15 +161,17 @@ def _same_family(a: str, b: str) -> bool:
 
 def prepare(record: MatchRecord) -> Prepared:
     """Fold a record's fields into the keys every comparison uses."""
-    title = fold(record.title)
+    clean_title = without_annotations(record.title)
+    title = fold(clean_title)
     words = [w for w in title.split() if w not in _STOP]
     people = [_family_and_initial(n) for n in record.authors if (n.literal or n.family) and n.literal != "others"]
+    people = [(family, initial) for family, initial in people if family]  # a name of punctuation folds to ""
     year = int(record.year[:4]) if record.year[:4].isdigit() else None
     volume = record.volume.strip().lower()
     if volume == str(year):  # some journals (PeerJ, PLOS ONE) have their year written as the volume
         volume = ""
     venue = fold(record.container)
-    first_page = re.split(r"[-–—]", record.pages.strip(), maxsplit=1)[0].strip().lstrip("0").lower()
+    first_page, last_page = _page_range(record.pages)
     return Prepared(
         record=record,
         title=title,
@@ -177,19 +182,70 @@ def prepare(record: MatchRecord) -> Prepared:
         venue=venue,
         venue_words=[w for w in venue.split() if w not in _STOP],
         first_page=first_page,
+        last_page=last_page,
         volume=volume,
+        issue=_issue(record.number),
         doi=record.doi.strip().lower(),
-        generic=title in _GENERIC_TITLES or len(words) < 3,
+        generic=title in _GENERIC_TITLES or len(words) < 3 or len(title.replace(" ", "")) < 15,
         response=bool(_RESPONSE_OPENING.match(title)),
         numbers=numbers_in(title),
         version=record.version or preprint_label(record.entry_type, {"doi": record.doi, "container": record.container}),
-        title_parts=_bracketed_parts(record.title),
+        title_parts=_bracketed_parts(clean_title),
         issns=frozenset(_ISSN.findall(record.issn.upper().replace("-", ""))),
         edition=_edition(record.edition),
     )
 
 
 _ISSN = re.compile(r"\d{7}[\dX]")
+_PAGE = re.compile(r"^[a-z]?\d+[a-z]?$|^[ivxlc]+$")
+_RANGE_DASH = re.compile(r"\s*(?:[-–—]+|\bto\b)\s*")
+
+
+def _page_range(pages: str) -> tuple[str, str]:
+    """(first page, last page), lower case, leading zeros gone; "" for what is not a page
+    number ("Suppl", "t" of a garbled "t-20"): an unknown page must not conflict. A last
+    page written short ("1903-9") is completed from the first ("1909")."""
+    parts = _RANGE_DASH.split(pages.strip().lower(), maxsplit=1)
+    first = parts[0].strip().lstrip("0")
+    if not _PAGE.match(first):
+        return "", ""
+    last = parts[1].strip().lstrip("0") if len(parts) > 1 else ""
+    if not _PAGE.match(last):
+        return first, ""
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last
+
+
+def _issue(number: str) -> frozenset[str]:
+    """The numbers of an issue: "Suppl 1" and "S1" are {1}, a double issue "9-10" is
+    {9, 10}, so it meets "10" of another source. Empty when it holds none (then it cannot
+    conflict)."""
+    numbers = [int(n) for n in re.findall(r"\d+", number)[:2]]
+    if len(numbers) == 2 and 0 < numbers[1] - numbers[0] <= 12:
+        numbers = list(range(numbers[0], numbers[1] + 1))
+    return frozenset(str(n) for n in numbers)
+
+
+def _other_issues(a: Prepared, b: Prepared) -> bool:
+    """Both records name their issue and the issues share no number."""
+    return bool(a.issue) and bool(b.issue) and not a.issue & b.issue
+
+
+def _pages_agree(a: Prepared, b: Prepared) -> bool:
+    """The same first page, or one record's page inside the other's range: "359" is an
+    abstract's page of "356-359"."""
+    if a.first_page == b.first_page:
+        return True
+    return any(
+        one.first_page.isdigit()
+        and other.first_page.isdigit()
+        and other.last_page.isdigit()
+        and int(other.first_page) <= int(one.first_page) <= int(other.last_page)
+        for one, other in ((a, b), (b, a))
+    )
+
+
 _ORDINALS = {
     word: str(number)
     for number, words in enumerate(
@@ -362,6 +418,22 @@ def _online_first_and_issue(a: Prepared, b: Prepared, venue: str) -> bool:
     return not early.volume and early.first_page in ("", "1") and bool(issue.volume)
 
 
+def _same_place(a: Prepared, b: Prepared) -> bool:
+    """Same year, venue, volume and first page, and no two issues: where an article is
+    printed names it (two articles never start on one page of one issue; a recurring
+    column starts on the same page of *different* issues, hence the issue check)."""
+    return (
+        a.year is not None
+        and a.year == b.year
+        and bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.first_page)
+        and _pages_agree(a, b)
+        and not _other_issues(a, b)
+        and _venue_relation(a, b) in ("same", "abbreviation")
+    )
+
+
 def _title_similarity(a: Prepared, b: Prepared) -> float:
     if not a.title or not b.title:
         return 0.0
@@ -384,7 +456,7 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
     if a.doi and a.doi == b.doi:  # a DOI names one work: it outweighs everything but a different title
         outcome = MERGE if title >= 80 or not (a.title and b.title) else REVIEW
         return PairScore(outcome, max(title, 99.0), ["same DOI", *reasons])
-    if a.numbers != b.numbers and a.title and b.title:
+    if a.numbers != b.numbers and a.title and b.title and not _same_place(a, b):
         return PairScore(APART, title, [*reasons, "numbers in the titles differ (part, edition, year)"])
     if a.response != b.response:
         return PairScore(APART, title, [*reasons, "one is a comment, reply or correction of the other"])
@@ -406,8 +478,10 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
     conflicts, supports = [], []
     if a.volume and b.volume:
         (supports if a.volume == b.volume else conflicts).append("volume")
+    if a.volume and a.volume == b.volume and _other_issues(a, b):
+        conflicts.append("issue")  # one volume, two issues: a column or front matter that recurs
     if a.first_page and b.first_page:
-        (supports if a.first_page == b.first_page else conflicts).append("pages")
+        (supports if _pages_agree(a, b) else conflicts).append("pages")
     if venue in ("same", "abbreviation"):
         supports.append("venue" if venue == "same" else "venue (abbreviated)")
     elif venue == "different":
@@ -422,6 +496,9 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         strong = title >= 97 and authors in ("same", "partial") and not conflicts
         return PairScore(REVIEW if strong else APART, title, reasons)
     if authors == "different":
+        if title >= 97 and not a.generic and not b.generic and _same_place(a, b):
+            reasons.append("same venue, volume, first page and year (the author lists written two ways)")
+            return PairScore(MERGE, title, reasons)
         return PairScore(REVIEW if title >= 98 and not conflicts else APART, title, reasons)
     if a.generic or b.generic:
         reasons.append("a generic title")
@@ -442,6 +519,8 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(MERGE, title, reasons)  # the same article, the venue written two ways
     if title >= 88 and not conflicts and len(supports) >= 2:
         return PairScore(MERGE, title, reasons)
+    if title >= 97 and _same_place(a, b):
+        return PairScore(MERGE, title, reasons)  # the same place in the same volume: authors written two ways
     coordinates = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation") and a.year == b.year
     if coordinates and authors == "same" and not conflicts:
         reasons.append("same venue, volume, first page, year and authors (a title in another language?)")

@@ -357,3 +357,39 @@ def test_a_double_issue_and_garbled_pages_do_not_conflict():
     assert "different pages" not in " ".join(_judge(a, garbled).reasons)
     inside = _record("d", TITLE, "Miller, J.", **{**ARTICLE, "pages": "419"})  # a page of 401-420
     assert _judge(a, inside).outcome == MERGE
+
+
+def test_a_dropped_subtitle_under_one_doi_still_merges():
+    a = _record("a", "Borders of belonging", "Miller, John", doi="10.1/x", **ARTICLE)
+    b = _record("b", "Borders of belonging: naturalisation tests in Denmark and Austria", "Miller, J.", doi="10.1/x")
+    assert _judge(a, b).outcome == MERGE
+
+
+LONG_TITLE = "Integration policies and the naturalisation of refugees in European welfare states"
+
+
+def test_an_article_number_and_print_pages_are_one_article():
+    a = _record("a", LONG_TITLE, "Miller, John;Kogan, Irena", **{**ARTICLE, "pages": "e12724"})
+    b = _record("b", LONG_TITLE, "Miller, J.;Kogan, I.", **{**ARTICLE, "pages": "1-6"})
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE
+    assert "pages written two ways (an article number and print pages?)" in judged.reasons
+
+
+def test_a_meeting_abstract_and_its_article_in_one_volume_merge_but_not_a_one_author_column():
+    abstract = _record("a", LONG_TITLE, "Miller, John;Kogan, Irena", number="2", **{**ARTICLE, "pages": "88"})
+    article = _record("b", LONG_TITLE, "Miller, J.;Kogan, I.", number="6", **ARTICLE)
+    assert _judge(abstract, article).outcome == MERGE
+    column = "Notes on integration policy from the editors of this journal"
+    first = _record("c", column, "Miller, John", number="2", **{**ARTICLE, "pages": "1-2"})
+    second = _record("d", column, "Miller, John", number="6", **{**ARTICLE, "pages": "3-4"})
+    assert _judge(first, second).outcome != MERGE
+
+
+def test_names_swapped_by_a_source_still_match():
+    a = _record("a", TITLE, "Wang, X.;Carignani, Andrea", **ARTICLE)
+    b = _record("b", TITLE, "Xiaoguang, Wang;Andrea, C.", **ARTICLE)
+    assert _judge(a, b).outcome == MERGE
+    initials_only = _record("c", TITLE, "Lee, K.", **ARTICLE)
+    other = _record("d", TITLE, "K., Lee", **{**ARTICLE, "pages": "1-20"})
+    assert _judge(initials_only, other).outcome != MERGE

@@ -102,7 +102,7 @@ class Prepared:
     title: str
     title_words: list[str]
     families: list[str]
-    initials: list[str]
+    givens: list[str]  # each author's first given name, folded ("j" when only an initial was written)
     year: int | None
     venue: str
     venue_words: list[str]
@@ -130,9 +130,9 @@ class PairScore:
 _SUFFIX_WORDS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
-def _family_and_initial(name: Name) -> tuple[str, str]:
+def _family_and_given(name: Name) -> tuple[str, str]:
     """The family name as folded words (particles and suffixes dropped) and the first
-    initial: "Van Riper III, C." and "Riper, Charles" both give ("riper", "c")."""
+    given name: "Van Riper III, C." gives ("riper", "c"), "Riper, Charles" ("riper", "charles")."""
     return _folded_name(name.literal, name.family, name.given)
 
 
@@ -142,7 +142,8 @@ def _folded_name(literal: str, family: str, given: str) -> tuple[str, str]:
     if literal:
         return fold(literal), ""
     words = [w for w in fold(family).split() if w not in _SUFFIX_WORDS]
-    return " ".join(words), fold(given)[:1]
+    given_words = fold(given).split()
+    return " ".join(words), given_words[0] if given_words else ""
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -164,7 +165,7 @@ def prepare(record: MatchRecord) -> Prepared:
     clean_title = without_annotations(record.title)
     title = fold(clean_title)
     words = [w for w in title.split() if w not in _STOP]
-    people = [_family_and_initial(n) for n in record.authors if (n.literal or n.family) and n.literal != "others"]
+    people = [_family_and_given(n) for n in record.authors if (n.literal or n.family) and n.literal != "others"]
     people = [(family, initial) for family, initial in people if family]  # a name of punctuation folds to ""
     year = int(record.year[:4]) if record.year[:4].isdigit() else None
     volume = record.volume.strip().lower()
@@ -177,7 +178,7 @@ def prepare(record: MatchRecord) -> Prepared:
         title=title,
         title_words=words,
         families=[f for f, _ in people],
-        initials=[i for _, i in people],
+        givens=[g for _, g in people],
         year=year,
         venue=venue,
         venue_words=[w for w in venue.split() if w not in _STOP],
@@ -382,6 +383,22 @@ def _abbreviates(short: list[str], long_: list[str]) -> bool:
     return True
 
 
+def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """One person with family and given name swapped by a source, as exports do with
+    East Asian names and with "given family" strings: ("wang", "x") and ("xiaoguang",
+    "wang"), ("carignani", "andrea") and ("andrea", "c"). At least one name written whole
+    on both sides, so two initials never make a match."""
+    (family_a, given_a), (family_b, given_b) = a, b
+    if not given_a or not given_b:
+        return False
+
+    def written_as(full: str, given: str) -> bool:
+        return full == given or (len(given) == 1 and full.startswith(given))
+
+    whole = family_a == given_b or family_b == given_a
+    return whole and written_as(family_a, given_b) and written_as(family_b, given_a)
+
+
 def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
     """(`same`/`partial`/`different`/`unknown`, words for the reasons)."""
     if not a.families or not b.families:
@@ -392,20 +409,26 @@ def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
         for index_b, other in enumerate(b.families):
             if index_b in used:
                 continue
+            given_a, given_b = a.givens[index_a], b.givens[index_b]
             if _same_family(family, other):
-                initial_a, initial_b = a.initials[index_a], b.initials[index_b]
-                if initial_a and initial_b and initial_a != initial_b and family == other:
+                if given_a and given_b and given_a[0] != given_b[0] and family == other:
                     continue
-                matched += 1
-                used.add(index_b)
-                break
+            elif not _swapped((family, given_a), (other, given_b)):
+                continue
+            matched += 1
+            used.add(index_b)
+            break
     shorter = min(len(a.families), len(b.families))
-    first_ok = _same_family(a.families[0], b.families[0])
+    first_ok = _same_family(a.families[0], b.families[0]) or _swapped(
+        (a.families[0], a.givens[0]), (b.families[0], b.givens[0])
+    )
     words = f"{matched}/{shorter} authors"
     if matched == shorter and first_ok:
         return "same", words
     if first_ok and matched >= max(1, shorter // 2):
         return "partial", words
+    if matched == shorter >= 2:
+        return "partial", f"{words} (in another order)"
     return "different", words
 
 
@@ -416,6 +439,38 @@ def _online_first_and_issue(a: Prepared, b: Prepared, venue: str) -> bool:
         return False
     early, issue = (a, b) if a.year < b.year else (b, a)
     return not early.volume and early.first_page in ("", "1") and bool(issue.volume)
+
+
+#: A title this long (words that are not stop words) is not a recurring column's.
+DISTINCT_TITLE_WORDS = 6
+
+
+def _pages_written_two_ways(a: Prepared, b: Prepared, *, other_issues: bool = False) -> bool:
+    """Same year, venue and volume, a long title, and pages that differ: online journals
+    give an article number ("e12724", "c1804") where print gives pages, and indexes write a
+    supplement's pages their own way. Two issues only with `other_issues`. Short titles
+    stay out: a column recurs in one volume with the same author."""
+    return (
+        len(a.title_words) >= DISTINCT_TITLE_WORDS
+        and len(b.title_words) >= DISTINCT_TITLE_WORDS
+        and a.year is not None
+        and a.year == b.year
+        and bool(a.volume)
+        and a.volume == b.volume
+        and (other_issues or not _other_issues(a, b))
+        and _venue_relation(a, b) in ("same", "abbreviation")
+    )
+
+
+def _shared_authors(words: str) -> int:
+    """How many authors two records share, from the reason `_authors_relation` wrote."""
+    return int(words.split("/", 1)[0])
+
+
+def _spans_pages(item: Prepared) -> bool:
+    """An item of several pages: one page of an abstracts supplement ("81A") holds several
+    abstracts by the same group, so a shared single page does not name one work."""
+    return item.first_page.isdigit() and item.last_page.isdigit() and int(item.last_page) > int(item.first_page)
 
 
 def _same_place(a: Prepared, b: Prepared) -> bool:
@@ -434,6 +489,13 @@ def _same_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
+def _subtitle_dropped(a: Prepared, b: Prepared, least_words: int = 3) -> bool:
+    """One title is the other's beginning, of at least `least_words` words: a source that
+    left the subtitle out ("Anxiety about hacking" of "Anxiety about hacking: predictors")."""
+    short, long_ = sorted((a.title, b.title), key=len)
+    return len(short.split()) >= least_words and long_.startswith(short + " ")
+
+
 def _title_similarity(a: Prepared, b: Prepared) -> float:
     if not a.title or not b.title:
         return 0.0
@@ -442,8 +504,7 @@ def _title_similarity(a: Prepared, b: Prepared) -> float:
         for part_a in a.title_parts or [a.title]:
             for part_b in b.title_parts or [b.title]:
                 score = max(score, fuzz.ratio(part_a, part_b))
-    short, long_ = sorted((a.title, b.title), key=len)
-    if len(short.split()) >= 6 and long_.startswith(short):  # a subtitle dropped by one source
+    if _subtitle_dropped(a, b, least_words=6):
         score = max(score, 96.0)
     return score
 
@@ -454,7 +515,7 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
     title = _title_similarity(a, b)
     reasons.append(f"title {title:.0f}")
     if a.doi and a.doi == b.doi:  # a DOI names one work: it outweighs everything but a different title
-        outcome = MERGE if title >= 80 or not (a.title and b.title) else REVIEW
+        outcome = MERGE if title >= 80 or not (a.title and b.title) or _subtitle_dropped(a, b) else REVIEW
         return PairScore(outcome, max(title, 99.0), ["same DOI", *reasons])
     if a.numbers != b.numbers and a.title and b.title and not _same_place(a, b):
         return PairScore(APART, title, [*reasons, "numbers in the titles differ (part, edition, year)"])
@@ -521,8 +582,20 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(MERGE, title, reasons)
     if title >= 97 and _same_place(a, b):
         return PairScore(MERGE, title, reasons)  # the same place in the same volume: authors written two ways
+    if conflicts == ["pages"] and title >= 98 and authors == "same" and _pages_written_two_ways(a, b):
+        reasons.append("pages written two ways (an article number and print pages?)")
+        return PairScore(MERGE, title, reasons)
+    if (
+        set(conflicts) == {"issue", "pages"}
+        and title >= 98
+        and authors == "same"
+        and _shared_authors(author_words) >= 2
+        and _pages_written_two_ways(a, b, other_issues=True)
+    ):
+        reasons.append("printed twice in one volume by the same authors (a meeting abstract and its article?)")
+        return PairScore(MERGE, title, reasons)
     coordinates = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation") and a.year == b.year
-    if coordinates and authors == "same" and not conflicts:
+    if coordinates and authors == "same" and not conflicts and _spans_pages(a) and _spans_pages(b):
         reasons.append("same venue, volume, first page, year and authors (a title in another language?)")
         return PairScore(MERGE, max(title, 90.0), reasons)
     if title >= 85:

@@ -9,10 +9,9 @@ copies and hard negatives). For each: pairwise precision, recall and F1 of the a
 merges; the same with the review queue answered correctly (and its size per 1,000
 records); record-level sensitivity and works lost, as the dedupe literature reports them
 (keep one record per group found); time. BibDedupe (pip install bib-dedupe; an optional
-peer, not a dependency) runs on the same records as exported. The pair model is then
-trained with each real set left out in turn and measured on the left-out set
-(leave-one-set-out), so the figures on a set are also shown for a model that never saw
-it. The hand-labelled pairs of bib-dedupe-pairs are judged one by one at the end.
+peer, not a dependency) runs on the same records as exported. One real set is held out
+of the rules' development (see HELD_OUT), so its row measures them on data they were not
+written from. The hand-labelled pairs of bib-dedupe-pairs are judged one by one at the end.
 Prints figures; asserts nothing.
 """
 
@@ -33,6 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedupe_sets import DEDUP, REAL_SETS, LabelledSet, available, from_fields, load, pairs_of
 
 from tracker.dedupe import MatchRecord, find_duplicates
+
+#: Which set the rules were not developed on, so its row is a measure on unseen data.
+HELD_OUT = (
+    "held out: stroke. The rules of 2026-12-06 were written from the errors on haematology, cytology,\n"
+    "digital-work and scopus-wos; stroke's errors were not read (only counted by kind once, before)."
+)
 
 
 def _prf(found: set, true: set) -> tuple[float, float, float]:
@@ -176,21 +181,6 @@ def generated_set(works: int = 1500) -> LabelledSet:
     return LabelledSet("generated", records, [work for _, work in data], rows)
 
 
-def leave_one_set_out(table: Table, sets: dict[str, LabelledSet]) -> None:
-    """The pair model trained on all real sets but one, measured on the one left out."""
-    try:
-        from tracker.dedupe.model import train_pair_model
-    except ImportError:
-        print("leave-one-set-out: no pair model in this version")
-        return
-    from train_pair_model import training_rows
-
-    rows = {name: training_rows(labelled) for name, labelled in sets.items()}
-    for name, labelled in sets.items():
-        model = train_pair_model([row for other, data in rows.items() if other != name for row in data])
-        tracker_rows(table, labelled, "left out", model=model)
-
-
 def hand_pairs(score: Callable[[list[MatchRecord]], bool]) -> None:
     path = DEDUP / "bib-dedupe-pairs" / "pairs.jsonl"
     if not path.exists():
@@ -211,7 +201,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="*", default=[*REAL_SETS, "generated"])
     parser.add_argument("--no-peer", action="store_true", help="leave BibDedupe out")
-    parser.add_argument("--no-loso", action="store_true", help="leave the leave-one-set-out rows out")
     options = parser.parse_args()
     table = Table()
     real: dict[str, LabelledSet] = {}
@@ -226,10 +215,8 @@ def main() -> None:
         tracker_rows(table, labelled)
         if not options.no_peer:
             peer_row(table, labelled)
-    if real and not options.no_loso:
-        print("\nleave-one-set-out: the pair model trained without the set it is measured on")
-        table = Table()
-        leave_one_set_out(table, real)
+    if "stroke" in real:
+        print(f"\n{HELD_OUT}")
     hand_pairs(lambda pair: bool(find_duplicates(pair).clusters))
 
 

@@ -393,3 +393,16 @@ def test_names_swapped_by_a_source_still_match():
     initials_only = _record("c", TITLE, "Lee, K.", **ARTICLE)
     other = _record("d", TITLE, "K., Lee", **{**ARTICLE, "pages": "1-20"})
     assert _judge(initials_only, other).outcome != MERGE
+
+
+def test_a_venue_named_two_ways_does_not_split_one_paper():
+    proceedings = {"year": "2015", "pages": "29-38"}
+    a = _record(
+        "a", LONG_TITLE, "Miller, John;Kogan, Irena", container="12th Intl. Joint Conf. on e-Business", **proceedings
+    )
+    b = _record("b", LONG_TITLE, "Miller, J.;Kogan, I.", container="Proceedings of ICE-B 2015", **proceedings)
+    assert _judge(a, b).outcome == MERGE
+    other_pages = _record(
+        "c", LONG_TITLE, "Miller, J.;Kogan, I.", container="Migration Letters", year="2015", pages="5-9"
+    )
+    assert _judge(a, other_pages).outcome != MERGE

@@ -462,6 +462,22 @@ def _pages_written_two_ways(a: Prepared, b: Prepared, *, other_issues: bool = Fa
     )
 
 
+def _venue_named_two_ways(
+    a: Prepared, b: Prepared, title: float, authors: str, author_words: str, conflicts: list[str]
+) -> bool:
+    """A long title, the same authors (two or more) and year, and the venue the only
+    conflict, with the same page range or the same volume to hold on to: proceedings
+    are named a new way by every index, journals in their language and in English."""
+    if set(conflicts) - {"venue", "volume"} or "venue" not in conflicts or title < 98 or authors != "same":
+        return False
+    if _shared_authors(author_words) < 2 or min(len(a.title_words), len(b.title_words)) < DISTINCT_TITLE_WORDS:
+        return False
+    if a.year is None or a.year != b.year:
+        return False
+    same_range = _spans_pages(a) and _spans_pages(b) and a.first_page == b.first_page and a.last_page == b.last_page
+    return same_range or ("volume" not in conflicts and bool(a.volume) and a.volume == b.volume)
+
+
 def _shared_authors(words: str) -> int:
     """How many authors two records share, from the reason `_authors_relation` wrote."""
     return int(words.split("/", 1)[0])
@@ -578,6 +594,9 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(MERGE, title, reasons)
     if title >= 95 and conflicts == ["venue"] and {"volume", "pages"} <= set(supports):
         return PairScore(MERGE, title, reasons)  # the same article, the venue written two ways
+    if _venue_named_two_ways(a, b, title, authors, author_words, conflicts):
+        reasons.append("the venue named two ways (proceedings, or a journal's name in two languages)")
+        return PairScore(MERGE, title, reasons)
     if title >= 88 and not conflicts and len(supports) >= 2:
         return PairScore(MERGE, title, reasons)
     if title >= 97 and _same_place(a, b):

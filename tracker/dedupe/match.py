@@ -463,7 +463,7 @@ def _pages_written_two_ways(a: Prepared, b: Prepared, *, other_issues: bool = Fa
 
 
 def _venue_named_two_ways(
-    a: Prepared, b: Prepared, title: float, authors: str, author_words: str, conflicts: list[str]
+    a: Prepared, b: Prepared, *, title: float, authors: str, author_words: str, conflicts: list[str]
 ) -> bool:
     """A long title, the same authors (two or more) and year, and the venue the only
     conflict, with the same page range or the same volume to hold on to: proceedings
@@ -594,7 +594,7 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(MERGE, title, reasons)
     if title >= 95 and conflicts == ["venue"] and {"volume", "pages"} <= set(supports):
         return PairScore(MERGE, title, reasons)  # the same article, the venue written two ways
-    if _venue_named_two_ways(a, b, title, authors, author_words, conflicts):
+    if _venue_named_two_ways(a, b, title=title, authors=authors, author_words=author_words, conflicts=conflicts):
         reasons.append("the venue named two ways (proceedings, or a journal's name in two languages)")
         return PairScore(MERGE, title, reasons)
     if title >= 88 and not conflicts and len(supports) >= 2:

@@ -395,3 +395,28 @@ def test_a_curators_edit_stands_above_the_records_through_merges_and_rebuilds(cl
     shown = cli("show", "kogan2016").output
     assert "title: What makes a satisfied immigrant?  [from curator edit]" in shown
     assert "edited by a curator on" in shown and "number removed" in shown
+
+
+def test_an_incremental_run_reads_only_records_sharing_a_key_and_finds_what_a_full_run_finds(tmp_path, db_url):
+    from tracker.synthetic import dedupe_set, dedupe_set_bibtex
+
+    data = dedupe_set(900, seed=3)
+    first, later = data[:-60], data[-60:]
+    (tmp_path / "first.bib").write_text(dedupe_set_bibtex(first), encoding="utf-8")
+    (tmp_path / "later.bib").write_text(dedupe_set_bibtex(later, first_index=len(first)), encoding="utf-8")
+    files = [tmp_path / "first.bib", tmp_path / "later.bib"]
+
+    stepwise = Library(tmp_path / "stepwise", db_url)
+    stepwise.import_files(files[:1])
+    stepwise.dedupe()
+    stepwise.import_files(files[1:])
+    report = stepwise.dedupe()
+    assert report.compared == 60
+    assert report.read < report.records / 4  # the library was not read whole
+
+    if db_url:  # a second library needs a database of its own
+        return
+    at_once = Library(tmp_path / "at-once", None)
+    at_once.import_files(files)
+    at_once.dedupe()
+    assert _study_keys(stepwise) == _study_keys(at_once)

@@ -9,6 +9,7 @@ everything again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +27,11 @@ from tracker.decisions import (
     studies_of,
 )
 from tracker.dedupe import MatchRecord, StageProgress, find_duplicates
+from tracker.dedupe.match import Prepared, prepare
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import Name
 from tracker.grouping import merge_studies
+from tracker.match_keys import keyed_through, records_sharing_keys, store_keys
 from tracker.models import Record, ReviewPair, Study
 
 
@@ -46,6 +49,7 @@ class AutoMerge:
 class DedupeReport:
     records: int = 0  # records in the library that take part (ok, with a key)
     compared: int = 0  # of which new since the last run (or all, with --all)
+    read: int = 0  # records read to compare them: all, or those sharing a match key with a new one
     candidate_pairs: int = 0
     merges: list[AutoMerge] = field(default_factory=list)
     queued_new: int = 0
@@ -86,29 +90,39 @@ def run_dedupe(
     progress: StageProgress | None = None,
 ) -> DedupeReport:
     """Compare the new records (or all, with `everything`), merge what is certain, queue
-    what is borderline. With `dry_run`, report and change nothing."""
-    rows = session.exec(
-        select(Record.key, Record.seq, Record.entry_type, Record.fields, Record.authors, Record.study_id)
-        .where(Record.status == "ok", col(Record.key).is_not(None), col(Record.study_id).is_not(None))
-        .order_by(col(Record.seq))
-    ).all()
-    report = DedupeReport(records=len(rows))
+    what is borderline. With `dry_run`, report and change nothing. A small addition to a
+    large library reads only the records sharing a match key with a new one (see
+    `tracker.match_keys`)."""
+    report = DedupeReport(records=session.exec(select(func.count()).where(*_TAKING_PART)).one())
     report.studies_before = session.exec(select(func.count()).select_from(Study)).one()
     since = 0 if everything else compared_through(session)
-    keys = [row[0] for row in rows]
+    keyed = keyed_through(session)
+    new_rows = session.exec(_rows().where(col(Record.seq) > since)).all()
+    new_items = _prepare_all(new_rows, {}, progress)
+    if since and keyed >= since and len(new_rows) * INCREMENTAL_SHARE < report.records:
+        related = records_sharing_keys(session, new_items)
+        studies = set(_column_where(session, Record.study_id, Record.id, related))
+        wanted = related | set(_column_where(session, Record.id, Record.study_id, studies))
+        old_rows = [row for row in _rows_where(session, Record.id, wanted) if row.seq <= since]
+        rows = sorted([*old_rows, *new_rows], key=lambda row: row.seq)
+    else:
+        rows = session.exec(_rows()).all()
+    items = _prepare_all(rows, {row.id: item for row, item in zip(new_rows, new_items, strict=True)}, progress)
+    report.read = len(rows)
+    keys = [row.key for row in rows]
     index_of = {key: index for index, key in enumerate(keys)}
-    new = [index for index, row in enumerate(rows) if row[1] > since]
+    new = [index for index, row in enumerate(rows) if row.seq > since]
     report.compared = len(new)
     apart = {
         tuple(sorted((index_of[a], index_of[b]))) for a, b in kept_apart(session) if a in index_of and b in index_of
     }
-    records = [match_record(key, kind, fields, authors) for key, _, kind, fields, authors, _ in rows]
     result = find_duplicates(
-        records,
+        [item.record for item in items],
         only_with=None if everything else new,
-        studies=[row[5] for row in rows],
+        studies=[row.study_id for row in rows],
         apart=apart,  # type: ignore[arg-type]
         progress=progress,
+        prepared=items,
     )
     report.candidate_pairs = result.candidate_pairs
     report.merges = [AutoMerge(keys[a], keys[b], s.score, list(s.reasons)) for a, b, s in result.merges]
@@ -116,6 +130,9 @@ def run_dedupe(
         report.queued_new = len(result.review)
         report.studies_after = report.studies_before - len(report.merges)
         return report
+    unkeyed = [(row.id, item) for row, item in zip(rows, items, strict=True) if row.seq > keyed]
+    if unkeyed:
+        store_keys(session, unkeyed, through=max(row.seq for row in rows))
     log_decisions(
         session,
         [Proposed(MERGE, DEDUPE, (m.key_a, m.key_b), m.score, tuple(m.reasons)) for m in report.merges],
@@ -123,17 +140,61 @@ def run_dedupe(
     )
     if progress and report.merges:
         progress("merging studies", 0, len(report.merges))
-    study = {key: row[5] for key, row in zip(keys, rows, strict=True)}
+    study = {row.key: row.study_id for row in rows}
     merge_studies(session, _study_groups([(study[m.key_a], study[m.key_b]) for m in report.merges]))
     report.queued_new = _update_queue(
         session, [(keys[a], keys[b], s.score, s.reasons) for a, b, s in result.review], everything
     )
     if rows:
-        set_compared_through(session, max(row[1] for row in rows))
+        set_compared_through(session, max(row.seq for row in rows))
     session.flush()
     report.queue = session.exec(select(func.count()).select_from(ReviewPair)).one()
     report.studies_after = session.exec(select(func.count()).select_from(Study)).one()
     return report
+
+
+#: A run reads only records sharing a key with the new ones when the new records are
+#: fewer than one in this many of the library; a larger import reads everything.
+INCREMENTAL_SHARE = 4
+_TAKING_PART = (Record.status == "ok", col(Record.key).is_not(None), col(Record.study_id).is_not(None))
+_CHUNK = 5000
+
+
+def _rows():  # type: ignore[no-untyped-def]
+    """The columns matching reads, of the records that take part, in import order."""
+    return (
+        select(Record.id, Record.key, Record.seq, Record.entry_type, Record.fields, Record.authors, Record.study_id)
+        .where(*_TAKING_PART)
+        .order_by(col(Record.seq))
+    )
+
+
+def _prepare_all(rows: Sequence[Any], known: dict[int, Prepared], progress: StageProgress | None) -> list[Prepared]:
+    """Each row folded for matching (`known` ones reused), with progress now and then."""
+    items = []
+    for done, row in enumerate(rows, start=1):
+        item = known.get(row.id)
+        items.append(item or prepare(match_record(row.key, row.entry_type, row.fields, row.authors)))
+        if progress and (done % 2000 == 0 or done == len(rows)) and len(rows) > len(known):
+            progress("reading records", done, len(rows))
+    return items
+
+
+def _rows_where(session: Session, column: Any, values: set[int]) -> list[Any]:
+    ordered = sorted(values)
+    found: list[Any] = []
+    for start in range(0, len(ordered), _CHUNK):
+        found.extend(session.exec(_rows().where(col(column).in_(ordered[start : start + _CHUNK]))).all())
+    return found
+
+
+def _column_where(session: Session, wanted: Any, column: Any, values: set[int]) -> list[int]:
+    ordered = sorted(values)
+    found: list[int] = []
+    for start in range(0, len(ordered), _CHUNK):
+        query = select(wanted).where(*_TAKING_PART, col(column).in_(ordered[start : start + _CHUNK])).distinct()
+        found.extend(session.exec(query).all())
+    return found
 
 
 def _study_groups(pairs: list[tuple[int, int]]) -> list[set[int]]:

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 7  # 7: TeX quotes decoded to curly quotes: stores re-read their sources
+SCHEMA_VERSION = 8  # 8: match keys kept in the store (7: TeX quotes decoded to curly quotes)
 
 
 class Meta(SQLModel, table=True):
@@ -73,6 +73,15 @@ class Record(SQLModel, table=True):
     doi: str | None = Field(default=None, index=True)
     year: str | None = None
     title: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class MatchKey(SQLModel, table=True):
+    """A key under which a record is compared with others (see `tracker.match_keys`): an
+    incremental `dedupe` reads only the records that share a key with a new one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id", index=True)
+    key: str = Field(index=True)
 
 
 class Decision(SQLModel, table=True):

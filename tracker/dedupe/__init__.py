@@ -75,18 +75,21 @@ class _Groups:
 def find_duplicates(
     records: Sequence[MatchRecord],
     only_with: Iterable[int] | None = None,
+    *,
     studies: Sequence[Hashable] | None = None,
     apart: Collection[tuple[int, int]] = (),
     progress: StageProgress | None = None,
+    prepared: Sequence[Prepared] | None = None,
 ) -> DedupeResult:
     """Group `records` into works. With `only_with` (indexes of new records), only pairs
     involving a new record are compared: an incremental run after an import. `studies`
     gives each record's present group (its study), which a run only grows; `apart` holds pairs
     (i < j) a curator said are different works, which no group may ever join.
-    `progress(stage, done, total)` hears how far the work is, now and then."""
+    `progress(stage, done, total)` hears how far the work is, now and then. `prepared`
+    holds the records already folded (`prepare`), when the caller needed them too."""
     report = progress or _silent
-    items: list[Prepared] = []
-    for index, record in enumerate(records, start=1):
+    items: list[Prepared] = list(prepared) if prepared is not None else []
+    for index, record in enumerate(records if prepared is None else (), start=1):
         items.append(prepare(record))
         if index % _TICK == 0 or index == len(records):
             report("reading records", index, len(records))

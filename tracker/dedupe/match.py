@@ -280,22 +280,23 @@ def _bracketed_parts(title: str) -> list[str]:
     return [part for part in map(fold, parts) if len(part.split()) >= 3]
 
 
-def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> set[str]:
-    """Keys under which a record is compared with others: records share a key or are never
-    compared, so the work grows with the library, not with its square. A title is keyed
-    by its end and, with word frequencies, by its three rarest words — what tells it
-    apart, wherever its common words fall (its beginning does not: "The impact of
-    integration policies on" opens too many); a translated title is caught by author,
-    year and first page."""
+def stored_keys(item: Prepared) -> set[str]:
+    """The keys a store keeps for a record, so an incremental run reads only the records
+    that share one with a new record: the DOI, the title's end, first author and year (and
+    first page), and each title word (`tw:`) from which a title's rarest words are found
+    with the library's word counts at the time of asking. None depends on other records."""
+    keys = _own_keys(item)
+    keys.update(f"tw:{word}" for word in item.title_words)
+    return keys
+
+
+def _own_keys(item: Prepared) -> set[str]:
     keys = set()
     if item.doi:
         keys.add(f"doi:{item.doi}")
     joined = "".join(item.title_words)
     if len(joined) >= 12:
         keys.add(f"t1:{joined[-24:]}")
-        if frequency is not None and len(item.title_words) >= 3:
-            rare = sorted(sorted(set(item.title_words)), key=lambda w: frequency.get(w, 0))[:3]
-            keys.add("tr:" + " ".join(sorted(rare)))
     if item.families and item.year:
         # first author and year, for titles written too differently for the title keys;
         # two records that both have pages meet only on the same first page (see
@@ -305,6 +306,27 @@ def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> se
             keys.add(f"ay:{family}:{year}")
             if item.first_page:
                 keys.add(f"ayp:{family}:{year}:{item.first_page}")
+    return keys
+
+
+def rarest_words(item: Prepared, frequency: dict[str, int]) -> list[str]:
+    """The three words of a title that the fewest titles share: what tells it apart,
+    wherever its common words fall. [] for a title too short to be keyed by its words."""
+    if len("".join(item.title_words)) < 12 or len(item.title_words) < 3:
+        return []
+    return sorted(sorted(set(item.title_words)), key=lambda w: frequency.get(w, 0))[:3]
+
+
+def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> set[str]:
+    """Keys under which a record is compared with others: records share a key or are never
+    compared, so the work grows with the library, not with its square. A title is keyed
+    by its end and, with word frequencies, by its three rarest words — what tells it
+    apart, wherever its common words fall (its beginning does not: "The impact of
+    integration policies on" opens too many); a translated title is caught by author,
+    year and first page."""
+    keys = _own_keys(item)
+    if frequency is not None and (rare := rarest_words(item, frequency)):
+        keys.add("tr:" + " ".join(sorted(rare)))
     return keys
 
 

@@ -406,3 +406,15 @@ def test_a_venue_named_two_ways_does_not_split_one_paper():
         "c", LONG_TITLE, "Miller, J.;Kogan, I.", container="Migration Letters", year="2015", pages="5-9"
     )
     assert _judge(a, other_pages).outcome != MERGE
+
+
+@pytest.mark.parametrize("run_together", ["Adeli K.Lewis G. F.", "Adeli K, Lewis GF"])
+def test_authors_an_export_ran_into_one_name_meet_the_same_people_written_apart(run_together):
+    from tracker.ingest.bibtex import read_bibtex
+
+    (entry,) = read_bibtex(f"@article{{x, author = {{{run_together}}}, title = {{{LONG_TITLE}}}}}")
+    written_apart = _record("a", LONG_TITLE, "Adeli, Khosrow;Lewis, Gary F.", year="2019")
+    run_into_one = MatchRecord(id="b", title=LONG_TITLE, authors=entry.authors, year="2019")
+    judged = _judge(written_apart, run_into_one)
+    assert "2/2 authors" in judged.reasons
+    assert judged.outcome == MERGE

@@ -97,17 +97,19 @@ def run_dedupe(
     report.studies_before = session.exec(select(func.count()).select_from(Study)).one()
     since = 0 if everything else compared_through(session)
     keyed = keyed_through(session)
-    new_rows = session.exec(_rows().where(col(Record.seq) > since)).all()
-    new_items = _prepare_all(new_rows, {}, progress)
-    if since and keyed >= since and len(new_rows) * INCREMENTAL_SHARE < report.records:
+    added = session.exec(select(func.count()).where(*_TAKING_PART, col(Record.seq) > since)).one()
+    if since and keyed >= since and added * INCREMENTAL_SHARE < report.records:
+        new_rows = session.exec(_rows().where(col(Record.seq) > since)).all()
+        new_items = _prepare_all(new_rows, {}, progress)
         related = records_sharing_keys(session, new_items)
         studies = set(_column_where(session, Record.study_id, Record.id, related))
         wanted = related | set(_column_where(session, Record.id, Record.study_id, studies))
         old_rows = [row for row in _rows_where(session, Record.id, wanted) if row.seq <= since]
         rows = sorted([*old_rows, *new_rows], key=lambda row: row.seq)
+        items = _prepare_all(rows, {row.id: item for row, item in zip(new_rows, new_items, strict=True)}, progress)
     else:
         rows = session.exec(_rows()).all()
-    items = _prepare_all(rows, {row.id: item for row, item in zip(new_rows, new_items, strict=True)}, progress)
+        items = _prepare_all(rows, {}, progress)
     report.read = len(rows)
     keys = [row.key for row in rows]
     index_of = {key: index for index, key in enumerate(keys)}
@@ -130,8 +132,8 @@ def run_dedupe(
         report.queued_new = len(result.review)
         report.studies_after = report.studies_before - len(report.merges)
         return report
-    unkeyed = [(row.id, item) for row, item in zip(rows, items, strict=True) if row.seq > keyed]
-    if unkeyed:
+    if rows and max(row.seq for row in rows) > keyed:
+        unkeyed = ((row.id, item) for row, item in zip(rows, items, strict=True) if row.seq > keyed)
         store_keys(session, unkeyed, through=max(row.seq for row in rows))
     log_decisions(
         session,

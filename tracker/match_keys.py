@@ -44,9 +44,14 @@ def keyed_through(session: Session) -> int:
 def store_keys(session: Session, records: Iterable[tuple[int, Prepared]], through: int) -> None:
     """Keep the keys of `records` (record id, prepared record); all records up to `through`
     now have theirs."""
-    rows = [{"record_id": record_id, "key": key} for record_id, item in records for key in sorted(stored_keys(item))]
-    for start in range(0, len(rows), _BATCH):
-        session.connection().execute(insert(MatchKey.__table__), rows[start : start + _BATCH])
+    batch: list[dict[str, object]] = []
+    for record_id, item in records:
+        batch.extend({"record_id": record_id, "key": key} for key in sorted(stored_keys(item)))
+        if len(batch) >= _BATCH:
+            session.connection().execute(insert(MatchKey.__table__), batch)
+            batch = []
+    if batch:
+        session.connection().execute(insert(MatchKey.__table__), batch)
     session.merge(Meta(name=KEYED_THROUGH, value=str(through)))
 
 

@@ -146,6 +146,29 @@ def _folded_name(literal: str, family: str, given: str) -> tuple[str, str]:
     return " ".join(words), given_words[0] if given_words else ""
 
 
+_DOTTED_AUTHOR = re.compile(r"([^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]+)*)\s+((?:[^\W\d_]\.\s?)+)")
+_UNDOTTED_AUTHOR = re.compile(r"^([^\W\d_][\w'’ -]*?)\s+([A-Z]{1,3})$")
+
+
+def _run_together(authors: list[Name]) -> list[Name]:
+    """Several authors a source ran into one name, as Embase and PubMed exports do:
+    "Adeli K.Lewis G. F." (read as one name with family "F.") or "Adeli K, Lewis GF"
+    (read as family "Adeli K", given "Lewis GF"), split into the people they are.
+    Any other list is returned as it is."""
+    if len(authors) != 1 or authors[0].literal:
+        return authors
+    name = authors[0]
+    dotted = f"{name.given} {name.family}".strip()
+    found = _DOTTED_AUTHOR.findall(dotted)
+    if len(found) >= 2 and "".join(f + i for f, i in found).replace(" ", "") == dotted.replace(" ", ""):
+        return [Name(family=family, given=initials.strip()) for family, initials in found]
+    parts = [part.strip() for part in f"{name.family}, {name.given}".split(",")]
+    matched = [_UNDOTTED_AUTHOR.match(part) for part in parts]
+    if len(parts) >= 2 and all(matched):
+        return [Name(family=m.group(1), given=m.group(2)) for m in matched if m]
+    return authors
+
+
 def _same_family(a: str, b: str) -> bool:
     """Equal, nearly equal, or one written with more of the person's names than the other
     ("Rey Benayas" / "Benayas", "Genoveva Pignataro" / "Pignataro")."""
@@ -165,7 +188,9 @@ def prepare(record: MatchRecord) -> Prepared:
     clean_title = without_annotations(record.title)
     title = fold(clean_title)
     words = [w for w in title.split() if w not in _STOP]
-    people = [_family_and_given(n) for n in record.authors if (n.literal or n.family) and n.literal != "others"]
+    people = [
+        _family_and_given(n) for n in _run_together(record.authors) if (n.literal or n.family) and n.literal != "others"
+    ]
     people = [(family, initial) for family, initial in people if family]  # a name of punctuation folds to ""
     year = int(record.year[:4]) if record.year[:4].isdigit() else None
     volume = record.volume.strip().lower()

@@ -113,3 +113,12 @@ def test_dedupe_review_and_show_never_fail_on_records_that_imported(entries):
         run("review", "--list")
         for i in range(len(entries) + 1):
             run("show", f"k{i}")
+
+
+def test_one_author_of_many_words_is_read_in_one_pass():
+    """A single author field holding a long run of words (a pasted affiliation, a list
+    without separators) once sent the run-together-authors check backtracking for
+    minutes; it must be read like any other name."""
+    name = Name(family="Smith", given=" ".join(["Integration"] * 3000) + " x")
+    records = [MatchRecord(id=str(i), title="Integration policy and naturalisation", authors=[name]) for i in range(2)]
+    assert find_duplicates(records).clusters == [[0, 1]]

@@ -146,8 +146,14 @@ def _folded_name(literal: str, family: str, given: str) -> tuple[str, str]:
     return " ".join(words), given_words[0] if given_words else ""
 
 
-_DOTTED_AUTHOR = re.compile(r"([^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]+)*)\s+((?:[^\W\d_]\.\s?)+)")
-_UNDOTTED_AUTHOR = re.compile(r"^([^\W\d_][\w'’ -]*?)\s+([A-Z]{1,3})$")
+#: Where an export ran one author into the next: an initial's dot, then a family name.
+_JOIN = re.compile(r"(?<=[^\W\d_]\.)(?=[^\W\d_]{2})")
+_INITIALS_AFTER_FAMILY = re.compile(
+    r"^(?P<family>[^\W\d_][\w'’-]+(?: [^\W\d_][\w'’-]+)*) (?P<initials>(?:[^\W\d_]\. ?)+)$"
+)
+_UNDOTTED_AUTHOR = re.compile(r"^(?P<family>[^\W\d_][\w'’-]+(?: [^\W\d_][\w'’-]+)*) (?P<initials>[A-Z]{1,3})$")
+#: Longer "names" are not a run-together list worth splitting (and are not read twice).
+_LONGEST_RUN = 400
 
 
 def _run_together(authors: list[Name]) -> list[Name]:
@@ -159,13 +165,16 @@ def _run_together(authors: list[Name]) -> list[Name]:
         return authors
     name = authors[0]
     dotted = f"{name.given} {name.family}".strip()
-    found = _DOTTED_AUTHOR.findall(dotted)
-    if len(found) >= 2 and "".join(f + i for f, i in found).replace(" ", "") == dotted.replace(" ", ""):
-        return [Name(family=family, given=initials.strip()) for family, initials in found]
+    if len(dotted) > _LONGEST_RUN:
+        return authors
+    pieces = [piece.strip() for piece in _JOIN.split(dotted)]
+    found = [_INITIALS_AFTER_FAMILY.match(piece) for piece in pieces]
+    if len(pieces) >= 2 and all(found):
+        return [Name(family=m["family"], given=m["initials"].strip()) for m in found if m]
     parts = [part.strip() for part in f"{name.family}, {name.given}".split(",")]
     matched = [_UNDOTTED_AUTHOR.match(part) for part in parts]
     if len(parts) >= 2 and all(matched):
-        return [Name(family=m.group(1), given=m.group(2)) for m in matched if m]
+        return [Name(family=m["family"], given=m["initials"]) for m in matched if m]
     return authors
 
 

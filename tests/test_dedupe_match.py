@@ -418,3 +418,12 @@ def test_authors_an_export_ran_into_one_name_meet_the_same_people_written_apart(
     judged = _judge(written_apart, run_into_one)
     assert "2/2 authors" in judged.reasons
     assert judged.outcome == MERGE
+
+
+def test_a_short_title_that_begins_the_other_merges_on_the_same_pages_only():
+    place = {"year": "2016", "container": "Proceedings of the CHI Conference", "pages": "2796-2807"}
+    short = _record("a", "Borders in the wild", "Soden, Robert;Palen, Leysia", **place)
+    whole = _record("b", "Borders in the wild: what mapping migration reveals", "Soden, R.;Palen, L.", **place)
+    assert _judge(short, whole).outcome == MERGE
+    elsewhere = _record("c", "Borders in the wild: a second look", "Soden, R.;Palen, L.", **{**place, "pages": "12-20"})
+    assert _judge(short, elsewhere).outcome != MERGE

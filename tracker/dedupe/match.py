@@ -545,6 +545,18 @@ def _spans_pages(item: Prepared) -> bool:
     return item.first_page.isdigit() and item.last_page.isdigit() and int(item.last_page) > int(item.first_page)
 
 
+def _same_page_range(a: Prepared, b: Prepared, venue: str) -> bool:
+    """The same year, venue and page range of several pages (no volume needed: proceedings)."""
+    return (
+        a.year is not None
+        and a.year == b.year
+        and venue in ("same", "abbreviation")
+        and _spans_pages(a)
+        and (a.first_page, a.last_page) == (b.first_page, b.last_page)
+        and not _other_issues(a, b)
+    )
+
+
 def _same_place(a: Prepared, b: Prepared) -> bool:
     """Same year, venue, volume and first page, and no two issues: where an article is
     printed names it (two articles never start on one page of one issue; a recurring
@@ -633,6 +645,9 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
             reasons.append("same venue, volume, first page and year (the author lists written two ways)")
             return PairScore(MERGE, title, reasons)
         return PairScore(REVIEW if title >= 98 and not conflicts else APART, title, reasons)
+    if _subtitle_dropped(a, b, least_words=2) and authors == "same" and _same_page_range(a, b, venue):
+        reasons.append("one title is the other's beginning (a subtitle dropped), on the same pages")
+        return PairScore(MERGE, title, reasons)
     if a.generic or b.generic:
         reasons.append("a generic title")
         exact = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation")

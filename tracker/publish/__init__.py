@@ -9,13 +9,12 @@ of studies that are gone. See `tracker.publish.safety` for what keeps hostile in
 from __future__ import annotations
 
 import json
-import traceback
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import TemplateError
 
 from tracker.digest.issues import Issue, month_name
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
@@ -33,16 +32,14 @@ from tracker.publish.profiles import (
     national_profiles,
     year_notes,
 )
-from tracker.publish.safety import CONTENT_SECURITY_POLICY, best_link, doi_url, safe_url, slug
+from tracker.publish.safety import best_link, doi_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS, ScoreRow
 from tracker.studies import StudyView
+from tracker.templating import TEMPLATES, environment, template_problem
 from tracker.vocab import load_vocabulary
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-#: Template files: site pages and e-mail (HTML), feeds (XML), digest texts (Markdown).
-TEMPLATE_SUFFIXES = (".html", ".xml", ".md", ".txt")
 #: A study's scores over the years as lines, up to this many (its countries times its areas);
 #: more cross and hide each other, and it gets each area's countries as bars instead.
 LINES_PER_CHART = 6
@@ -54,30 +51,6 @@ SEARCH_ASSETS = (
     ("search-engine.js", "search/engine/pagefind.js"),
     ("search-worker.js", "search/engine/search-worker.js"),
 )
-
-
-def environment(library_root: Path) -> Environment:
-    """Templates: the library's own `templates/` first, then the tracker's."""
-    loaders = [FileSystemLoader(str(library_root / "templates")), FileSystemLoader(str(TEMPLATES))]
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"], disabled_extensions=("md", "txt"), default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals.update(csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url)
-    return env
-
-
-def template_problem(template: str, error: TemplateError) -> str:
-    """A template's mistake as one line naming its file and line (a library's own template
-    overrides the tracker's, so this is a user's mistake, not a crash)."""
-    if isinstance(error, TemplateSyntaxError):
-        return f"{error.filename or template}:{error.lineno}: {error.message}"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
-    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template
-    return f"{place}: {error}"
 
 
 def _labels(facet: str) -> dict[str, str]:

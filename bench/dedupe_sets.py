@@ -18,7 +18,7 @@ from itertools import combinations
 from pathlib import Path
 
 from tracker.dedupe import MatchRecord
-from tracker.deduplication import match_record
+from tracker.dedupe.store import match_record
 from tracker.entry import Name
 from tracker.ingest.bibtex import read_bibtex
 from tracker.ingest.bibtex_steps import split_multiple_persons_names

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.digest import desk
 from tracker.digest.summaries import draft_summary, sentence_problem, sentences
-from tracker.library import Library
+from tracker.library import Library, digests
 
 from .conftest import FIXTURES, drop_store
 
@@ -68,7 +67,7 @@ KOGAN_SUMMARY = (
 def fixed_clock(monkeypatch):  # type: ignore[no-untyped-def]
     """Publishing dates from a clock the test sets, so golden files stay golden."""
     times = iter(f"2026-11-{day:02d}T09:00:00Z" for day in range(20, 31))
-    monkeypatch.setattr(desk, "_now", lambda: next(times))
+    monkeypatch.setattr(digests, "_now", lambda: next(times))
 
 
 def _editor(tmp_path: Path, text: str) -> str:

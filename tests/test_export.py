@@ -18,7 +18,7 @@ from tracker.export import ENTRY_FORMATS, WRITERS, write_bibtex, write_csljson
 from tracker.ingest import read_bytes
 from tracker.ingest.normalise import collapse_whitespace
 from tracker.library import Library
-from tracker.studies import RecordRow, StudyView, build_view
+from tracker.store.views import RecordRow, StudyView, build_view
 
 from .conftest import FIXTURES
 

@@ -1,6 +1,6 @@
 """The store's tables (SQLModel), the same on SQLite and PostgreSQL.
 
-The store is the working state; `bib/` is its text image (see `tracker.image`). A record
+The store is the working state; `bib/` is its text image (see `tracker.library.image`). A record
 is one entry as read, never changed afterwards; a study is one real work and points to
 nothing but its key: records point to their study, so merging and splitting (later) only
 move records between studies and never delete one.
@@ -41,7 +41,7 @@ class Source(SQLModel, table=True):
 
 
 class Study(SQLModel, table=True):
-    """One real work. Its fields are derived from its records (see `tracker.studies`)."""
+    """One real work. Its fields are derived from its records (see `tracker.store.views`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True)
@@ -76,7 +76,7 @@ class Record(SQLModel, table=True):
 
 
 class MatchKey(SQLModel, table=True):
-    """A key under which a record is compared with others (see `tracker.match_keys`): an
+    """A key under which a record is compared with others (see `tracker.dedupe.keys`): an
     incremental `dedupe` reads only the records that share a key with a new one."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -116,7 +116,7 @@ class ReviewPair(SQLModel, table=True):
 
 class Tag(SQLModel, table=True):
     """A tag the tagger proposed for a study (origin `auto`), with its evidence. A
-    curator's tags are decisions (see `tracker.decisions`), applied above these."""
+    curator's tags are decisions (see `tracker.store.decisions`), applied above these."""
 
     id: int | None = Field(default=None, primary_key=True)
     study_id: int = Field(foreign_key="study.id", index=True)

@@ -12,12 +12,12 @@ from rich.table import Table
 
 from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
 from tracker.cli.review_view import describe_decision
-from tracker.decisions import EDIT
 from tracker.export import WRITERS
-from tracker.files import write_atomically
-from tracker.importer import FileReport
 from tracker.ingest import READERS
 from tracker.publish.serve import preview_server
+from tracker.store.decisions import EDIT
+from tracker.store.files import write_atomically
+from tracker.store.records import FileReport
 
 #: How many warning lines an import prints before pointing at `show`/`failures`.
 MAX_WARNING_LINES = 20

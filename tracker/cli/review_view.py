@@ -12,10 +12,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from tracker.decisions import DEDUPE, EDIT, MERGE, SPLIT
 from tracker.library import ReviewItem
 from tracker.models import Decision
-from tracker.studies import StudyView
+from tracker.store.decisions import DEDUPE, EDIT, MERGE, SPLIT
+from tracker.store.views import StudyView
 from tracker.textkeys import fold
 
 ANSWER_KEYS = {"s", "d", "k", "q"}

@@ -6,5 +6,5 @@ with a two-to-four-sentence summary, and a closing "About the Migration Policy G
 - `summaries`: drafts picked from abstracts, and the sentence rule;
 - `render`: the Markdown and the e-mail of a published issue;
 - `image`: the issues in `bib/digests/`;
-- `desk`: the commands, as `Library.digests`.
+- the commands live with the library facade, as `Library.digests` (`tracker.library.digests`).
 """

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from tracker.files import write_atomically
 from tracker.models import Digest
+from tracker.store.files import write_atomically
 
 _FIELDS = (
     "month",

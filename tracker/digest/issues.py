@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.decisions import studies_of
 from tracker.digest.summaries import draft_summary, sentence_problem
 from tracker.models import Digest, Study
 from tracker.scores import AREAS
-from tracker.studies import StudyView, first_imports, load_views
+from tracker.store.decisions import studies_of
+from tracker.store.views import StudyView, first_imports, load_views
 from tracker.vocab import load_vocabulary
 
 SUMMARY_FIELD = "mipex-summary"

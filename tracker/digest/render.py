@@ -19,8 +19,8 @@ import css_inline
 from jinja2 import Environment
 
 from tracker.digest.issues import Issue, month_name
-from tracker.files import write_atomically
 from tracker.publish.safety import best_link
+from tracker.store.files import write_atomically
 
 
 def _context(issue: Issue) -> dict[str, object]:

@@ -11,7 +11,7 @@ The exact form, as the README documents it::
 Items are separated by a line holding only `---` (three or more dashes). In each item the
 first non-blank line is the title (a leading Markdown `#` is dropped) and the rest is the
 abstract. The importer attaches each abstract to the record with the same title, or keeps
-it as a new record (see `tracker.importer`).
+it as a new record (see `tracker.store.records`).
 """
 
 from __future__ import annotations

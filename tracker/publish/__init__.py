@@ -36,7 +36,7 @@ from tracker.publish.safety import best_link, doi_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
 from tracker.scores import AREAS, ScoreRow
-from tracker.studies import StudyView
+from tracker.store.views import StudyView
 from tracker.templating import TEMPLATES, environment, template_problem
 from tracker.vocab import load_vocabulary
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tracker.export import ENTRY_FORMATS
 from tracker.publish.safety import slug
-from tracker.studies import StudyView
+from tracker.store.views import StudyView
 
 _PLAIN_CODE = re.compile(r"[a-z0-9_]{1,40}")
 FACETS = ("area", "country", "outcome", "use", "year")

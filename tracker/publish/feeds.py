@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from tracker.publish.safety import slug
-from tracker.studies import StudyView
+from tracker.store.views import StudyView
 
 FEED_SIZE = 50
 

@@ -46,8 +46,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.files import write_atomically
 from tracker.publish.search_pack import START_PACK, write_start_pack
+from tracker.store.files import write_atomically
 
 INDEX_FOLDER = "pagefind"
 #: Which parts exist and the pages each was built from (read by the search page, too).

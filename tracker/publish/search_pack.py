@@ -20,7 +20,7 @@ import json
 import struct
 from pathlib import Path
 
-from tracker.files import write_atomically
+from tracker.store.files import write_atomically
 
 START_PACK = "start.pack"
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
-from tracker.files import write_atomically
 from tracker.models import Score
 from tracker.scores import ReadScores, ScoreRow
 from tracker.scores.tidy import read_tidy
+from tracker.store.files import write_atomically
 
 #: Ids per DELETE statement (SQLite allows 32,766 variables in one).
 _DELETE_BATCH = 10_000

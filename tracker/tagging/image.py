@@ -10,9 +10,9 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
-from tracker.files import write_atomically
 from tracker.models import Study, Tag
-from tracker.rendered import refresh_rendered
+from tracker.store.files import write_atomically
+from tracker.store.rendered import refresh_rendered
 
 
 def write_tags_file(session: Session, paths: LibraryPaths) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from tracker.db import in_code_point_order
 from tracker.export import bibtex_entry
 from tracker.models import Study
-from tracker.studies import load_views
+from tracker.store.views import load_views
 
 
 def rendered_bibtex(session: Session, page: int = 2000) -> Iterator[str]:

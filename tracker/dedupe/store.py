@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from tracker.decisions import (
+from tracker.dedupe import MatchRecord, StageProgress, find_duplicates
+from tracker.dedupe.keys import keyed_through, records_sharing_keys, store_keys
+from tracker.dedupe.match import Prepared, prepare
+from tracker.dedupe.versions import preprint_label
+from tracker.entry import Name
+from tracker.models import Record, ReviewPair, Study
+from tracker.store.decisions import (
     DEDUPE,
     MERGE,
     Proposed,
@@ -26,13 +32,7 @@ from tracker.decisions import (
     set_compared_through,
     studies_of,
 )
-from tracker.dedupe import MatchRecord, StageProgress, find_duplicates
-from tracker.dedupe.match import Prepared, prepare
-from tracker.dedupe.versions import preprint_label
-from tracker.entry import Name
-from tracker.grouping import merge_studies
-from tracker.match_keys import keyed_through, records_sharing_keys, store_keys
-from tracker.models import Record, ReviewPair, Study
+from tracker.store.grouping import merge_studies
 
 
 @dataclass(slots=True)
@@ -92,7 +92,7 @@ def run_dedupe(
     """Compare the new records (or all, with `everything`), merge what is certain, queue
     what is borderline. With `dry_run`, report and change nothing. A small addition to a
     large library reads only the records sharing a match key with a new one (see
-    `tracker.match_keys`)."""
+    `tracker.dedupe.keys`)."""
     report = DedupeReport(records=session.exec(select(func.count()).where(*_TAKING_PART)).one())
     report.studies_before = session.exec(select(func.count()).select_from(Study)).one()
     since = 0 if everything else compared_through(session)

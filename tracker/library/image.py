@@ -5,8 +5,8 @@
 - `bib/imports.json`: the imports in order (path, hash, format, encoding, time), which a
   rebuild replays to get the same records, keys, failures and provenance;
 - `bib/decisions.json`: merges, splits, review answers, edits and curators' tags,
-  replayed after the imports they followed, and the review queue (see `tracker.decisions`);
-- `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tag_run`);
+  replayed after the imports they followed, and the review queue (see `tracker.store.decisions`);
+- `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tagging.store`);
 - `bib/scores/`: MIPEX scores, tidy CSV with their sources (see `tracker.scores.store`).
 
 Every file is written to a temporary name and renamed into place, so a crash leaves the
@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
-from tracker.decisions import write_decisions_file
 from tracker.digest.image import digest_files, write_digest_files
-from tracker.files import write_atomically
 from tracker.models import Meta, Source
-from tracker.rendered import rendered_bibtex
 from tracker.scores.store import write_score_files
-from tracker.tag_image import write_tags_file
+from tracker.store.decisions import write_decisions_file
+from tracker.store.files import write_atomically
+from tracker.store.rendered import rendered_bibtex
+from tracker.tagging.image import write_tags_file
 
 _EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csljson": "json", "abstracts": "txt"}
 

@@ -26,10 +26,10 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
-from tracker.files import write_atomically
-from tracker.grouping import merge_studies, split_off
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
-from tracker.rendered import refresh_rendered
+from tracker.store.files import write_atomically
+from tracker.store.grouping import merge_studies, split_off
+from tracker.store.rendered import refresh_rendered
 
 MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
 CURATOR, DEDUPE = "curator", "dedupe"

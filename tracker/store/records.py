@@ -22,10 +22,10 @@ from tracker.entry import Entry
 from tracker.export import bibtex_entry
 from tracker.ingest import ReadFile
 from tracker.ingest.normalise import collapse_whitespace
-from tracker.keys import generated_key, safe_key, unique_key
 from tracker.models import Record, Source, Study
-from tracker.rendered import refresh_rendered
-from tracker.studies import RecordRow, build_view
+from tracker.store.keys import generated_key, safe_key, unique_key
+from tracker.store.rendered import refresh_rendered
+from tracker.store.views import RecordRow, build_view
 from tracker.textkeys import fold, numbers_in
 
 #: A pasted abstract attaches only to a title this similar (rapidfuzz ratio, 0-100) ...

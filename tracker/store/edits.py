@@ -15,7 +15,7 @@ from typing import Any
 from tracker.entry import ENTRY_TYPES
 from tracker.ingest.names import name_from_text
 from tracker.ingest.normalise import collapse_whitespace, normalise_doi
-from tracker.studies import EDITED_TYPE
+from tracker.store.views import EDITED_TYPE
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _YEAR = re.compile(r"^\d{4}$")

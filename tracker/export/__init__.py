@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker.entry import CANONICAL_FIELDS, Name
 from tracker.ingest.bibtex_steps import VERBATIM_FIELDS
-from tracker.studies import StudyView
+from tracker.store.views import StudyView
 
 Writer = Callable[[Sequence[StudyView]], str]
 

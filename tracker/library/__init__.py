@@ -19,7 +19,30 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths, database_url
 from tracker.db import create_schema, make_engine, store_state, writer_lock
-from tracker.decisions import (
+from tracker.dedupe import StageProgress
+from tracker.dedupe.store import DedupeReport, prune_queue, run_dedupe
+from tracker.digest.image import restore_digests
+from tracker.digest.issues import issue_of
+from tracker.export import WRITERS
+from tracker.ingest import InputError, ReadFile, read_bytes, read_file
+from tracker.ingest.parallel import EntryStream
+from tracker.library.digests import DigestDesk
+from tracker.library.image import (
+    has_image,
+    image_digest,
+    read_manifest,
+    stored_image_digest,
+    write_image,
+    write_source_files,
+)
+from tracker.models import Decision, Digest, Record, ReviewPair, Score, Source, Study, Tag
+from tracker.publish import BuildReport, build_site
+from tracker.publish.settings import SettingsError
+from tracker.scores.check import ScoreError, country_code
+from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
+from tracker.scores.tidy import read_tidy
+from tracker.scores.workbook import read_workbook
+from tracker.store.decisions import (
     CURATOR,
     DIFFERENT,
     EDIT,
@@ -33,37 +56,14 @@ from tracker.decisions import (
     restore_review,
     studies_of,
 )
-from tracker.dedupe import StageProgress
-from tracker.deduplication import DedupeReport, prune_queue, run_dedupe
-from tracker.digest.desk import DigestDesk
-from tracker.digest.image import restore_digests
-from tracker.digest.issues import issue_of
-from tracker.edits import EditError, edit_values
-from tracker.export import WRITERS
-from tracker.image import (
-    has_image,
-    image_digest,
-    read_manifest,
-    stored_image_digest,
-    write_image,
-    write_source_files,
-)
-from tracker.importer import FileReport, Importer
-from tracker.ingest import InputError, ReadFile, read_bytes, read_file
-from tracker.ingest.parallel import EntryStream
-from tracker.models import Decision, Digest, Record, ReviewPair, Score, Source, Study, Tag
-from tracker.publish import BuildReport, build_site
-from tracker.publish.settings import SettingsError
-from tracker.rendered import rendered_bibtex
-from tracker.scores.check import ScoreError, country_code
-from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
-from tracker.scores.tidy import read_tidy
-from tracker.scores.workbook import read_workbook
-from tracker.studies import StudyView, first_imports, load_views
-from tracker.tag_changes import TagChangeError, parse_tag_changes
-from tracker.tag_image import restore_tags
-from tracker.tag_run import REVIEW_BELOW, TagReport, run_tagging
-from tracker.tags import FACET_FIELDS, effective_tags
+from tracker.store.edits import EditError, edit_values
+from tracker.store.records import FileReport, Importer
+from tracker.store.rendered import rendered_bibtex
+from tracker.store.tags import FACET_FIELDS, effective_tags
+from tracker.store.views import StudyView, first_imports, load_views
+from tracker.tagging.changes import TagChangeError, parse_tag_changes
+from tracker.tagging.image import restore_tags
+from tracker.tagging.store import REVIEW_BELOW, TagReport, run_tagging
 
 
 class LibraryError(RuntimeError):

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from tracker.dedupe import StageProgress
 from tracker.models import Study, Tag
-from tracker.rendered import refresh_rendered
-from tracker.studies import load_views
+from tracker.store.rendered import refresh_rendered
+from tracker.store.views import load_views
 from tracker.tagging import tag_many
 
 #: Below this confidence a proposal waits for a curator's look (`review tags`).

@@ -1,6 +1,6 @@
 """A study as readers and exporters see it: fields chosen from its records.
 
-The study's key is its earliest record's key (see `tracker.grouping`). Its fields are
+The study's key is its earliest record's key (see `tracker.store.grouping`). Its fields are
 chosen field by field, and each field remembers the record it came from:
 
 1. records are ranked: published entries first, then early versions (preprints, working
@@ -30,7 +30,7 @@ from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import CANONICAL_FIELDS, Name
 from tracker.models import Decision, Record, Source, Study
-from tracker.tags import effective_tags, tag_fields
+from tracker.store.tags import effective_tags, tag_fields
 from tracker.textkeys import fold
 
 

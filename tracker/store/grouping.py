@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from tracker.models import Record, Study, Tag
-from tracker.rendered import refresh_rendered
+from tracker.store.rendered import refresh_rendered
 
 _CHUNK = 2000
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tracker.library import Library
 from tracker.publish.charts import Series, line_chart
-from tracker.publish.safety import doi_url, safe_url, slug
 from tracker.publish.search_pack import START_PACK, read_start_pack, start_files
+from tracker.safety import doi_url, safe_url, slug
 
 STUDY = r"""
 @article{kogan2016,

@@ -4,6 +4,9 @@ Readers differ in what they read (BibTeX, RIS, CSL-JSON, pasted abstracts); afte
 reading, an entry is an `Entry` whatever its format, so the store, the exporters and the
 later steps (dedupe, tagging, the site) need to know only this shape.
 
+A study leaves the store as a `StudyView` (its fields chosen from its records, see
+`tracker.store.views`), the shape every writer and page reads.
+
 Field names are the project's canonical ones (see `CANONICAL_FIELDS`); any other field a
 source carried is kept under its own (lower-case) name, so exporters can pass it through
 untouched.
@@ -119,3 +122,38 @@ class Entry:
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+
+@dataclass(slots=True)
+class RecordRow:
+    """A record as views need it: every column but the raw text (read in bulk, light)."""
+
+    id: int
+    seq: int
+    source_id: int
+    line: int
+    key: str | None
+    kind: str
+    status: str
+    warnings: list[str]
+    entry_type: str
+    fields: dict[str, Any]
+    authors: list[dict[str, str]]
+    editors: list[dict[str, str]]
+    study_id: int
+
+
+@dataclass(slots=True)
+class StudyView:
+    """One study with the fields an exporter or a page needs."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, Any]
+    authors: list[Name]
+    editors: list[Name]
+    aliases: list[str]
+    records: list[RecordRow] = field(default_factory=list)
+    field_sources: dict[str, str] = field(default_factory=dict)
+    early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> code -> origin (auto/curator)

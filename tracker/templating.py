@@ -15,6 +15,8 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
 
+from tracker.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug
+
 #: Template files: site pages and e-mail (HTML), feeds (XML), digest texts (Markdown).
 TEMPLATE_SUFFIXES = (".html", ".xml", ".md", ".txt")
 
@@ -31,9 +33,6 @@ TEMPLATES = _tracker_templates()
 
 def environment(library_root: Path) -> Environment:
     """Templates: the library's own `templates/` first, then the tracker's."""
-    # imported here: tracker.publish imports this module, and its package must load first
-    from tracker.publish.safety import CONTENT_SECURITY_POLICY, doi_url, safe_url, slug  # noqa: PLC0415
-
     loaders = [FileSystemLoader(str(library_root / "templates")), FileSystemLoader(str(TEMPLATES))]
     env = Environment(
         loader=ChoiceLoader(loaders),

@@ -34,6 +34,19 @@ def library_of(ctx: click.Context) -> Library:
     return ctx.obj["library"]
 
 
+def pass_library(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that acts on the library the invocation names: it gets the `Library` as
+    its first argument, and the mistakes a user can make become one-line messages."""
+    checked = user_errors(command)
+
+    @functools.wraps(command)
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return checked(library_of(ctx), *args, **kwargs)
+
+    return wrapper
+
+
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the errors a user can cause into one-line messages."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.cli.app import console_for, main, pass_library
 from tracker.digest.issues import CURATOR, DRAFT, MISSING, Issue, counts_by_state
 from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES
+from tracker.library import Library
 
 _STATE_WORDS = {CURATOR: "summary", DRAFT: "DRAFT summary (accept or rewrite)", MISSING: "NO SUMMARY"}
 
@@ -51,41 +52,37 @@ def _print_issue(issue: Issue) -> None:
 @click.option("--title", help='The issue\'s title (default "MIPEX in Use: <Month YYYY>").')
 @click.option("--since", help="Studies added on or after this date, YYYY-MM-DD (default: the last publication).")
 @click.option("--until", help="Studies added before this date, YYYY-MM-DD (default: now).")
-@click.pass_context
-@user_errors
-def new(ctx: click.Context, month: str, title: str | None, since: str | None, until: str | None) -> None:
+@pass_library
+def new(library: Library, month: str, title: str | None, since: str | None, until: str | None) -> None:
     """Draft the issue of MONTH (YYYY-MM) from the studies added since the last published issue."""
-    _print_issue(library_of(ctx).digests.new(month, title, since, until))
+    _print_issue(library.digests.new(month, title, since, until))
 
 
 @digest.command("show")
 @click.argument("month")
-@click.pass_context
-@user_errors
-def show(ctx: click.Context, month: str) -> None:
+@pass_library
+def show(library: Library, month: str) -> None:
     """The issue as text, with what is still missing."""
-    _print_issue(library_of(ctx).digests.show(month))
+    _print_issue(library.digests.show(month))
 
 
 @digest.command("add")
 @click.argument("month")
 @click.argument("keys", nargs=-1, required=True)
-@click.pass_context
-@user_errors
-def add(ctx: click.Context, month: str, keys: tuple[str, ...]) -> None:
+@pass_library
+def add(library: Library, month: str, keys: tuple[str, ...]) -> None:
     """Add studies (by key) at the end of the draft."""
-    issue = library_of(ctx).digests.add(month, list(keys))
+    issue = library.digests.add(month, list(keys))
     console_for().print(f"{month}: {len(issue.entries)} studies", markup=False)
 
 
 @digest.command("remove")
 @click.argument("month")
 @click.argument("keys", nargs=-1, required=True)
-@click.pass_context
-@user_errors
-def remove(ctx: click.Context, month: str, keys: tuple[str, ...]) -> None:
+@pass_library
+def remove(library: Library, month: str, keys: tuple[str, ...]) -> None:
     """Take studies out of the draft (they can go into a later issue)."""
-    issue = library_of(ctx).digests.remove(month, list(keys))
+    issue = library.digests.remove(month, list(keys))
     console_for().print(f"{month}: {len(issue.entries)} studies", markup=False)
 
 
@@ -93,11 +90,10 @@ def remove(ctx: click.Context, month: str, keys: tuple[str, ...]) -> None:
 @click.argument("month")
 @click.argument("key")
 @click.option("--to", "position", type=int, required=True, help="The new position (1 is the first).")
-@click.pass_context
-@user_errors
-def move(ctx: click.Context, month: str, key: str, position: int) -> None:
+@pass_library
+def move(library: Library, month: str, key: str, position: int) -> None:
     """Move a study to another position in the draft."""
-    issue = library_of(ctx).digests.move(month, key, position)
+    issue = library.digests.move(month, key, position)
     console_for().print("\n".join(f"{n}. {e.key}: {e.title}" for n, e in enumerate(issue.entries, 1)), markup=False)
 
 
@@ -106,11 +102,10 @@ def move(ctx: click.Context, month: str, key: str, position: int) -> None:
 @click.option("--edit", "edit", is_flag=True, help="Write it in $EDITOR (starting from the present text).")
 @click.option("--text", help="The summary itself.")
 @click.option("--accept", is_flag=True, help="Accept the draft proposed from the abstract as it is.")
-@click.pass_context
-@user_errors
-def summary(ctx: click.Context, key: str, edit: bool, text: str | None, accept: bool) -> None:
+@pass_library
+def summary(library: Library, key: str, edit: bool, text: str | None, accept: bool) -> None:
     """A study's summary (two to four sentences): show it, write it, or accept the draft."""
-    desk = library_of(ctx).digests
+    desk = library.digests
     out = console_for()
     if sum((edit, text is not None, accept)) > 1:
         raise click.UsageError("choose one of --edit, --text and --accept")
@@ -134,11 +129,10 @@ def summary(ctx: click.Context, key: str, edit: bool, text: str | None, accept: 
 @digest.command("publish")
 @click.argument("month")
 @click.option("--allow-drafts", is_flag=True, help="Publish summaries still marked as drafts.")
-@click.pass_context
-@user_errors
-def publish(ctx: click.Context, month: str, allow_drafts: bool) -> None:
+@pass_library
+def publish(library: Library, month: str, allow_drafts: bool) -> None:
     """Freeze the issue; write its Markdown and e-mail to bib/digests/ (the site shows it on `build`)."""
-    issue, files = library_of(ctx).digests.publish(month, allow_drafts)
+    issue, files = library.digests.publish(month, allow_drafts)
     out = console_for()
     out.print(f"published {issue.month}: {len(issue.entries)} studies", markup=False)
     for path in files:
@@ -149,11 +143,10 @@ def publish(ctx: click.Context, month: str, allow_drafts: bool) -> None:
 @click.argument("month")
 @click.option("--reason", required=True, help="Why the published issue is corrected (shown with it).")
 @click.option("--allow-drafts", is_flag=True, help="Publish summaries still marked as drafts.")
-@click.pass_context
-@user_errors
-def revise(ctx: click.Context, month: str, reason: str, allow_drafts: bool) -> None:
+@pass_library
+def revise(library: Library, month: str, reason: str, allow_drafts: bool) -> None:
     """Correct a published issue: frozen again from the library as it is now, the reason recorded."""
-    issue, files = library_of(ctx).digests.revise(month, reason, allow_drafts)
+    issue, files = library.digests.revise(month, reason, allow_drafts)
     out = console_for()
     out.print(f"revised {issue.month}: revision {issue.revision}", markup=False)
     for path in files:
@@ -161,12 +154,11 @@ def revise(ctx: click.Context, month: str, reason: str, allow_drafts: bool) -> N
 
 
 @digest.command("list")
-@click.pass_context
-@user_errors
-def list_issues(ctx: click.Context) -> None:
+@pass_library
+def list_issues(library: Library) -> None:
     """Every issue: month, state, studies, title."""
     out = console_for()
-    found = library_of(ctx).digests.list()
+    found = library.digests.list()
     if not found:
         out.print("no digest yet: `mipex-tracker digest new YYYY-MM`", markup=False)
     for issue in found:

@@ -7,7 +7,7 @@ import sys
 import click
 from rich.console import Console
 
-from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
+from tracker.cli.app import StageBar, console_for, main, pass_library
 from tracker.cli.review_view import ANSWER_KEYS, PROMPT, TAG_PROMPT, pair_table, queue_lines
 from tracker.library import Library
 
@@ -17,9 +17,8 @@ from tracker.library import Library
     "--all", "everything", is_flag=True, help="Compare every record again, not only those added since the last run."
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be merged and queued; change nothing.")
-@click.pass_context
-@user_errors
-def dedupe(ctx: click.Context, everything: bool, dry_run: bool) -> None:
+@pass_library
+def dedupe(library: Library, everything: bool, dry_run: bool) -> None:
     """Merge records that are certainly one work; queue borderline pairs for review.
 
     Only records added since the last run are compared (with the whole library and each
@@ -27,7 +26,7 @@ def dedupe(ctx: click.Context, everything: bool, dry_run: bool) -> None:
     """
     bar = StageBar(console_for(stderr=True))
     try:
-        report = library_of(ctx).dedupe(everything=everything, dry_run=dry_run, progress=bar.update)
+        report = library.dedupe(everything=everything, dry_run=dry_run, progress=bar.update)
     finally:
         bar.close()
     out = console_for()
@@ -114,18 +113,16 @@ def _read_key() -> str:
 @main.command()
 @click.argument("what", required=False, default="pairs", type=click.Choice(["pairs", "tags"]))
 @click.option("--list", "as_list", is_flag=True, help="Print the queue and exit (for scripts and e-mail).")
-@click.pass_context
-@user_errors
-def review(ctx: click.Context, what: str, as_list: bool) -> None:
+@pass_library
+def review(library: Library, what: str, as_list: bool) -> None:
     """Answer what waits for a curator, one key per answer; each answer is saved at once.
 
     `review` (pairs): possible duplicates side by side — same, different, skip, quit.
     `review tags`: the tagger's low-confidence tags, one at a time — accept, reject, skip, quit.
     """
     if what == "tags":
-        review_tags(library_of(ctx), as_list)
+        review_tags(library, as_list)
         return
-    library = library_of(ctx)
     out = console_for()
     queue = library.review_queue()
     if not queue:
@@ -153,22 +150,20 @@ def review(ctx: click.Context, what: str, as_list: bool) -> None:
 
 @main.command()
 @click.argument("keys", nargs=-1, required=True)
-@click.pass_context
-@user_errors
-def merge(ctx: click.Context, keys: tuple[str, ...]) -> None:
+@pass_library
+def merge(library: Library, keys: tuple[str, ...]) -> None:
     """Merge the studies these keys name into one (kept by every later dedupe)."""
     if len(keys) < 2:
         raise click.UsageError("name at least two keys to merge")
-    kept = library_of(ctx).merge(list(keys))
+    kept = library.merge(list(keys))
     console_for().print(f"merged into {kept}", markup=False)
 
 
 @main.command()
 @click.argument("key")
 @click.option("--record", metavar="R", help="Take only this record out of the study (default: every record).")
-@click.pass_context
-@user_errors
-def split(ctx: click.Context, key: str, record: str | None) -> None:
+@pass_library
+def split(library: Library, key: str, record: str | None) -> None:
     """Undo a merge: the study's records become studies of their own, kept apart for good."""
-    keys = library_of(ctx).split(key, record)
+    keys = library.split(key, record)
     console_for().print(f"now {len(keys)} studies: {', '.join(keys)}", markup=False)

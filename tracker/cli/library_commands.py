@@ -10,10 +10,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
+from tracker.cli.app import StageBar, console_for, main, pass_library
 from tracker.cli.review_view import describe_decision
 from tracker.export import WRITERS
 from tracker.ingest import READERS
+from tracker.library import Library
 from tracker.publish.serve import preview_server
 from tracker.store.decisions import EDIT
 from tracker.store.files import write_atomically
@@ -97,16 +98,15 @@ def _print_report_lines(reports: list[FileReport], out: Console, err: Console) -
     help="Read every file as this format (default: recognise each).",
 )
 @click.option("--encoding", help="Decode the files with this encoding (default: detect; e.g. gbk, latin-1).")
-@click.pass_context
-@user_errors
-def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, encoding: str | None) -> None:
+@pass_library
+def import_command(library: Library, files: tuple[Path, ...], fmt: str | None, encoding: str | None) -> None:
     """Import BibTeX, RIS, CSL-JSON files and pasted abstracts into the library.
 
     One command is one transaction. Entries that cannot be read are kept as failed
     records and listed as FILE:LINE: reason; re-importing a file adds nothing.
     """
     out, err = console_for(), console_for(stderr=True)
-    result = library_of(ctx).import_files(list(files), fmt, encoding, lambda total: _storing_bar(err, total))
+    result = library.import_files(list(files), fmt, encoding, lambda total: _storing_bar(err, total))
     stored = [r for r in result.files if not r.error]
     if stored:
         out.print(_summary_table(stored))
@@ -117,11 +117,10 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], fmt: str | None,
 
 
 @main.command()
-@click.pass_context
-@user_errors
-def status(ctx: click.Context) -> None:
+@pass_library
+def status(library: Library) -> None:
     """Counts: sources, records, studies, failed entries."""
-    found = library_of(ctx).status()
+    found = library.status()
     table = Table(title=f"library {found.root}", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -140,11 +139,10 @@ def status(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("key")
-@click.pass_context
-@user_errors
-def show(ctx: click.Context, key: str) -> None:
+@pass_library
+def show(library: Library, key: str) -> None:
     """One study: its fields, its records, and where each came from."""
-    view, provenance = library_of(ctx).show(key)
+    view, provenance = library.show(key)
     out = console_for()
     out.print(f"[bold]{view.key}[/bold] ({view.entry_type})")
     if view.aliases:
@@ -168,7 +166,7 @@ def show(ctx: click.Context, key: str) -> None:
         out.print(
             f"  {record_key} is an early version ({label}); the fields above prefer the published one", markup=False
         )
-    decisions, pending = library_of(ctx).grouping_history(key)
+    decisions, pending = library.grouping_history(key)
     grouping = [d for d in decisions if d.action != EDIT]
     if grouping:
         out.print("why these records are one study:")
@@ -188,11 +186,10 @@ def show(ctx: click.Context, key: str) -> None:
 
 @main.command()
 @click.option("--raw", is_flag=True, help="Also print each failed entry's text.")
-@click.pass_context
-@user_errors
-def failures(ctx: click.Context, raw: bool) -> None:
+@pass_library
+def failures(library: Library, raw: bool) -> None:
     """Entries that could not be read, as FILE:LINE: reason (they are kept, with their text)."""
-    found = library_of(ctx).failures()
+    found = library.failures()
     out = console_for()
     if not found:
         out.print("no failed entries")
@@ -214,11 +211,10 @@ def failures(ctx: click.Context, raw: bool) -> None:
 )
 @click.option("--key", "keys", multiple=True, help="Only this study (repeatable; a record's key finds its study).")
 @click.option("--year", "years", multiple=True, help="Only studies of this year (repeatable).")
-@click.pass_context
-@user_errors
-def export(ctx: click.Context, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
+@pass_library
+def export(library: Library, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
     """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV."""
-    text = library_of(ctx).export(fmt, list(keys), list(years))
+    text = library.export(fmt, list(keys), list(years))
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -230,9 +226,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None, keys: tuple[str, .
 @click.argument("key")
 @click.argument("changes", nargs=-1, metavar="FIELD=VALUE...")
 @click.option("--remove", "removed", multiple=True, metavar="FIELD", help="Remove this field (repeatable).")
-@click.pass_context
-@user_errors
-def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[str, ...]) -> None:
+@pass_library
+def edit(library: Library, key: str, changes: tuple[str, ...], removed: tuple[str, ...]) -> None:
     """Set a study's fields by hand; a curator's value stands above its records for good.
 
     FIELD=VALUE sets a field (author="Family, Given and Family, Given"; keywords="a; b";
@@ -245,7 +240,7 @@ def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[
             raise click.UsageError(f"{change!r}: write FIELD=VALUE")
         values[name] = value
     values.update((name, None) for name in removed)
-    view = library_of(ctx).edit(key, values)
+    view = library.edit(key, values)
     console_for().print(f"{view.key}: {', '.join(values)} set by a curator", markup=False)
 
 
@@ -259,14 +254,13 @@ def edit(ctx: click.Context, key: str, changes: tuple[str, ...], removed: tuple[
 @click.option(
     "--base-url", metavar="URL", help="Where the site will live (https://...): adds sitemap.xml, absolute feed links."
 )
-@click.pass_context
-@user_errors
-def build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
+@pass_library
+def build(library: Library, out: Path | None, base_url: str | None) -> None:
     """Build the static website: study, country and area pages with the MIPEX scores, the
     evidence map, downloads and feeds."""
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.UsageError(f"--base-url {base_url!r}: give an http(s) address")
-    report = library_of(ctx).build(out, base_url)
+    report = library.build(out, base_url)
     out_console = console_for()
     out_console.print(
         f"built {report.pages} pages: {report.written} files written, {report.unchanged} unchanged, "
@@ -281,11 +275,10 @@ def build(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
 @click.option(
     "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="The built site (default: site/)."
 )
-@click.pass_context
-@user_errors
-def serve(ctx: click.Context, port: int, directory: Path | None) -> None:
+@pass_library
+def serve(library: Library, port: int, directory: Path | None) -> None:
     """Preview the built site on http://127.0.0.1:PORT/ (Ctrl-C stops it)."""
-    folder = directory or library_of(ctx).paths.root / "site"
+    folder = directory or library.paths.root / "site"
     if not (folder / "index.html").exists():
         raise click.ClickException(f"no site in {folder}: run `mipex-tracker build` first")
     try:

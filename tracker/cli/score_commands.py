@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tracker.cli.app import console_for, library_of, main, user_errors
+from tracker.cli.app import console_for, main, pass_library
+from tracker.library import Library
 
 #: How many skipped rows an import lists before counting the rest.
 MAX_PROBLEM_LINES = 20
@@ -29,11 +30,10 @@ def scores() -> None:
     is_flag=True,
     help="The file replaces its editions whole: their scores it no longer holds are removed.",
 )
-@click.pass_context
-@user_errors
-def import_scores(ctx: click.Context, file: Path, edition: str | None, source: str | None, replace: bool) -> None:
+@pass_library
+def import_scores(library: Library, file: Path, edition: str | None, source: str | None, replace: bool) -> None:
     """Import scores from a tidy CSV or MPG's spreadsheet download; bad rows are listed and skipped."""
-    report = library_of(ctx).import_scores(file, edition, source, replace_editions=replace)
+    report = library.import_scores(file, edition, source, replace_editions=replace)
     out, err = console_for(), console_for(stderr=True)
     stored = report.stored
     out.print(
@@ -53,11 +53,10 @@ def import_scores(ctx: click.Context, file: Path, edition: str | None, source: s
 
 @scores.command("show")
 @click.argument("country", required=False)
-@click.pass_context
-@user_errors
-def show_scores(ctx: click.Context, country: str | None) -> None:
+@pass_library
+def show_scores(library: Library, country: str | None) -> None:
     """A country's scores by area and year (or, without COUNTRY, what the library holds)."""
-    rows = library_of(ctx).scores(country)
+    rows = library.scores(country)
     out = console_for()
     if not rows:
         out.print("no scores: import them with `mipex-tracker scores import FILE`", markup=False)

@@ -7,7 +7,8 @@ from collections import Counter
 import click
 from rich.table import Table
 
-from tracker.cli.app import StageBar, console_for, library_of, main, user_errors
+from tracker.cli.app import StageBar, console_for, main, pass_library, user_errors
+from tracker.library import Library
 from tracker.vocab import FACETS, VocabularyError, load_vocabulary
 
 
@@ -49,15 +50,13 @@ def vocab(facet: str | None, cities: bool) -> None:
 @click.argument("key", required=False)
 @click.argument("changes", nargs=-1, type=click.UNPROCESSED, metavar="[+facet:code|-facet:code|facet:code]...")
 @click.option("--all", "everything", is_flag=True, help="Tag every study again (after a vocabulary changed).")
-@click.pass_context
-@user_errors
-def tag(ctx: click.Context, key: str | None, changes: tuple[str, ...], everything: bool) -> None:
+@pass_library
+def tag(library: Library, key: str | None, changes: tuple[str, ...], everything: bool) -> None:
     """Tag the studies not tagged yet; or, with KEY, change a study's tags by hand.
 
     A curator's change (+area:health, -country:TR, use:explains_outcomes) wins over the
     tagger for good: re-tagging, importing, rebuilding never undoes it.
     """
-    library = library_of(ctx)
     out = console_for()
     if key is not None:
         view = library.change_tags(key, list(changes))
@@ -89,11 +88,10 @@ def tag(ctx: click.Context, key: str | None, changes: tuple[str, ...], everythin
 @main.command()
 @click.argument("key")
 @click.option("--why", is_flag=True, help="Also the phrases and the rule behind each tag.")
-@click.pass_context
-@user_errors
-def tags(ctx: click.Context, key: str, why: bool) -> None:
+@pass_library
+def tags(library: Library, key: str, why: bool) -> None:
     """A study's tags per facet, whose they are (tagger or curator), and why."""
-    view, proposals, changes = library_of(ctx).tag_evidence(key)
+    view, proposals, changes = library.tag_evidence(key)
     out = console_for()
     out.print(f"{view.key}: {view.fields.get('title', '')}", markup=False)
     by_code = {(p.facet, p.code): p for p in proposals}

@@ -48,7 +48,7 @@ def _silent(_stage: str, _done: int, _total: int) -> None:
 def _keeps_apart(score: PairScore) -> bool:
     """A pair that must not end up in one group, whatever links them: judged apart, or
     two records with different DOIs (never merged automatically)."""
-    return score.outcome == APART or "different DOIs" in score.reasons
+    return score.outcome == APART or score.other_dois
 
 
 class _Groups:
@@ -142,6 +142,7 @@ def find_duplicates(
                 REVIEW,
                 scores[(a, b)].score,
                 [*scores[(a, b)].reasons, f"held back: the group would include {other}, judged a different work"],
+                other_dois=scores[(a, b)].other_dois,
             )
             result.review.append((a, b, held))
             queued.add((a, b))

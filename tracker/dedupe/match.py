@@ -24,6 +24,8 @@ from tracker.entry import Name
 from tracker.textkeys import fold, numbers_in
 
 MERGE, REVIEW, APART = "merge", "review", "apart"
+#: How a pair's reasons say that its two DOIs differ (`PairScore.other_dois`).
+OTHER_DOIS_WORDS = "different DOIs"
 
 #: Blocks larger than this ("Smith 2019" in a large library) are not compared all against
 #: all: their records are sorted by title and each meets its WINDOW next neighbours.
@@ -122,9 +124,14 @@ class Prepared:
 
 @dataclass(slots=True)
 class PairScore:
+    """A pair's outcome, its score (0-100) and the reasons in words. What later steps act
+    on is a field, not a phrase of the reasons: `other_dois` marks two records whose DOIs
+    differ, which are never merged automatically, whatever links them."""
+
     outcome: str
     score: float
     reasons: list[str]
+    other_dois: bool = False
 
 
 _SUFFIX_WORDS = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -637,9 +644,9 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         reasons.append("different " + ", ".join(conflicts))
 
     if other_dois:
-        reasons.insert(0, "different DOIs")
+        reasons.insert(0, OTHER_DOIS_WORDS)
         strong = title >= 97 and authors in ("same", "partial") and not conflicts
-        return PairScore(REVIEW if strong else APART, title, reasons)
+        return PairScore(REVIEW if strong else APART, title, reasons, other_dois=True)
     if authors == "different":
         if title >= 97 and not a.generic and not b.generic and _same_place(a, b):
             reasons.append("same venue, volume, first page and year (the author lists written two ways)")
@@ -710,8 +717,9 @@ def _versions_pair(a: Prepared, b: Prepared, title: float, reasons: list[str]) -
             return PairScore(APART, title, [*reasons, f"years {early.year} and {published.year}"])
         reasons.append(f"published {delay} years later" if delay > 1 else "years close")
     if early.doi and published.doi and early.doi != published.doi:
-        reasons.insert(0, "different DOIs")
-        return PairScore(REVIEW if title >= 95 and authors != "different" else APART, title, reasons)
+        reasons.insert(0, OTHER_DOIS_WORDS)
+        outcome = REVIEW if title >= 95 and authors != "different" else APART
+        return PairScore(outcome, title, reasons, other_dois=True)
     if title >= 95 and authors == "same":
         return PairScore(MERGE, title, reasons)
     if title >= 88 and authors in ("same", "partial"):

@@ -19,7 +19,7 @@ import css_inline
 from jinja2 import Environment
 
 from tracker.digest.issues import Issue, month_name
-from tracker.publish.safety import best_link
+from tracker.safety import best_link
 from tracker.store.files import write_atomically
 
 

@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.entry import CANONICAL_FIELDS, Name
+from tracker.entry import CANONICAL_FIELDS, Name, StudyView
 from tracker.ingest.bibtex_steps import VERBATIM_FIELDS
-from tracker.store.views import StudyView
 
 Writer = Callable[[Sequence[StudyView]], str]
 

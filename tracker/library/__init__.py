@@ -328,7 +328,7 @@ class Library:
         return result
 
     @contextmanager
-    def _writing(self, create: bool = False) -> Iterator[Session]:
+    def transaction(self, create: bool = False) -> Iterator[Session]:
         """A write session under the writer lock: committed and written to `bib/` when the
         block ends without an error, rolled back (store and bib/ untouched) when it fails.
         With `create`, a library is started here if there is none (as an import does)."""
@@ -349,7 +349,7 @@ class Library:
         if dry_run:
             with self.session() as session:
                 return run_dedupe(session, everything=everything, dry_run=True, made_at=_now(), progress=progress)
-        with self._writing() as session:
+        with self.transaction() as session:
             return run_dedupe(session, everything=everything, made_at=_now(), progress=progress)
 
     def review_queue(self) -> list[ReviewItem]:
@@ -368,7 +368,7 @@ class Library:
 
     def answer(self, key_a: str, key_b: str, same: bool) -> str:
         """A curator's answer to a queued pair, saved at once. Returns the study key left."""
-        with self._writing() as session:
+        with self.transaction() as session:
             pair = session.exec(select(ReviewPair).where(ReviewPair.key_a == key_a, ReviewPair.key_b == key_b)).first()
             if pair is None:
                 raise LibraryError(f"{key_a} and {key_b} are not waiting for review")
@@ -390,7 +390,7 @@ class Library:
 
     def merge(self, keys: Sequence[str]) -> str:
         """Merge the studies these keys name into one (a curator's decision). Returns its key."""
-        with self._writing() as session:
+        with self.transaction() as session:
             study_keys = list(dict.fromkeys(self._study_key_or_error(session, k) for k in keys))
             if len(study_keys) < 2:
                 raise LibraryError(f"{', '.join(keys)}: already one study ({study_keys[0]}); nothing to merge")
@@ -404,7 +404,7 @@ class Library:
         """Undo a merge: every record of the study becomes a study of its own (or only
         `record` leaves). The records stay apart for every later `dedupe`. Returns the
         keys of the studies that result."""
-        with self._writing() as session:
+        with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
             study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
             members = list(
@@ -440,7 +440,7 @@ class Library:
             raise LibraryError(str(error)) from error
         if not values:
             raise LibraryError("name at least one FIELD=VALUE to edit")
-        with self._writing() as session:
+        with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
             decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
@@ -475,7 +475,7 @@ class Library:
         if not read.rows:
             detail = f": {read.problems[0][0]}: {read.problems[0][1]}" if read.problems else ""
             raise LibraryError(f"{shown}: no scores could be read{detail}")
-        with self._writing(create=True) as session:
+        with self.transaction(create=True) as session:
             stored = store_scores(session, read.rows, replace_editions=replace_editions)
         return ScoreFileReport(shown, len(read.rows), stored, read.problems)
 
@@ -514,7 +514,7 @@ class Library:
 
     def tag(self, everything: bool = False, progress: StageProgress | None = None) -> TagReport:
         """Tag the studies not tagged yet (or all): the tagger's proposals, with evidence."""
-        with self._writing() as session:
+        with self.transaction() as session:
             return run_tagging(session, everything=everything, progress=progress)
 
     def change_tags(self, key: str, changes: Sequence[str]) -> StudyView:
@@ -524,7 +524,7 @@ class Library:
             values = parse_tag_changes(changes)
         except TagChangeError as error:
             raise LibraryError(str(error)) from error
-        with self._writing() as session:
+        with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
             decision = add_decision(session, TAG, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)

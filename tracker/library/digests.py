@@ -50,7 +50,7 @@ class DigestDesk:
         issues.check_date(until, "--until")
         env = environment(self.library.paths.root)
         context = {"month": month, "month_name": month_name(month), "title": title}
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             if session.exec(select(Digest).where(Digest.month == month)).first():
                 raise DigestError(f"a digest for {month} exists already: `digest show {month}`")
             if since is None:
@@ -78,19 +78,19 @@ class DigestDesk:
             return [issues.issue_of(session, d) for d in session.exec(select(Digest).order_by(col(Digest.month)))]
 
     def add(self, month: str, keys: list[str]) -> Issue:
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.add_entries(session, digest, keys, self.library.find_study_key)
             return issues.issue_of(session, digest)
 
     def remove(self, month: str, keys: list[str]) -> Issue:
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.remove_entries(session, digest, keys, self.library.find_study_key)
             return issues.issue_of(session, digest)
 
     def move(self, month: str, key: str, to: int) -> Issue:
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.move_entry(session, digest, key, to, self.library.find_study_key)
             return issues.issue_of(session, digest)
@@ -118,7 +118,7 @@ class DigestDesk:
 
     def publish(self, month: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
         """Freeze the issue and write its Markdown and e-mail to `bib/digests/`."""
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.publish(session, digest, allow_drafts, _now())
             issue = issues.issue_of(session, digest)
@@ -126,7 +126,7 @@ class DigestDesk:
 
     def revise(self, month: str, reason: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
         """Correct a published issue: frozen again from the library, the reason recorded."""
-        with self.library._writing() as session:
+        with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.revise(session, digest, reason, allow_drafts, _now())
             issue = issues.issue_of(session, digest)

@@ -3,7 +3,7 @@
 Pages are Jinja2 templates (autoescaped) from `templates/`, which a library folder may
 override by name in its own `templates/`. A build is deterministic — the same library
 gives the same bytes — and rewrites only the files whose content changed, removing pages
-of studies that are gone. See `tracker.publish.safety` for what keeps hostile input harmless.
+of studies that are gone. See `tracker.safety` for what keeps hostile input harmless.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from tracker.publish.profiles import (
     national_profiles,
     year_notes,
 )
-from tracker.publish.safety import best_link, doi_url, slug
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SettingsError, SiteSettings, score_sources
+from tracker.safety import best_link, doi_url, slug
 from tracker.scores import AREAS, ScoreRow
 from tracker.store.views import StudyView
 from tracker.templating import TEMPLATES, environment, template_problem

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker.export import ENTRY_FORMATS
-from tracker.publish.safety import slug
+from tracker.safety import slug
 from tracker.store.views import StudyView
 
 _PLAIN_CODE = re.compile(r"[a-z0-9_]{1,40}")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from tracker.publish.safety import slug
+from tracker.safety import slug
 from tracker.store.views import StudyView
 
 FEED_SIZE = 50

@@ -21,37 +21,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
-from tracker.entry import CANONICAL_FIELDS, Name
+from tracker.entry import CANONICAL_FIELDS, Name, RecordRow, StudyView
 from tracker.models import Decision, Record, Source, Study
 from tracker.store.tags import effective_tags, tag_fields
 from tracker.textkeys import fold
-
-
-@dataclass(slots=True)
-class RecordRow:
-    """A record as views need it: every column but the raw text (read in bulk, light)."""
-
-    id: int
-    seq: int
-    source_id: int
-    line: int
-    key: str | None
-    kind: str
-    status: str
-    warnings: list[str]
-    entry_type: str
-    fields: dict[str, Any]
-    authors: list[dict[str, str]]
-    editors: list[dict[str, str]]
-    study_id: int
-
 
 _ROW_COLUMNS = (
     Record.id,
@@ -68,22 +47,6 @@ _ROW_COLUMNS = (
     Record.editors,
     Record.study_id,
 )
-
-
-@dataclass(slots=True)
-class StudyView:
-    """One study with the fields an exporter or a page needs."""
-
-    key: str
-    entry_type: str
-    fields: dict[str, Any]
-    authors: list[Name]
-    editors: list[Name]
-    aliases: list[str]
-    records: list[RecordRow] = field(default_factory=list)
-    field_sources: dict[str, str] = field(default_factory=dict)
-    early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
-    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> code -> origin (auto/curator)
 
 
 def _split_ids(value: Any) -> list[str]:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths, database_url
@@ -35,13 +34,14 @@ from tracker.library.image import (
     write_image,
     write_source_files,
 )
-from tracker.models import Decision, Digest, Record, ReviewPair, Score, Source, Study, Tag
+from tracker.models import Decision, Digest, Record, ReviewPair, Score, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.scores.check import ScoreError, country_code
 from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
+from tracker.store import queries
 from tracker.store.decisions import (
     CURATOR,
     DIFFERENT,
@@ -57,9 +57,9 @@ from tracker.store.decisions import (
     studies_of,
 )
 from tracker.store.edits import EditError, edit_values
+from tracker.store.queries import Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import rendered_bibtex
-from tracker.store.tags import FACET_FIELDS, effective_tags
 from tracker.store.views import StudyView, first_imports, load_views
 from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
@@ -96,57 +96,11 @@ class Status:
 
 
 @dataclass(slots=True)
-class Failure:
-    path: str
-    line: int
-    key: str | None
-    error: str
-    raw: str
-
-
-@dataclass(slots=True)
-class Provenance:
-    """Where one record of a study came from."""
-
-    key: str | None
-    kind: str
-    path: str
-    line: int
-    imported_at: str
-    warnings: list[str]
-
-
-@dataclass(slots=True)
-class ReviewItem:
-    """A queued pair with both studies as a curator would compare them."""
-
-    key_a: str
-    key_b: str
-    score: float
-    reasons: list[str]
-    study_a: StudyView
-    study_b: StudyView
-
-
-@dataclass(slots=True)
 class ScoreFileReport:
     path: str
     read: int
     stored: ScoreImport
     problems: list[tuple[str, str]]
-
-
-@dataclass(slots=True)
-class TagReviewItem:
-    """A proposal of the tagger waiting for a curator's yes or no."""
-
-    key: str
-    title: str
-    facet: str
-    code: str
-    confidence: float
-    rule: str
-    evidence: list[str]
 
 
 class ProgressBar(Protocol):
@@ -355,16 +309,7 @@ class Library:
     def review_queue(self) -> list[ReviewItem]:
         """The pairs waiting for a curator, strongest first, each with both studies."""
         with self.session() as session:
-            pairs = list(session.exec(select(ReviewPair).order_by(col(ReviewPair.score).desc(), col(ReviewPair.id))))
-            study_key = {k: self.find_study_key(session, k) for p in pairs for k in (p.key_a, p.key_b)}
-            views = {v.key: v for v in load_views(session, keys={k for k in study_key.values() if k})}
-            return [
-                ReviewItem(
-                    p.key_a, p.key_b, p.score, list(p.reasons), views[study_key[p.key_a]], views[study_key[p.key_b]]
-                )
-                for p in pairs
-                if study_key[p.key_a] in views and study_key[p.key_b] in views
-            ]
+            return queries.review_queue(session)
 
     def answer(self, key_a: str, key_b: str, same: bool) -> str:
         """A curator's answer to a queued pair, saved at once. Returns the study key left."""
@@ -533,36 +478,12 @@ class Library:
     def tag_review_queue(self) -> list[TagReviewItem]:
         """The tagger's low-confidence proposals that no curator has answered yet."""
         with self.session() as session:
-            rows = session.exec(
-                select(Study.id, Study.key, Tag.facet, Tag.code, Tag.confidence, Tag.rule, Tag.evidence)
-                .join(Study, col(Study.id) == col(Tag.study_id))
-                .where(Tag.confidence < REVIEW_BELOW, col(Tag.facet).in_(list(FACET_FIELDS)[:4]))
-                .order_by(col(Study.key), col(Tag.facet), col(Tag.code))
-            ).all()
-            effective = effective_tags(session, {row[0] for row in rows})
-            titles = {v.key: str(v.fields.get("title", "")) for v in load_views(session, keys={row[1] for row in rows})}
-            return [
-                TagReviewItem(key, titles.get(key, ""), facet, code, confidence, rule, list(evidence))
-                for study, key, facet, code, confidence, rule, evidence in rows
-                if effective.get(study, {}).get(facet, {}).get(code) == "auto"
-            ]
+            return queries.tag_review_queue(session, below=REVIEW_BELOW)
 
     def tag_evidence(self, key: str) -> tuple[StudyView, list[Tag], list[Decision]]:
         """A study's tags, the tagger's proposals behind them, and the curators' changes."""
         with self.session() as session:
-            study_key = self._study_key_or_error(session, key)
-            view = load_views(session, keys=[study_key])[0]
-            study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
-            proposals = list(session.exec(select(Tag).where(Tag.study_id == study_id).order_by(col(Tag.facet))))
-            members = {r.key for r in view.records if r.key}
-            changes = [
-                d
-                for d in session.exec(select(Decision).where(Decision.action == TAG).order_by(col(Decision.seq)))
-                if d.keys[0] in members
-            ]
-            for item in [*proposals, *changes]:
-                session.expunge(item)
-            return view, proposals, changes
+            return queries.tag_evidence(session, self._study_key_or_error(session, key))
 
     def _study_key_or_error(self, session: Session, key: str) -> str:
         found = self.find_study_key(session, key)
@@ -574,75 +495,28 @@ class Library:
         """Why a study holds the records it holds: the decisions that touched its records,
         and the pairs with it still waiting for review."""
         with self.session() as session:
-            study_key = self._study_key_or_error(session, key)
-            study_id = session.exec(select(Study.id).where(Study.key == study_key)).one()
-            members = set(
-                session.exec(select(Record.key).where(Record.study_id == study_id, col(Record.key).is_not(None)))
-            )
-            decisions = [d for d in session.exec(select(Decision).order_by(col(Decision.seq))) if members & set(d.keys)]
-            pending = [
-                p
-                for p in session.exec(select(ReviewPair).order_by(col(ReviewPair.id)))
-                if p.key_a in members or p.key_b in members
-            ]
-            for item in [*decisions, *pending]:
-                session.expunge(item)
-            return decisions, pending
+            return queries.grouping_history(session, self._study_key_or_error(session, key))
 
     # -- reading ---------------------------------------------------------------------------
 
     def status(self) -> Status:
         with self.session() as session:
-
-            def count(*conditions) -> int:  # type: ignore[no-untyped-def]
-                query = select(func.count()).select_from(Record)
-                for condition in conditions:
-                    query = query.where(condition)
-                return session.exec(query).one()
-
-            warnings = sum(len(w) for w in session.exec(select(Record.warnings)))
-            return Status(
-                root=self.paths.root,
-                store=self.engine.url.render_as_string(hide_password=True),
-                sources=session.exec(select(func.count()).select_from(Source)).one(),
-                records=count(),
-                failed=count(Record.status == "failed"),
-                abstracts=count(Record.kind == "abstract", Record.status == "ok"),
-                studies=session.exec(select(func.count()).select_from(Study)).one(),
-                warnings=warnings,
-            )
+            counted = queries.counts(session)
+        store = self.engine.url.render_as_string(hide_password=True)
+        return Status(self.paths.root, store, **{f: getattr(counted, f) for f in counted.__slots__})
 
     def failures(self) -> list[Failure]:
         with self.session() as session:
-            paths = dict(session.exec(select(Source.id, Source.path)).all())
-            rows = session.exec(select(Record).where(Record.status == "failed").order_by(col(Record.seq)))
-            return [
-                Failure(paths[r.source_id], r.line, r.fields.get("key_as_written"), r.error or "", r.raw) for r in rows
-            ]
+            return queries.failures(session)
 
     def find_study_key(self, session: Session, key: str) -> str | None:
         """The study a key names: the study's own key, or one of its records' keys."""
-        if session.exec(select(Study.key).where(Study.key == key)).first():
-            return key
-        study_id = session.exec(select(Record.study_id).where(Record.key == key)).first()
-        if study_id is None:
-            return None
-        return session.exec(select(Study.key).where(Study.id == study_id)).first()
+        return queries.find_study_key(session, key)
 
     def show(self, key: str) -> tuple[StudyView, list[Provenance]]:
         with self.session() as session:
-            study_key = self.find_study_key(session, key)
-            if study_key is None:
-                raise LibraryError(f"no study with key {key!r} (see `mipex-tracker export` for the keys)")
-            view = load_views(session, keys=[study_key])[0]
-            sources = {s.id: s for s in session.exec(select(Source.id, Source.path, Source.imported_at)).all()}
-            provenance = [
-                Provenance(
-                    r.key, r.kind, sources[r.source_id].path, r.line, sources[r.source_id].imported_at, list(r.warnings)
-                )
-                for r in view.records
-            ]
-            return view, provenance
+            view = load_views(session, keys=[self._study_key_or_error(session, key)])[0]
+            return view, queries.provenance(session, view)
 
     def views(self, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> list[StudyView]:
         with self.session() as session:

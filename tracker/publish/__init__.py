@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from tracker.digest.issues import Issue, month_name
+from tracker.publish import urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
@@ -83,25 +84,21 @@ def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyVi
     outcome_codes = [*load_vocabulary("outcome").terms, NO_OUTCOME]
     countries = _labels("country")
     filters = [(code, countries.get(code, code)) for code in sorted(with_country)]
-    for country, chosen, prefix in [
-        (None, studies, "map"),
-        *((c, with_country[c], f"map/{c.lower()}") for c, _ in filters),
-    ]:
-        depth = prefix.count("/") + 1
+    for country, chosen in [(None, studies), *((c, with_country[c]) for c, _ in filters)]:
+        here = urls.page("map", country)
         cells: dict[tuple[str, str], list[StudyView]] = defaultdict(list)
         for study in chosen:
             for area in study.tags.get("area", {}):
                 for outcome in study.tags.get("outcome", {}) or [NO_OUTCOME]:
                     cells[(area, outcome)].append(study)
         most = max((len(v) for v in cells.values()), default=1)
-        links = {cell: f"{cell[0]}/{cell[1]}/index.html" for cell in cells}
+        links = {cell: urls.link(urls.page("map_cell", *cell, country), here) for cell in cells}
         for (area, outcome), members in cells.items():
             title = f"{_labels('area').get(area, area)} and {_labels('outcome').get(outcome, 'no outcome').lower()}"
-            render("list.html", f"{prefix}/{area}/{outcome}/index.html", depth + 2, title=title, studies=members)
+            render("list.html", urls.page("map_cell", area, outcome, country), title=title, studies=members)
         render(
             "map.html",
-            f"{prefix}/index.html",
-            depth,
+            here,
             title="Evidence map" + (f": {countries.get(country, country)}" if country else ""),
             rows=AREA_ORDER,
             columns=outcome_codes,
@@ -110,7 +107,6 @@ def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyVi
             cell_link=links,
             country=country,
             filters=filters,
-            map_root="../" * (depth - 1),
         )
 
 
@@ -138,10 +134,14 @@ def build_site(
     settings = SiteSettings.load(library_root)
     common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
 
-    def render(template: str, relative: str, depth: int, **context: object) -> str:
-        root = "../" * depth
+    def render(template: str, relative: str, **context: object) -> str:
+        """Write the page at `relative` (a path `urls` decided); its links are relative to it."""
+
+        def url(kind: str, *args: str | None) -> str:
+            return urls.link(urls.page(kind, *args), relative)
+
         try:
-            text = env.get_template(template).render(root=root, **common, **context)
+            text = env.get_template(template).render(root=urls.root(relative), url=url, **common, **context)
         except TemplateError as error:
             raise SettingsError(template_problem(template, error)) from error
         output.write(relative, text)
@@ -149,11 +149,11 @@ def build_site(
 
     groups = facet_groups(ordered, labels)
     texts = EntryTexts(ordered)
-    render("studies.html", "studies/index.html", 1, studies=ordered, facets=groups, titles=FACET_TITLES)
+    render("studies.html", urls.page("studies"), studies=ordered, facets=groups, titles=FACET_TITLES)
 
     def study_page(view: StudyView) -> set[str]:
         """Writes the study's page and cite files; returns the words search may index from it."""
-        folder = f"studies/{slug(view.key)}"
+        folder = urls.study_folder(view.key)
         chart_series = [
             Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
             for c in sorted(view.tags.get("country", {}))
@@ -173,8 +173,7 @@ def build_site(
             )
         page = render(
             "study.html",
-            f"{folder}/index.html",
-            2,
+            urls.page("study", view.key),
             study=view,
             chart=chart,
             folded=len(chart_series) > LINES_PER_CHART,
@@ -204,7 +203,6 @@ def build_site(
             render(
                 "list.html",
                 value.page,
-                2,
                 title=f"{FACET_TITLES[facet]}: {value.label}",
                 studies=value.studies,
                 downloads=value.downloads,
@@ -213,15 +211,14 @@ def build_site(
     latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
     render(
         "home.html",
-        "index.html",
-        0,
+        urls.page("home"),
         count=len(views),
         latest=latest,
         scored=sorted(by_country, key=lambda c: labels["country"].get(c, c)),
         studied={facet: len(groups[facet]) for facet in ("country", "area", "outcome")},
     )
-    render("about.html", "about/index.html", 1, count=len(views), sources=score_sources(scores))
-    render("404.html", "404.html", 0)
+    render("about.html", urls.page("about"), count=len(views), sources=score_sources(scores))
+    render("404.html", "404.html")
     output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
     lists = [("downloads/library", ordered), *((v.downloads, v.studies) for f in FACETS for v in groups[f])]
     for stem, members in lists:
@@ -229,7 +226,7 @@ def build_site(
             output.write(path, text)
     _feeds(output, ordered, studies_of_area, added, base)
     _digest_pages(render, output, digests, {slug(v.key) for v in ordered}, base)
-    render("search.html", "search/index.html", 1, available=indexing.available, ui=indexing.first_part)
+    render("search.html", urls.page("search"), available=indexing.available, ui=indexing.first_part)
     for asset, relative in SEARCH_ASSETS:
         output.write(relative, (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     if base:
@@ -262,8 +259,7 @@ def _country_pages(
         rank = (ranking.index(code) + 1, len(ranking)) if code in overall_latest else None
         render(
             "country.html",
-            f"countries/{code.lower()}/index.html",
-            2,
+            urls.page("country", code),
             code=code,
             name=countries.get(code, code),
             chart=small_multiples(countries.get(code, code), series),
@@ -278,7 +274,7 @@ def _country_pages(
         )
         rows.append(CountryRow(code, countries.get(code, code), overall_latest.get(code), rank, len(members)))
     rows.sort(key=lambda row: row.name)
-    render("countries.html", "countries/index.html", 1, rows=rows)
+    render("countries.html", urls.page("countries"), rows=rows)
 
 
 def _area_pages(
@@ -295,8 +291,7 @@ def _area_pages(
         latest = latest_scores(by_country, code, countries)
         render(
             "area.html",
-            f"areas/{code}/index.html",
-            2,
+            urls.page("area", code),
             code=code,
             label=areas.get(code, code),
             chart=bar_chart(f"Latest MIPEX score in {areas.get(code, code)}, by country", year_notes(latest)),
@@ -307,7 +302,7 @@ def _area_pages(
         )
         average = sum(value for _, value, _ in latest) / len(latest) if latest else None
         rows.append(AreaRow(code, areas.get(code, code), len(studies_of_area.get(code, [])), len(latest), average))
-    render("areas.html", "areas/index.html", 1, rows=rows)
+    render("areas.html", urls.page("areas"), rows=rows)
 
 
 def _feeds(
@@ -332,18 +327,17 @@ def _digest_pages(render, output: Output, digests: Sequence[Issue], study_slugs:
         links = {e.key: best_link(e.doi, e.url) for e in issue.entries}
         render(
             "digest.html",
-            f"digests/{issue.month}/index.html",
-            2,
+            urls.page("digest", issue.month),
             issue=issue,
             month_name=month_name(issue.month),
             links=links,
             on_site={e.key for e in issue.entries if slug(e.key) in study_slugs},
         )
-    render("digests.html", "digests/index.html", 1, issues=newest, month_name=month_name)
+    render("digests.html", urls.page("digests"), issues=newest, month_name=month_name)
     entries = [
         FeedEntry(
             title=issue.title,
-            link=f"digests/{issue.month}/index.html",
+            link=urls.page("digest", issue.month),
             updated=issue.revisions[-1]["at"] if issue.revisions else issue.published_at,
             summary=f"{len(issue.entries)} studies: " + "; ".join(e.title for e in issue.entries),
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from tracker.safety import slug
+from tracker.publish import urls
 from tracker.store.views import StudyView
 
 FEED_SIZE = 50
@@ -60,7 +60,7 @@ def atom_feed(title: str, feed_path: str, studies: Sequence[StudyView], added: d
     entries = [
         FeedEntry(
             title=str(view.fields.get("title", view.key)),
-            link=f"studies/{slug(view.key)}/index.html",
+            link=urls.page("study", view.key),
             updated=added.get(view.key, ""),
             authors=[n.sort_form() for n in view.authors[:10]],
             summary=str(view.fields.get("abstract", ""))[:1000],

@@ -1,0 +1,69 @@
+"""Every path the site writes and every link between its pages, decided in one place.
+
+Like pelican's `*_URL` settings: a page kind and its arguments give the page's path under
+`site/` (`page("study", key)` is `studies/<slug>/index.html`), the build writes there, and
+templates link with `url(kind, ...)`, which `link` turns into a path relative to the page
+being written — so the site works opened from disk as well as served, and a kind's place
+changes here alone. Keys and codes go through `slug`, so no key becomes a path outside
+`site/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tracker.safety import slug
+
+HOME = "index.html"
+
+
+def _in(folder: str) -> str:
+    return f"{folder}/index.html"
+
+
+#: Page kind -> its path under site/, from the kind's arguments.
+PAGES: dict[str, Callable[..., str]] = {
+    "home": lambda: HOME,
+    "studies": lambda: _in("studies"),
+    "study": lambda key: _in(study_folder(key)),
+    "countries": lambda: _in("countries"),
+    "country": lambda code: _in(f"countries/{code.lower()}"),
+    "areas": lambda: _in("areas"),
+    "area": lambda code: _in(f"areas/{code}"),
+    "map": lambda country=None: _in(map_folder(country)),
+    "map_cell": lambda area, outcome, country=None: _in(f"{map_folder(country)}/{area}/{outcome}"),
+    "digests": lambda: _in("digests"),
+    "digest": lambda month: _in(f"digests/{month}"),
+    "search": lambda: _in("search"),
+    "about": lambda: _in("about"),
+}
+
+
+def page(kind: str, *args: str | None) -> str:
+    """The path under site/ of a page of `kind` (see `PAGES`)."""
+    return PAGES[kind](*args)
+
+
+def study_folder(key: str) -> str:
+    """A study's folder: its page and its cite files."""
+    return f"studies/{slug(key)}"
+
+
+def map_folder(country: str | None = None) -> str:
+    """The evidence map's folder, of all countries or of one."""
+    return f"map/{country.lower()}" if country else "map"
+
+
+def root(page_path: str) -> str:
+    """From `page_path` up to the site's root ("../" per folder)."""
+    return "../" * page_path.count("/")
+
+
+def link(target: str, page_path: str) -> str:
+    """A link from the page at `page_path` to `target` (both under site/): below the page's
+    own folder, relative to it ("dk/index.html" from the countries' index); elsewhere, by
+    way of the root ("../../studies/x/index.html" from another study's page)."""
+    folder = page_path.rsplit("/", 1)[0] + "/" if "/" in page_path else ""
+    if folder and target.startswith(folder):
+        return target[len(folder) :]
+    return root(page_path) + target

@@ -41,6 +41,12 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "note",
 )
 
+#: BibTeX fields read and written as they are, without LaTeX decoding or escaping.
+VERBATIM_FIELDS = frozenset(
+    {"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb"}
+    | {"mipex-areas", "mipex-countries", "mipex-outcomes", "mipex-use"}  # codes, written as they are
+)
+
 #: The entry-type vocabulary every reader maps into.
 ENTRY_TYPES: tuple[str, ...] = (
     "article",

@@ -13,6 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
+#: Who made a tag, a decision or a summary: the tracker on its own (the tagger, dedupe)
+#: or a curator. One spelling for every table and module that records it.
+AUTO, CURATOR, DEDUPE = "auto", "curator", "dedupe"
+
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
 SCHEMA_VERSION = 8  # 8: match keys kept in the store (7: TeX quotes decoded to curly quotes)
 

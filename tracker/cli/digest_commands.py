@@ -6,9 +6,10 @@ from __future__ import annotations
 import click
 
 from tracker.cli.app import console_for, main, pass_library
-from tracker.digest.issues import CURATOR, DRAFT, MISSING, Issue, counts_by_state
+from tracker.digest.issues import DRAFT, MISSING, Issue, counts_by_state
 from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES
 from tracker.library import Library
+from tracker.models import CURATOR
 
 _STATE_WORDS = {CURATOR: "summary", DRAFT: "DRAFT summary (accept or rewrite)", MISSING: "NO SUMMARY"}
 

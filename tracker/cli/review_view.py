@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.library import ReviewItem
-from tracker.models import Decision
-from tracker.store.decisions import DEDUPE, EDIT, MERGE, SPLIT
+from tracker.models import DEDUPE, Decision
+from tracker.store.decisions import EDIT, MERGE, SPLIT
 from tracker.store.views import StudyView
 from tracker.textkeys import fold
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from tracker.cli.app import StageBar, console_for, main, pass_library, user_errors
 from tracker.library import Library
+from tracker.models import AUTO
 from tracker.vocab import FACETS, VocabularyError, load_vocabulary
 
 
@@ -102,9 +103,9 @@ def tags(library: Library, key: str, why: bool) -> None:
             continue
         for code, origin in sorted(codes.items()):
             proposal = by_code.get((facet, code))
-            confidence = f", confidence {proposal.confidence:.2f}" if proposal and origin == "auto" else ""
+            confidence = f", confidence {proposal.confidence:.2f}" if proposal and origin == AUTO else ""
             out.print(f"  {facet}: {code} ({'tagger' if origin == 'auto' else 'curator'}{confidence})", markup=False)
-            if why and proposal and origin == "auto":
+            if why and proposal and origin == AUTO:
                 out.print(f"      rule: {proposal.rule}; found: {', '.join(proposal.evidence) or '-'}", markup=False)
     for facet, label in (("place", "places named"), ("other_country", "countries outside MIPEX")):
         if view.tags.get(facet):

@@ -21,9 +21,8 @@ from tracker.dedupe.keys import keyed_through, records_sharing_keys, store_keys
 from tracker.dedupe.match import Prepared, prepare
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import Name
-from tracker.models import Record, ReviewPair, Study
+from tracker.models import DEDUPE, Record, ReviewPair, Study
 from tracker.store.decisions import (
-    DEDUPE,
     MERGE,
     Proposed,
     compared_through,

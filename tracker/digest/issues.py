@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.digest.summaries import draft_summary, sentence_problem
-from tracker.models import Digest, Study
+from tracker.models import CURATOR, Digest, Study
 from tracker.scores import AREAS
 from tracker.store.decisions import studies_of
 from tracker.store.views import StudyView, first_imports, load_views
@@ -31,7 +31,7 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: The order a curator groups a digest in: the index as a whole, then the strands.
 AREA_ORDER = ("overall", *(a for a in AREAS if a != "overall"))
-CURATOR, DRAFT, MISSING = "curator", "draft", "missing"
+DRAFT, MISSING = "draft", "missing"  # and CURATOR: a summary a curator wrote or accepted
 
 
 #: How a key (a study's or any of its records') finds its study's key: `Library.find_study_key`.

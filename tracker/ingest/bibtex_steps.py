@@ -34,15 +34,11 @@ from bibtexparser.model import (
     String,
 )
 
-from tracker.entry import Name
+from tracker.entry import VERBATIM_FIELDS, Name
 from tracker.ingest.latex import latex_to_text, verbatim_value
 
 WARNINGS = "mipex_warnings"
 NAME_FIELDS = ("author", "editor")
-VERBATIM_FIELDS = frozenset(
-    {"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb"}
-    | {"mipex-areas", "mipex-countries", "mipex-outcomes", "mipex-use"}  # codes, written as they are
-)
 
 #: BibTeX's predefined month macros, as BibTeX itself expands them.
 MONTH_MACROS = {

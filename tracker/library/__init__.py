@@ -34,7 +34,7 @@ from tracker.library.image import (
     write_image,
     write_source_files,
 )
-from tracker.models import Decision, Digest, Record, ReviewPair, Score, Study, Tag
+from tracker.models import CURATOR, Decision, Digest, Record, ReviewPair, Score, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.scores.check import ScoreError, country_code
@@ -43,7 +43,6 @@ from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
 from tracker.store import queries
 from tracker.store.decisions import (
-    CURATOR,
     DIFFERENT,
     EDIT,
     MERGE,

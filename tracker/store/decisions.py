@@ -32,7 +32,6 @@ from tracker.store.grouping import merge_studies, split_off
 from tracker.store.rendered import refresh_rendered
 
 MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
-CURATOR, DEDUPE = "curator", "dedupe"
 #: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
 COMPARED_THROUGH = "compared_through"
 

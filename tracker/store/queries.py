@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from tracker.entry import StudyView
-from tracker.models import Decision, Record, ReviewPair, Source, Study, Tag
+from tracker.models import AUTO, Decision, Record, ReviewPair, Source, Study, Tag
 from tracker.store.decisions import TAG
 from tracker.store.tags import FACET_FIELDS, effective_tags
 from tracker.store.views import load_views
@@ -111,7 +111,7 @@ def tag_review_queue(session: Session, below: float) -> list[TagReviewItem]:
     return [
         TagReviewItem(key, titles.get(key, ""), facet, code, confidence, rule, list(evidence))
         for study, key, facet, code, confidence, rule, evidence in rows
-        if effective.get(study, {}).get(facet, {}).get(code) == "auto"
+        if effective.get(study, {}).get(facet, {}).get(code) == AUTO
     ]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
-from tracker.models import Decision, Record, Tag
+from tracker.models import AUTO, CURATOR, Decision, Record, Tag
 
 FACET_FIELDS = {
     "area": "mipex-areas",
@@ -24,7 +24,6 @@ FACET_FIELDS = {
     "place": "mipex-places",  # keywords, not codes: regions and cities named
     "other_country": "mipex-other-countries",  # keywords: countries outside MIPEX
 }
-AUTO, CURATOR = "auto", "curator"
 
 StudyTags = dict[str, dict[str, str]]  # facet -> code -> origin
 

@@ -34,7 +34,6 @@ from tracker.tagging.countries import country_phrases, judge
 from tracker.tagging.matcher import Match, PhraseMatcher, Text, longest_first, normalise
 from tracker.vocab import load_vocabulary
 
-AUTO = "auto"
 TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
 
 

@@ -1,0 +1,141 @@
+"""BibTeX (biblatex-compatible): one entry per study, keys and `ids` kept, LaTeX escaped
+except in fields carried verbatim (URLs, DOIs, tag codes), so the tracker's own reader
+reads back exactly what was written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from tracker.entry import CANONICAL_FIELDS, VERBATIM_FIELDS, Name, StudyView
+
+_BIBLATEX_TYPES = {
+    "article": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "conference": "inproceedings",
+    "report": "report",
+    "thesis": "thesis",
+    "dataset": "dataset",
+    "webpage": "online",
+    "manuscript": "unpublished",
+    "misc": "misc",
+}
+_BIBTEX_NAMES = {"place": "address"}
+_BOOKISH = frozenset({"chapter", "conference"})
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return _LATEX_SPECIALS[match.group(0)]
+
+
+def latex_escape(text: str) -> str:
+    """Text to a BibTeX value that the importer decodes back to exactly this text.
+
+    `--` is written `-{}-` so that it does not come back as an en dash, and two quotes
+    (`` `` `` and `''`) are kept apart so they do not come back as TeX's curly quotes.
+    """
+    escaped = _LATEX_SPECIAL.sub(_escape_match, text)  # (str.translate is slower here)
+    for ligature, broken in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
+        while ligature in escaped:
+            escaped = escaped.replace(ligature, broken)
+    return escaped
+
+
+def _verbatim(text: str) -> str:
+    """URL-like values are written as they are; only unbalanced braces are escaped."""
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            break
+    return text if depth == 0 else text.replace("{", "%7B").replace("}", "%7D")
+
+
+def _needs_braces(part: str) -> bool:
+    return bool(re.search(r"\s|,|\band\b", part)) or part[:1].islower()
+
+
+def bibtex_name(name: Name) -> str:
+    """`von Last, Jr, First`, braced where BibTeX would split it differently."""
+    if name.literal:
+        return "others" if name.literal == "others" else "{" + latex_escape(name.literal) + "}"
+    family = latex_escape(name.family)
+    particle = name.particle
+    if particle and not particle[:1].islower():
+        family, particle = f"{latex_escape(particle)} {family}", ""
+    if _needs_braces(family) or not family:
+        family = "{" + family + "}"
+    last = f"{latex_escape(particle)} {family}" if particle else family
+    given = latex_escape(name.given)
+    if re.search(r",|\band\b", given):
+        given = "{" + given + "}"
+    suffix = latex_escape(name.suffix)
+    if suffix:
+        return f"{last}, {suffix}, {given}"
+    return f"{last}, {given}" if given else last
+
+
+def _bibtex_field_name(view: StudyView, canonical: str) -> str:
+    if canonical == "container":
+        return "booktitle" if view.entry_type in _BOOKISH or view.entry_type == "book" else "journal"
+    return _BIBTEX_NAMES.get(canonical, canonical)
+
+
+def _bibtex_value(name: str, value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(latex_escape(str(v)) for v in value)
+    text = str(value)
+    return _verbatim(text) if name in VERBATIM_FIELDS else latex_escape(text)
+
+
+def bibtex_fields(view: StudyView) -> list[tuple[str, str]]:
+    """(BibTeX name, written value) pairs in the fixed order the writer uses."""
+    pairs: list[tuple[str, str]] = []
+    if view.aliases:
+        pairs.append(("ids", ", ".join(view.aliases)))
+    if view.authors:
+        pairs.append(("author", " and ".join(bibtex_name(n) for n in view.authors)))
+    if view.editors:
+        pairs.append(("editor", " and ".join(bibtex_name(n) for n in view.editors)))
+    for canonical in CANONICAL_FIELDS:
+        if canonical in view.fields:
+            pairs.append((_bibtex_field_name(view, canonical), _bibtex_value(canonical, view.fields[canonical])))
+    written = {name for name, _ in pairs}
+    for name in sorted(set(view.fields) - set(CANONICAL_FIELDS)):
+        if name not in written:
+            pairs.append((name, _bibtex_value(name, view.fields[name])))
+    return pairs
+
+
+def bibtex_entry(view: StudyView) -> str:
+    """One study as a BibTeX entry, ending with a newline."""
+    lines = [f"@{_BIBLATEX_TYPES.get(view.entry_type, 'misc')}{{{view.key},"]
+    lines.extend(f"  {name} = {{{value}}}," for name, value in bibtex_fields(view))
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def iter_bibtex(views: Iterable[StudyView]) -> Iterator[str]:
+    """BibTeX a study at a time (entries separated by a blank line), for streaming."""
+    for index, view in enumerate(views):
+        yield ("\n" if index else "") + bibtex_entry(view)
+
+
+def write_bibtex(views: Sequence[StudyView]) -> str:
+    """biblatex-compatible BibTeX, UTF-8, one entry per study."""
+    return "".join(iter_bibtex(views))

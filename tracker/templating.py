@@ -11,6 +11,7 @@ overrides any of them by name. The site (`tracker.publish`) and the digest
 from __future__ import annotations
 
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError, TemplateSyntaxError, select_autoescape
@@ -41,8 +42,19 @@ def environment(library_root: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url)
+    env.globals.update(
+        csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url, month_name=month_name
+    )
     return env
+
+
+def month_name(month: str) -> str:
+    """ "2026-11" -> "November 2026" (the digest's issues are named by their month)."""
+    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+
+
+class TemplateRenderError(ValueError):
+    """A template could not be rendered: one line naming the template's file and line."""
 
 
 def template_problem(template: str, error: TemplateError) -> str:

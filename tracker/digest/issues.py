@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -87,11 +86,6 @@ class Issue:
     @property
     def drafts(self) -> list[Entry]:
         return [e for e in self.entries if e.summary_state == DRAFT]
-
-
-def month_name(month: str) -> str:
-    """ "2026-11" -> "November 2026"."""
-    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
 def check_month(month: str) -> str:

@@ -18,9 +18,10 @@ from pathlib import Path
 import css_inline
 from jinja2 import Environment
 
-from tracker.digest.issues import Issue, month_name
+from tracker.digest.issues import Issue
 from tracker.safety import best_link
 from tracker.store.files import write_atomically
+from tracker.templating import month_name
 
 
 def _context(issue: Issue) -> dict[str, object]:

@@ -63,6 +63,7 @@ from tracker.store.views import StudyView, first_imports, load_views
 from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
 from tracker.tagging.store import REVIEW_BELOW, TagReport, run_tagging
+from tracker.templating import TemplateRenderError
 
 
 class LibraryError(RuntimeError):
@@ -451,7 +452,7 @@ class Library:
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
         try:
             return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url, digests=published)
-        except SettingsError as error:
+        except (SettingsError, TemplateRenderError) as error:
             raise LibraryError(str(error)) from error
 
     # -- tags -------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from tracker.digest import issues
 from tracker.digest.image import digests_folder
-from tracker.digest.issues import SUMMARY_FIELD, DigestError, Issue, month_name
+from tracker.digest.issues import SUMMARY_FIELD, DigestError, Issue
 from tracker.digest.render import write_issue_files
 from tracker.models import Digest
 from tracker.publish.settings import SettingsError, SiteSettings
-from tracker.templating import environment, template_problem
+from tracker.templating import environment, month_name, template_problem
 
 if TYPE_CHECKING:
     from pathlib import Path

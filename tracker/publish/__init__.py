@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import Any, Protocol
 
 from jinja2 import TemplateError
 
-from tracker.digest.issues import Issue, month_name
 from tracker.publish import urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
@@ -34,11 +34,11 @@ from tracker.publish.profiles import (
     year_notes,
 )
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
-from tracker.publish.settings import SettingsError, SiteSettings, score_sources
+from tracker.publish.settings import SiteSettings, score_sources
 from tracker.safety import best_link, doi_url, slug
 from tracker.scores import AREAS, ScoreRow
 from tracker.store.views import StudyView
-from tracker.templating import TEMPLATES, environment, template_problem
+from tracker.templating import TEMPLATES, TemplateRenderError, environment, month_name, template_problem
 from tracker.vocab import load_vocabulary
 
 #: A study's scores over the years as lines, up to this many (its countries times its areas);
@@ -76,6 +76,30 @@ def _json_ld(view: StudyView, url: str) -> str:
 
 
 NO_OUTCOME = "none"
+
+
+class IssueEntry(Protocol):
+    """What the site reads of a study in a published digest issue."""
+
+    key: str
+    title: str
+    doi: str
+    url: str
+
+
+class PublishedIssue(Protocol):
+    """What the site reads of a published digest issue (the library hands them over, so the
+    site does not depend on the digest's package: `tracker.digest.issues.Issue` is one; the
+    templates digest.html and digests.html read its other parts: intro, closing, revision,
+    each entry's authors, venue and summary)."""
+
+    month: str
+    title: str
+    published_at: str
+    revisions: list[dict[str, Any]]
+
+    @property
+    def entries(self) -> Sequence[IssueEntry]: ...
 
 
 def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyView]], render) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +142,7 @@ def build_site(
     *,
     added: dict[str, str] | None = None,
     base_url: str | None = None,
-    digests: Sequence[Issue] = (),
+    digests: Sequence[PublishedIssue] = (),
 ) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores. `added`
     dates each study (its first import) for feeds and "latest"; with `base_url` the site
@@ -143,7 +167,7 @@ def build_site(
         try:
             text = env.get_template(template).render(root=urls.root(relative), url=url, **common, **context)
         except TemplateError as error:
-            raise SettingsError(template_problem(template, error)) from error
+            raise TemplateRenderError(template_problem(template, error)) from error
         output.write(relative, text)
         return text
 
@@ -320,7 +344,7 @@ def _feeds(
             output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, by_area[code], added, base))
 
 
-def _digest_pages(render, output: Output, digests: Sequence[Issue], study_slugs: set[str], base: str) -> None:  # type: ignore[no-untyped-def]
+def _digest_pages(render, output: Output, digests: Sequence[PublishedIssue], study_slugs: set[str], base: str) -> None:  # type: ignore[no-untyped-def]
     """The published digest issues: a page each, the archive, and their Atom feed."""
     newest = sorted(digests, key=lambda issue: issue.month, reverse=True)
     for issue in newest:

@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
 from tracker.publish import urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
-from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, download_stem, facet_groups
+from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, FacetValue, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
 from tracker.publish.profiles import (
     AreaRow,
     CountryRow,
-    Indicator,
     Profile,
     latest_scores,
     national_indicators,
@@ -102,9 +103,10 @@ class PublishedIssue(Protocol):
     def entries(self) -> Sequence[IssueEntry]: ...
 
 
-def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyView]], render) -> None:  # type: ignore[no-untyped-def]
+def _evidence_map(build: Build) -> None:
     """map/index.html (all countries), map/<iso2>/index.html (one country), and a list page
     per non-empty cell: policy areas × outcomes, gaps shown."""
+    studies, with_country, render = build.views, build.studies_of("country"), build.render
     outcome_codes = [*load_vocabulary("outcome").terms, NO_OUTCOME]
     countries = _labels("country")
     filters = [(code, countries.get(code, code)) for code in sorted(with_country)]
@@ -134,6 +136,58 @@ def _evidence_map(studies: list[StudyView], with_country: dict[str, list[StudyVi
         )
 
 
+@dataclass
+class Build:
+    """What every page maker of one build reads, and `render`, through which each writes a
+    page: the studies (sorted by key), their facet groups, the scores' profiles, the
+    labels, the settings and the output folder."""
+
+    views: list[StudyView]
+    scores: Sequence[ScoreRow]
+    library_root: Path
+    output: Output
+    added: dict[str, str]
+    base: str  # the site's absolute URL with a trailing slash, or "" (relative feeds, no sitemap)
+    digests: Sequence[PublishedIssue]
+    env: Environment = field(init=False)
+    labels: dict[str, dict[str, str]] = field(init=False)
+    by_country: dict[str, Profile] = field(init=False)
+    groups: dict[str, list[FacetValue]] = field(init=False)
+    texts: EntryTexts = field(init=False)
+    common: dict[str, object] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.views = sorted(self.views, key=lambda v: v.key)
+        self.env = environment(self.library_root)
+        self.labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
+        self.by_country = national_profiles(self.scores)
+        self.groups = facet_groups(self.views, self.labels)
+        self.texts = EntryTexts(self.views)
+        self.common = {
+            "areas": self.labels["area"],
+            "countries": self.labels["country"],
+            "outcomes": self.labels["outcome"],
+            "settings": SiteSettings.load(self.library_root),
+        }
+
+    def render(self, template: str, relative: str, **context: object) -> str:
+        """Write the page at `relative` (a path `urls` decided); its links are relative to it."""
+
+        def url(kind: str, *args: str | None) -> str:
+            return urls.link(urls.page(kind, *args), relative)
+
+        try:
+            text = self.env.get_template(template).render(root=urls.root(relative), url=url, **self.common, **context)
+        except TemplateError as error:
+            raise TemplateRenderError(template_problem(template, error)) from error
+        self.output.write(relative, text)
+        return text
+
+    def studies_of(self, facet: str) -> dict[str, list[StudyView]]:
+        """Each value of a facet (a country, an area) with its studies."""
+        return {value.code: value.studies for value in self.groups[facet]}
+
+
 def build_site(
     views: list[StudyView],
     scores: Sequence[ScoreRow],
@@ -146,113 +200,16 @@ def build_site(
 ) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores. `added`
     dates each study (its first import) for feeds and "latest"; with `base_url` the site
-    gets a sitemap.xml and absolute feed links."""
-    added = added or {}
+    gets a sitemap.xml and absolute feed links. The study pages come first: they are what
+    search indexes, and Pagefind starts on them in processes of its own while the page
+    makers write the rest."""
     base = (base_url.rstrip("/") + "/") if base_url else ""
-    env = environment(library_root)
-    output = Output(out)
-    labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
-    areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
-    by_country = national_profiles(scores)
-    ordered = sorted(views, key=lambda v: v.key)
-    settings = SiteSettings.load(library_root)
-    common: dict[str, object] = {"areas": areas, "countries": countries, "outcomes": outcomes, "settings": settings}
-
-    def render(template: str, relative: str, **context: object) -> str:
-        """Write the page at `relative` (a path `urls` decided); its links are relative to it."""
-
-        def url(kind: str, *args: str | None) -> str:
-            return urls.link(urls.page(kind, *args), relative)
-
-        try:
-            text = env.get_template(template).render(root=urls.root(relative), url=url, **common, **context)
-        except TemplateError as error:
-            raise TemplateRenderError(template_problem(template, error)) from error
-        output.write(relative, text)
-        return text
-
-    groups = facet_groups(ordered, labels)
-    texts = EntryTexts(ordered)
-    render("studies.html", urls.page("studies"), studies=ordered, facets=groups, titles=FACET_TITLES)
-
-    def study_page(view: StudyView) -> set[str]:
-        """Writes the study's page and cite files; returns the words search may index from it."""
-        folder = urls.study_folder(view.key)
-        chart_series = [
-            Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
-            for c in sorted(view.tags.get("country", {}))
-            for a in AREA_ORDER
-            if a in view.tags.get("area", {}) and by_country.get(c, {}).get(a)
-        ]
-        title = view.fields.get("title", view.key)
-        if len(chart_series) <= LINES_PER_CHART:
-            chart = line_chart(f"MIPEX scores of {title}", chart_series)
-        else:  # too many lines to tell apart: per area, its countries' latest scores side by side
-            studied = view.tags.get("country", {})
-            chart = "".join(
-                f"<h3>{escape(areas.get(a, a))}</h3>"
-                + bar_chart(f"Latest MIPEX score in {areas.get(a, a)}", year_notes(rows))
-                for a in AREA_ORDER
-                if a in view.tags.get("area", {}) and (rows := latest_scores(by_country, a, countries, sorted(studied)))
-            )
-        page = render(
-            "study.html",
-            urls.page("study", view.key),
-            study=view,
-            chart=chart,
-            folded=len(chart_series) > LINES_PER_CHART,
-            series=chart_series,
-            json_ld=_json_ld(view, f"{folder}/"),
-        )
-        for path, text in texts.cite_files(folder, view):
-            output.write(path, text)
-        return indexed_words(page)
-
-    words = in_parallel(ordered, study_page, output)
-    # Every tag's label, too: retagging a study then brings no new word to every part.
-    words.update(word for facet_labels in labels.values() for label in facet_labels.values() for word in label.split())
-    output.remove_the_rest("studies")
-    # The study pages are what search indexes: once they are all written, Pagefind starts on
-    # the parts of the index whose pages changed, in processes of its own, while the rest of
-    # the site is written.
-    studies = out / "studies"
-    changed = {path.parent.name for path in output.changed if path.parent.parent == studies}
-    indexing = Indexing(out, (slug(v.key) for v in ordered), changed, words)
-    studies_of_country = {value.code: value.studies for value in groups["country"]}
-    studies_of_area = {value.code: value.studies for value in groups["area"]}
-    _country_pages(render, by_country, national_indicators(scores), studies_of_country, labels)
-    _area_pages(render, by_country, studies_of_area, labels)
-    for facet in ("outcome", "use", "year"):
-        for value in groups[facet]:
-            render(
-                "list.html",
-                value.page,
-                title=f"{FACET_TITLES[facet]}: {value.label}",
-                studies=value.studies,
-                downloads=value.downloads,
-            )
-    _evidence_map(ordered, studies_of_country, render)
-    latest = sorted(views, key=lambda v: (added.get(v.key, ""), v.key), reverse=True)[:10]
-    render(
-        "home.html",
-        urls.page("home"),
-        count=len(views),
-        latest=latest,
-        scored=sorted(by_country, key=lambda c: labels["country"].get(c, c)),
-        studied={facet: len(groups[facet]) for facet in ("country", "area", "outcome")},
-    )
-    render("about.html", urls.page("about"), count=len(views), sources=score_sources(scores))
-    render("404.html", "404.html")
-    output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
-    lists = [("downloads/library", ordered), *((v.downloads, v.studies) for f in FACETS for v in groups[f])]
-    for stem, members in lists:
-        for path, text in texts.files(stem, members):
-            output.write(path, text)
-    _feeds(output, ordered, studies_of_area, added, base)
-    _digest_pages(render, output, digests, {slug(v.key) for v in ordered}, base)
-    render("search.html", urls.page("search"), available=indexing.available, ui=indexing.first_part)
-    for asset, relative in SEARCH_ASSETS:
-        output.write(relative, (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
+    build = Build(views, scores, library_root, Output(out), added or {}, base, digests)
+    indexing = _study_pages(build)
+    for make in PAGE_MAKERS:
+        make(build)
+    _search_page(build, indexing)
+    output = build.output
     if base:
         pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
@@ -261,15 +218,106 @@ def build_site(
     return output.report
 
 
-def _country_pages(
-    render,  # type: ignore[no-untyped-def]
-    by_country: dict[str, Profile],
-    indicators: dict[str, dict[str, list[Indicator]]],
-    studies_of_country: dict[str, list[StudyView]],
-    labels: dict[str, dict[str, str]],
-) -> None:
+def _study_pages(build: Build) -> Indexing:
+    """The list of studies and a page per study (with its cite files), written on every
+    core; then the search index is started on the parts whose pages changed."""
+    build.render("studies.html", urls.page("studies"), studies=build.views, facets=build.groups, titles=FACET_TITLES)
+    words = in_parallel(build.views, partial(_study_page, build), build.output)
+    # Every tag's label, too: retagging a study then brings no new word to every part.
+    words.update(word for labels in build.labels.values() for label in labels.values() for word in label.split())
+    build.output.remove_the_rest("studies")
+    studies = build.output.root / "studies"
+    changed = {path.parent.name for path in build.output.changed if path.parent.parent == studies}
+    return Indexing(build.output.root, (slug(v.key) for v in build.views), changed, words)
+
+
+def _study_page(build: Build, view: StudyView) -> set[str]:
+    """Writes the study's page and cite files; returns the words search may index from it."""
+    areas, countries, by_country = build.labels["area"], build.labels["country"], build.by_country
+    folder = urls.study_folder(view.key)
+    chart_series = [
+        Series(f"{countries.get(c, c)}: {areas.get(a, a)}", by_country[c][a])
+        for c in sorted(view.tags.get("country", {}))
+        for a in AREA_ORDER
+        if a in view.tags.get("area", {}) and by_country.get(c, {}).get(a)
+    ]
+    title = view.fields.get("title", view.key)
+    if len(chart_series) <= LINES_PER_CHART:
+        chart = line_chart(f"MIPEX scores of {title}", chart_series)
+    else:  # too many lines to tell apart: per area, its countries' latest scores side by side
+        studied = view.tags.get("country", {})
+        chart = "".join(
+            f"<h3>{escape(areas.get(a, a))}</h3>"
+            + bar_chart(f"Latest MIPEX score in {areas.get(a, a)}", year_notes(rows))
+            for a in AREA_ORDER
+            if a in view.tags.get("area", {}) and (rows := latest_scores(by_country, a, countries, sorted(studied)))
+        )
+    page = build.render(
+        "study.html",
+        urls.page("study", view.key),
+        study=view,
+        chart=chart,
+        folded=len(chart_series) > LINES_PER_CHART,
+        series=chart_series,
+        json_ld=_json_ld(view, f"{folder}/"),
+    )
+    for path, text in build.texts.cite_files(folder, view):
+        build.output.write(path, text)
+    return indexed_words(page)
+
+
+def _facet_lists(build: Build) -> None:
+    """A list page per outcome, use of MIPEX and year, with its downloads."""
+    for facet in ("outcome", "use", "year"):
+        for value in build.groups[facet]:
+            build.render(
+                "list.html",
+                value.page,
+                title=f"{FACET_TITLES[facet]}: {value.label}",
+                studies=value.studies,
+                downloads=value.downloads,
+            )
+
+
+def _home_and_about(build: Build) -> None:
+    """The home page (counts, the latest additions, the countries scored), the page about
+    the data, the 404 page and the stylesheet."""
+    latest = sorted(build.views, key=lambda v: (build.added.get(v.key, ""), v.key), reverse=True)[:10]
+    countries = build.labels["country"]
+    build.render(
+        "home.html",
+        urls.page("home"),
+        count=len(build.views),
+        latest=latest,
+        scored=sorted(build.by_country, key=lambda c: countries.get(c, c)),
+        studied={facet: len(build.groups[facet]) for facet in ("country", "area", "outcome")},
+    )
+    build.render("about.html", urls.page("about"), count=len(build.views), sources=score_sources(build.scores))
+    build.render("404.html", "404.html")
+    build.output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
+
+
+def _downloads(build: Build) -> None:
+    """The whole library and each facet value's studies in every export format."""
+    lists = [("downloads/library", build.views)]
+    lists += [(value.downloads, value.studies) for facet in FACETS for value in build.groups[facet]]
+    for stem, members in lists:
+        for path, text in build.texts.files(stem, members):
+            build.output.write(path, text)
+
+
+def _search_page(build: Build, indexing: Indexing) -> None:
+    build.render("search.html", urls.page("search"), available=indexing.available, ui=indexing.first_part)
+    for asset, relative in SEARCH_ASSETS:
+        build.output.write(relative, (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
+
+
+def _country_pages(build: Build) -> None:
     """A page per country (its profile, the indicators under it, its studies) and the index
     of countries (each with its latest overall score, rank and number of studies)."""
+    render, by_country, labels = build.render, build.by_country, build.labels
+    indicators = national_indicators(build.scores)
+    studies_of_country = build.studies_of("country")
     areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
     overall_latest = {c: max(p["overall"].items()) for c, p in by_country.items() if p.get("overall")}
     ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c][1], c))
@@ -301,15 +349,11 @@ def _country_pages(
     render("countries.html", urls.page("countries"), rows=rows)
 
 
-def _area_pages(
-    render,  # type: ignore[no-untyped-def]
-    by_country: dict[str, Profile],
-    studies_of_area: dict[str, list[StudyView]],
-    labels: dict[str, dict[str, str]],
-) -> None:
+def _area_pages(build: Build) -> None:
     """A page per policy area (its countries' latest scores, its studies) and the index of
     areas (each with its number of studies, of countries scored, and their average)."""
-    areas, countries = labels["area"], labels["country"]
+    render, by_country, studies_of_area = build.render, build.by_country, build.studies_of("area")
+    areas, countries = build.labels["area"], build.labels["country"]
     rows = []
     for code in AREA_ORDER:
         latest = latest_scores(by_country, code, countries)
@@ -329,11 +373,10 @@ def _area_pages(
     render("areas.html", urls.page("areas"), rows=rows)
 
 
-def _feeds(
-    output: Output, studies: list[StudyView], by_area: dict[str, list[StudyView]], added: dict[str, str], base: str
-) -> None:
+def _feeds(build: Build) -> None:
     """Atom feeds of all studies and of each policy area's."""
-    labels = _labels("area")
+    output, studies, added, base = build.output, build.views, build.added, build.base
+    by_area, labels = build.studies_of("area"), build.labels["area"]
     output.write(
         "feeds/studies.atom.xml",
         atom_feed("MIPEX Evidence Tracker: new studies", "feeds/studies.atom.xml", studies, added, base),
@@ -344,9 +387,11 @@ def _feeds(
             output.write(path, atom_feed(f"New studies: {labels.get(code, code)}", path, by_area[code], added, base))
 
 
-def _digest_pages(render, output: Output, digests: Sequence[PublishedIssue], study_slugs: set[str], base: str) -> None:  # type: ignore[no-untyped-def]
+def _digest_pages(build: Build) -> None:
     """The published digest issues: a page each, the archive, and their Atom feed."""
-    newest = sorted(digests, key=lambda issue: issue.month, reverse=True)
+    render, output, base = build.render, build.output, build.base
+    study_slugs = {slug(v.key) for v in build.views}
+    newest = sorted(build.digests, key=lambda issue: issue.month, reverse=True)
     for issue in newest:
         links = {e.key: best_link(e.doi, e.url) for e in issue.entries}
         render(
@@ -369,3 +414,17 @@ def _digest_pages(render, output: Output, digests: Sequence[PublishedIssue], stu
     ]
     path = "feeds/digests.atom.xml"
     output.write(path, atom('"MIPEX in Use" digest', path, entries, base))
+
+
+#: The pages written after the studies', in order: each maker writes its own pages
+#: through `Build.render` (paths from `urls`) and its other files through `Build.output`.
+PAGE_MAKERS: tuple[Callable[[Build], None], ...] = (
+    _country_pages,
+    _area_pages,
+    _facet_lists,
+    _evidence_map,
+    _home_and_about,
+    _downloads,
+    _feeds,
+    _digest_pages,
+)

@@ -56,7 +56,7 @@ from tracker.store.decisions import (
     studies_of,
 )
 from tracker.store.edits import EditError, edit_values
-from tracker.store.queries import Failure, Provenance, ReviewItem, TagReviewItem
+from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import rendered_bibtex
 from tracker.store.views import StudyView, first_imports, load_views
@@ -84,15 +84,11 @@ class ImportResult:
 
 
 @dataclass(slots=True)
-class Status:
+class Status(Counts):
+    """The store's counts, and which library and store they are of."""
+
     root: Path
     store: str
-    sources: int
-    records: int
-    failed: int
-    abstracts: int
-    studies: int
-    warnings: int
 
 
 @dataclass(slots=True)
@@ -503,7 +499,7 @@ class Library:
         with self.session() as session:
             counted = queries.counts(session)
         store = self.engine.url.render_as_string(hide_password=True)
-        return Status(self.paths.root, store, **{f: getattr(counted, f) for f in counted.__slots__})
+        return Status(**{f: getattr(counted, f) for f in Counts.__slots__}, root=self.paths.root, store=store)
 
     def failures(self) -> list[Failure]:
         with self.session() as session:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import fcntl
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from tracker.models import SCHEMA_VERSION, Meta
+
+T = TypeVar("T")
 
 
 class StoreUnavailableError(RuntimeError):
@@ -53,6 +55,16 @@ def make_engine(url: str) -> Engine:
         raise StoreUnavailableError(
             f"PostgreSQL support is not installed ({error.name} is missing): pip install 'mipex-tracker[postgres]'"
         ) from error
+
+
+#: Values of one `IN (...)` list: below every driver's limit on bound parameters.
+IN_LIST_SIZE = 2000
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`values` in slices small enough for one `IN (...)` list."""
+    for start in range(0, len(values), IN_LIST_SIZE):
+        yield values[start : start + IN_LIST_SIZE]
 
 
 def is_postgres(engine: Engine) -> bool:

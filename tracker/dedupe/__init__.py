@@ -23,7 +23,17 @@ from tracker.dedupe.match import (
     score_pair,
 )
 
-__all__ = ["APART", "MERGE", "REVIEW", "DedupeResult", "MatchRecord", "PairScore", "StageProgress", "find_duplicates"]
+__all__ = [
+    "APART",
+    "MERGE",
+    "REVIEW",
+    "DedupeResult",
+    "MatchRecord",
+    "PairScore",
+    "StageProgress",
+    "find_duplicates",
+    "group_prepared",
+]
 
 
 @dataclass(slots=True)
@@ -79,20 +89,32 @@ def find_duplicates(
     studies: Sequence[Hashable] | None = None,
     apart: Collection[tuple[int, int]] = (),
     progress: StageProgress | None = None,
-    prepared: Sequence[Prepared] | None = None,
 ) -> DedupeResult:
     """Group `records` into works. With `only_with` (indexes of new records), only pairs
     involving a new record are compared: an incremental run after an import. `studies`
     gives each record's present group (its study), which a run only grows; `apart` holds pairs
     (i < j) a curator said are different works, which no group may ever join.
-    `progress(stage, done, total)` hears how far the work is, now and then. `prepared`
-    holds the records already folded (`prepare`), when the caller needed them too."""
+    `progress(stage, done, total)` hears how far the work is, now and then."""
     report = progress or _silent
-    items: list[Prepared] = list(prepared) if prepared is not None else []
-    for index, record in enumerate(records if prepared is None else (), start=1):
+    items: list[Prepared] = []
+    for index, record in enumerate(records, start=1):
         items.append(prepare(record))
         if index % _TICK == 0 or index == len(records):
             report("reading records", index, len(records))
+    return group_prepared(items, only_with, studies=studies, apart=apart, progress=progress)
+
+
+def group_prepared(
+    items: Sequence[Prepared],
+    only_with: Iterable[int] | None = None,
+    *,
+    studies: Sequence[Hashable] | None = None,
+    apart: Collection[tuple[int, int]] = (),
+    progress: StageProgress | None = None,
+) -> DedupeResult:
+    """`find_duplicates` on records already folded (`prepare`): for a caller that needed
+    them folded too (a store run keeps their match keys)."""
+    report = progress or _silent
     groups = _Groups(len(items))
     first_of_study: dict[Hashable, int] = {}
     for index, study in enumerate(studies or ()):
@@ -137,7 +159,7 @@ def find_duplicates(
             x, y = blocking
             if (min(x, y), max(x, y)) in kept_apart:
                 continue  # a curator's "different" stands: not even queued again
-            other = records[y if x in (a, b) else x].id
+            other = items[y if x in (a, b) else x].record.id
             held = PairScore(
                 REVIEW,
                 scores[(a, b)].score,

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from tracker.dedupe.match import Prepared, rarest_words, stored_keys
+from tracker.db import in_chunks
+from tracker.dedupe.match import Prepared, own_keys, rarest_words, stored_keys
 from tracker.models import MatchKey, Meta
 
 #: Records up to this `seq` have their keys in the store.
@@ -58,11 +59,11 @@ def store_keys(session: Session, records: Iterable[tuple[int, Prepared]], throug
 def records_sharing_keys(session: Session, new: Sequence[Prepared]) -> set[int]:
     """Ids of the stored records that share a blocking key with one of `new`: the same
     DOI, title end, or first author and year; or all three rarest words of its title."""
-    own = sorted({key for item in new for key in stored_keys(item) if not key.startswith("tw:")})
-    found = set(_ids_with_keys(session, own))
+    own = sorted({key for item in new for key in own_keys(item)})
+    found = {record_id for record_id, _ in _rows_with_keys(session, own)}
     words = sorted({f"tw:{word}" for item in new for word in item.title_words})
     frequency: dict[str, int] = {}
-    for chunk in _chunks(words):
+    for chunk in in_chunks(words):
         counted = select(MatchKey.key, func.count()).where(col(MatchKey.key).in_(chunk)).group_by(MatchKey.key)
         frequency.update({key[3:]: count for key, count in session.exec(counted)})
     wanted = [rare for item in new if (rare := rarest_words(item, frequency))]
@@ -74,16 +75,6 @@ def records_sharing_keys(session: Session, new: Sequence[Prepared]) -> set[int]:
     return found
 
 
-def _ids_with_keys(session: Session, keys: list[str]) -> Iterable[int]:
-    for record_id, _ in _rows_with_keys(session, keys):
-        yield record_id
-
-
 def _rows_with_keys(session: Session, keys: list[str]) -> Iterable[tuple[int, str]]:
-    for chunk in _chunks(keys):
+    for chunk in in_chunks(keys):
         yield from session.exec(select(MatchKey.record_id, MatchKey.key).where(col(MatchKey.key).in_(chunk)))
-
-
-def _chunks(values: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), _BATCH):
-        yield values[start : start + _BATCH]

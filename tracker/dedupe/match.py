@@ -326,12 +326,13 @@ def stored_keys(item: Prepared) -> set[str]:
     that share one with a new record: the DOI, the title's end, first author and year (and
     first page), and each title word (`tw:`) from which a title's rarest words are found
     with the library's word counts at the time of asking. None depends on other records."""
-    keys = _own_keys(item)
+    keys = own_keys(item)
     keys.update(f"tw:{word}" for word in item.title_words)
     return keys
 
 
-def _own_keys(item: Prepared) -> set[str]:
+def own_keys(item: Prepared) -> set[str]:
+    """The keys a record has whatever the others are: DOI, title end, first author and year."""
     keys = set()
     if item.doi:
         keys.add(f"doi:{item.doi}")
@@ -365,7 +366,7 @@ def blocking_keys(item: Prepared, frequency: dict[str, int] | None = None) -> se
     apart, wherever its common words fall (its beginning does not: "The impact of
     integration policies on" opens too many); a translated title is caught by author,
     year and first page."""
-    keys = _own_keys(item)
+    keys = own_keys(item)
     if frequency is not None and (rare := rarest_words(item, frequency)):
         keys.add("tr:" + " ".join(sorted(rare)))
     return keys
@@ -462,10 +463,19 @@ def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return whole and written_as(family_a, given_b) and written_as(family_b, given_a)
 
 
-def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
-    """(`same`/`partial`/`different`/`unknown`, words for the reasons)."""
+@dataclass(frozen=True, slots=True)
+class Authors:
+    """How two records' author lists relate: `same`/`partial`/`different`/`unknown`, how
+    many people they share, and the words for the reasons."""
+
+    relation: str
+    shared: int
+    words: str
+
+
+def _authors_relation(a: Prepared, b: Prepared) -> Authors:
     if not a.families or not b.families:
-        return "unknown", "authors missing on one side"
+        return Authors("unknown", 0, "authors missing on one side")
     matched = 0
     used: set[int] = set()
     for index_a, family in enumerate(a.families):
@@ -487,12 +497,12 @@ def _authors_relation(a: Prepared, b: Prepared) -> tuple[str, str]:
     )
     words = f"{matched}/{shorter} authors"
     if matched == shorter and first_ok:
-        return "same", words
+        return Authors("same", matched, words)
     if first_ok and matched >= max(1, shorter // 2):
-        return "partial", words
+        return Authors("partial", matched, words)
     if matched == shorter >= 2:
-        return "partial", f"{words} (in another order)"
-    return "different", words
+        return Authors("partial", matched, f"{words} (in another order)")
+    return Authors("different", matched, words)
 
 
 def _online_first_and_issue(a: Prepared, b: Prepared, venue: str) -> bool:
@@ -514,36 +524,24 @@ def _pages_written_two_ways(a: Prepared, b: Prepared, *, other_issues: bool = Fa
     supplement's pages their own way. Two issues only with `other_issues`. Short titles
     stay out: a column recurs in one volume with the same author."""
     return (
-        len(a.title_words) >= DISTINCT_TITLE_WORDS
-        and len(b.title_words) >= DISTINCT_TITLE_WORDS
-        and a.year is not None
-        and a.year == b.year
-        and bool(a.volume)
-        and a.volume == b.volume
+        min(len(a.title_words), len(b.title_words)) >= DISTINCT_TITLE_WORDS
+        and _same_volume(a, b)
         and (other_issues or not _other_issues(a, b))
-        and _venue_relation(a, b) in ("same", "abbreviation")
     )
 
 
-def _venue_named_two_ways(
-    a: Prepared, b: Prepared, *, title: float, authors: str, author_words: str, conflicts: list[str]
-) -> bool:
+def _venue_named_two_ways(a: Prepared, b: Prepared, *, title: float, authors: Authors, conflicts: list[str]) -> bool:
     """A long title, the same authors (two or more) and year, and the venue the only
     conflict, with the same page range or the same volume to hold on to: proceedings
     are named a new way by every index, journals in their language and in English."""
-    if set(conflicts) - {"venue", "volume"} or "venue" not in conflicts or title < 98 or authors != "same":
+    if set(conflicts) - {"venue", "volume"} or "venue" not in conflicts or title < 98 or authors.relation != "same":
         return False
-    if _shared_authors(author_words) < 2 or min(len(a.title_words), len(b.title_words)) < DISTINCT_TITLE_WORDS:
+    if authors.shared < 2 or min(len(a.title_words), len(b.title_words)) < DISTINCT_TITLE_WORDS:
         return False
     if a.year is None or a.year != b.year:
         return False
     same_range = _spans_pages(a) and _spans_pages(b) and a.first_page == b.first_page and a.last_page == b.last_page
     return same_range or ("volume" not in conflicts and bool(a.volume) and a.volume == b.volume)
-
-
-def _shared_authors(words: str) -> int:
-    """How many authors two records share, from the reason `_authors_relation` wrote."""
-    return int(words.split("/", 1)[0])
 
 
 def _spans_pages(item: Prepared) -> bool:
@@ -568,14 +566,16 @@ def _same_place(a: Prepared, b: Prepared) -> bool:
     """Same year, venue, volume and first page, and no two issues: where an article is
     printed names it (two articles never start on one page of one issue; a recurring
     column starts on the same page of *different* issues, hence the issue check)."""
+    return _same_volume(a, b) and bool(a.first_page) and _pages_agree(a, b) and not _other_issues(a, b)
+
+
+def _same_volume(a: Prepared, b: Prepared) -> bool:
+    """The same year, venue (or its abbreviation) and volume."""
     return (
         a.year is not None
         and a.year == b.year
         and bool(a.volume)
         and a.volume == b.volume
-        and bool(a.first_page)
-        and _pages_agree(a, b)
-        and not _other_issues(a, b)
         and _venue_relation(a, b) in ("same", "abbreviation")
     )
 
@@ -620,9 +620,10 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(APART, title, [*reasons, f"years {a.year} and {b.year}"])
 
     other_dois = bool(a.doi) and bool(b.doi) and a.doi != b.doi
-    authors, author_words = _authors_relation(a, b)
+    people = _authors_relation(a, b)
+    authors = people.relation
     venue = _venue_relation(a, b)
-    reasons.append(author_words)
+    reasons.append(people.words)
     if a.year is not None and a.year == b.year:
         reasons.append("same year")
     elif a.year is not None and b.year is not None:
@@ -672,7 +673,7 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         return PairScore(MERGE, title, reasons)
     if title >= 95 and conflicts == ["venue"] and {"volume", "pages"} <= set(supports):
         return PairScore(MERGE, title, reasons)  # the same article, the venue written two ways
-    if _venue_named_two_ways(a, b, title=title, authors=authors, author_words=author_words, conflicts=conflicts):
+    if _venue_named_two_ways(a, b, title=title, authors=people, conflicts=conflicts):
         reasons.append("the venue named two ways (proceedings, or a journal's name in two languages)")
         return PairScore(MERGE, title, reasons)
     if title >= 88 and not conflicts and len(supports) >= 2:
@@ -686,13 +687,12 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
         set(conflicts) == {"issue", "pages"}
         and title >= 98
         and authors == "same"
-        and _shared_authors(author_words) >= 2
+        and people.shared >= 2
         and _pages_written_two_ways(a, b, other_issues=True)
     ):
         reasons.append("printed twice in one volume by the same authors (a meeting abstract and its article?)")
         return PairScore(MERGE, title, reasons)
-    coordinates = {"volume", "pages"} <= set(supports) and venue in ("same", "abbreviation") and a.year == b.year
-    if coordinates and authors == "same" and not conflicts and _spans_pages(a) and _spans_pages(b):
+    if _same_place(a, b) and authors == "same" and not conflicts and _spans_pages(a) and _spans_pages(b):
         reasons.append("same venue, volume, first page, year and authors (a title in another language?)")
         return PairScore(MERGE, max(title, 90.0), reasons)
     if title >= 85:
@@ -709,8 +709,9 @@ def _versions_pair(a: Prepared, b: Prepared, title: float, reasons: list[str]) -
     volume, pages and year are expected to differ, so title and authors decide; the
     published version must not come before the early one (a year's slack for dating)."""
     early, published = (a, b) if a.version else (b, a)
-    authors, author_words = _authors_relation(a, b)
-    reasons = [*reasons, author_words, f"an early version ({early.version}) and its published version"]
+    people = _authors_relation(a, b)
+    authors = people.relation
+    reasons = [*reasons, people.words, f"an early version ({early.version}) and its published version"]
     if early.year is not None and published.year is not None:
         delay = published.year - early.year
         if delay < -1 or delay > MAX_PUBLICATION_DELAY:

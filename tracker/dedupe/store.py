@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from tracker.dedupe import MatchRecord, StageProgress, find_duplicates
+from tracker.db import in_chunks
+from tracker.dedupe import MatchRecord, StageProgress, group_prepared
 from tracker.dedupe.keys import keyed_through, records_sharing_keys, store_keys
 from tracker.dedupe.match import Prepared, prepare
 from tracker.dedupe.versions import preprint_label
@@ -101,8 +102,8 @@ def run_dedupe(
         new_rows = session.exec(_rows().where(col(Record.seq) > since)).all()
         new_items = _prepare_all(new_rows, {}, progress)
         related = records_sharing_keys(session, new_items)
-        studies = set(_column_where(session, Record.study_id, Record.id, related))
-        wanted = related | set(_column_where(session, Record.id, Record.study_id, studies))
+        studies = _column_where(session, Record.study_id, Record.id, related)
+        wanted = related | _column_where(session, Record.id, Record.study_id, studies)
         old_rows = [row for row in _rows_where(session, Record.id, wanted) if row.seq <= since]
         rows = sorted([*old_rows, *new_rows], key=lambda row: row.seq)
         items = _prepare_all(rows, {row.id: item for row, item in zip(new_rows, new_items, strict=True)}, progress)
@@ -117,13 +118,12 @@ def run_dedupe(
     apart = {
         tuple(sorted((index_of[a], index_of[b]))) for a, b in kept_apart(session) if a in index_of and b in index_of
     }
-    result = find_duplicates(
-        [item.record for item in items],
+    result = group_prepared(
+        items,
         only_with=None if everything else new,
         studies=[row.study_id for row in rows],
         apart=apart,  # type: ignore[arg-type]
         progress=progress,
-        prepared=items,
     )
     report.candidate_pairs = result.candidate_pairs
     report.merges = [AutoMerge(keys[a], keys[b], s.score, list(s.reasons)) for a, b, s in result.merges]
@@ -158,7 +158,6 @@ def run_dedupe(
 #: fewer than one in this many of the library; a larger import reads everything.
 INCREMENTAL_SHARE = 4
 _TAKING_PART = (Record.status == "ok", col(Record.key).is_not(None), col(Record.study_id).is_not(None))
-_CHUNK = 5000
 
 
 def _rows():  # type: ignore[no-untyped-def]
@@ -182,20 +181,17 @@ def _prepare_all(rows: Sequence[Any], known: dict[int, Prepared], progress: Stag
 
 
 def _rows_where(session: Session, column: Any, values: set[int]) -> list[Any]:
-    ordered = sorted(values)
-    found: list[Any] = []
-    for start in range(0, len(ordered), _CHUNK):
-        found.extend(session.exec(_rows().where(col(column).in_(ordered[start : start + _CHUNK]))).all())
-    return found
+    """The rows `_rows` reads, of the records whose `column` is one of `values`."""
+    return [row for chunk in in_chunks(sorted(values)) for row in session.exec(_rows().where(col(column).in_(chunk)))]
 
 
-def _column_where(session: Session, wanted: Any, column: Any, values: set[int]) -> list[int]:
-    ordered = sorted(values)
-    found: list[int] = []
-    for start in range(0, len(ordered), _CHUNK):
-        query = select(wanted).where(*_TAKING_PART, col(column).in_(ordered[start : start + _CHUNK])).distinct()
-        found.extend(session.exec(query).all())
-    return found
+def _column_where(session: Session, wanted: Any, column: Any, values: set[int]) -> set[int]:
+    """The distinct `wanted` values of the records that take part whose `column` is one of `values`."""
+    return {
+        value
+        for chunk in in_chunks(sorted(values))
+        for value in session.exec(select(wanted).where(*_TAKING_PART, col(column).in_(chunk)))
+    }
 
 
 def _study_groups(pairs: list[tuple[int, int]]) -> list[set[int]]:

@@ -12,26 +12,20 @@ point to it. Two rules keep keys stable and meaningful:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
+from tracker.db import in_chunks
 from tracker.models import Record, Study, Tag
 from tracker.store.rendered import refresh_rendered
-
-_CHUNK = 2000
-
-
-def _chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 def _first_keyed_seq(session: Session, study_ids: Collection[int]) -> dict[int, int]:
     """Each study's earliest keyed record (its seq): what decides which key a study keeps."""
     found: dict[int, int] = {}
-    for chunk in _chunks(sorted(study_ids)):
+    for chunk in in_chunks(sorted(study_ids)):
         query = (
             select(Record.study_id, func.min(Record.seq))
             .where(col(Record.study_id).in_(chunk), col(Record.key).is_not(None))
@@ -45,7 +39,7 @@ def forget_tags(session: Session, study_ids: Sequence[int]) -> None:
     """Drop the tagger's tags of studies whose records changed: the next `tag` run tags
     them again from what they now hold (a curator's tags are decisions, kept)."""
     tags = Tag.__table__
-    for chunk in _chunks(sorted(set(study_ids))):
+    for chunk in in_chunks(sorted(set(study_ids))):
         session.connection().execute(delete(tags).where(tags.c.study_id.in_(chunk)))
 
 
@@ -115,7 +109,7 @@ def settle_keys(session: Session, study_ids: Collection[int]) -> None:
     if not remaining:
         return
     keys: dict[int, str] = {}
-    for chunk in _chunks(sorted(first.values())):
+    for chunk in in_chunks(sorted(first.values())):
         keys.update(session.exec(select(Record.seq, Record.key).where(col(Record.seq).in_(chunk))).all())  # type: ignore[arg-type]
     connection.execute(
         update(studies).where(studies.c.id == bindparam("sid")).values(key=bindparam("k")),

@@ -7,10 +7,12 @@ command and a script can ask the same questions without it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from tracker.db import in_chunks
 from tracker.entry import StudyView
 from tracker.models import AUTO, Decision, Record, ReviewPair, Source, Study, Tag
 from tracker.store.decisions import TAG
@@ -86,15 +88,24 @@ def find_study_key(session: Session, key: str) -> str | None:
     return session.exec(select(Study.key).where(Study.id == study_id)).first()
 
 
+def study_keys_of(session: Session, record_keys: Iterable[str]) -> dict[str, str]:
+    """The key of the study each record key belongs to, in one query per `IN` list."""
+    found: dict[str, str] = {}
+    for chunk in in_chunks(sorted(set(record_keys))):
+        query = select(Record.key, Study.key).join(Study, col(Study.id) == col(Record.study_id))
+        found.update(session.exec(query.where(col(Record.key).in_(chunk))).all())
+    return found
+
+
 def review_queue(session: Session) -> list[ReviewItem]:
     """The pairs waiting for a curator, strongest first, each with both studies."""
     pairs = list(session.exec(select(ReviewPair).order_by(col(ReviewPair.score).desc(), col(ReviewPair.id))))
-    study_key = {k: find_study_key(session, k) for p in pairs for k in (p.key_a, p.key_b)}
+    study_key = study_keys_of(session, (k for p in pairs for k in (p.key_a, p.key_b)))
     views = {v.key: v for v in load_views(session, keys={k for k in study_key.values() if k})}
     return [
         ReviewItem(p.key_a, p.key_b, p.score, list(p.reasons), views[study_key[p.key_a]], views[study_key[p.key_b]])
         for p in pairs
-        if study_key[p.key_a] in views and study_key[p.key_b] in views
+        if study_key.get(p.key_a) in views and study_key.get(p.key_b) in views
     ]
 
 

@@ -195,3 +195,12 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
             return True
         time.sleep(0.05)
     return False
+
+
+def include_all(library: Library) -> None:
+    """The curator's screening step for a test library of studies that use MIPEX (only
+    included studies are published and proposed for the digest): include every study not
+    included yet."""
+    for view in library.views():
+        if view.screening.status != "included":
+            library.screen(view.key, "include")

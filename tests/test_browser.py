@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import include_all
 from tracker.library import Library
 from tracker.publish import search
 from tracker.publish.serve import preview_server
@@ -84,6 +85,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "scores.csv").write_text(SCORES)
     library = Library(folder / "library")
     library.import_files([folder / "studies.bib"])
+    include_all(library)
     library.import_scores(folder / "scores.csv")
     library.tag()
     library.digests.new("2026-11", "November MIPEX in Use")
@@ -166,6 +168,7 @@ def test_the_search_page_fetches_each_parts_start_files_in_one_pack(page, site_u
 def test_a_part_whose_pack_cannot_be_read_is_searched_all_the_same(page, tmp_path):
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "s.bib", STUDIES)])
+    include_all(library)
     library.tag()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PAGES_PER_PART", 1)
@@ -200,6 +203,7 @@ def test_search_over_the_index_parts_answers_as_one_index_does(page, tmp_path):
 
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "many.bib", bibtex_library(60))])
+    include_all(library)
     library.tag()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PAGES_PER_PART", 4)  # 16 parts, as a library of 4,000 studies would have
@@ -223,6 +227,7 @@ def test_an_index_built_without_words_pages_still_finds_every_study(page, tmp_pa
     # Sites built before the words pages: the search page must not hide studies looking for them.
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "s.bib", STUDIES.replace("Integration policies", "MIPEX scores"))])
+    include_all(library)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PAGES_PER_PART", 1)
         patch.setattr(search.Part, "glob", property(lambda part: "studies/{" + ",".join(part.slugs) + "}/index.html"))
@@ -240,6 +245,7 @@ def test_the_words_pages_are_never_results(page, tmp_path, named):
     # could not tell one part's) makes the workers search for the pages by their marker word.
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "s.bib", STUDIES)])
+    include_all(library)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PAGES_PER_PART", 1)
         library.build()
@@ -496,6 +502,7 @@ def test_a_study_with_long_words_fits_a_phone(browser, tmp_path):
     entries of the real corpus)."""
     library = Library(tmp_path / "library")
     library.import_files([_written(tmp_path / "s.bib", LONG_WORDS)])
+    include_all(library)
     library.build()
     context = browser.new_context(viewport=PHONE, bypass_csp=True)  # bypass: to measure with a script
     try:

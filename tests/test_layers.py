@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tracker.tagging.store",
             "tracker.tagging.image",
             "tracker.tagging.changes",
+            "tracker.screening.queue",
             "tracker.scores.store",
             "tracker.digest",
         ),

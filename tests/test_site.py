@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+from tests.conftest import include_all
 from tracker.library import Library
 from tracker.publish.charts import Series, line_chart
 from tracker.publish.search_pack import START_PACK, read_start_pack, start_files
@@ -44,9 +45,12 @@ HOSTILE = (
 
 
 def _library(tmp_path: Path, write, text: str) -> Library:  # type: ignore[no-untyped-def]
+    """A library of the studies in `text`, each screened in by the curator (only studies
+    that use MIPEX are published), tagged, beside test scores."""
     library = Library(tmp_path / "library")
     library.import_files([write("studies.bib", text)])
     library.import_scores(write("scores.csv", SCORES))
+    include_all(library)
     library.tag()
     return library
 
@@ -370,6 +374,7 @@ def test_a_study_with_only_a_title_has_no_empty_byline_or_links(tmp_path, write)
     assert 'class="byline"' not in page and 'class="links"' not in page
     doi = "@misc{doi, title = {A DOI}, doi = {10.1/x}, url = {https://doi.org/10.1/x}}\n"
     library.import_files([write("doi.bib", doi)])
+    include_all(library)
     library.build()
     page = (library.paths.root / "site" / "studies" / "doi" / "index.html").read_text()
     assert page.count('href="https://doi.org/10.1/x"') == 1  # a URL that is the DOI's is not a second link
@@ -494,6 +499,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     monkeypatch.setattr(search, "PAGES_PER_PART", 3)  # 24 studies in 8 parts, as 2,000 would be
     library = Library(tmp_path / "library")
     library.import_files([write("many.bib", bibtex_library(24))])
+    include_all(library)
     library.tag()
     report = library.build()
     index = library.paths.root / "site" / "pagefind"
@@ -535,6 +541,7 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     assert sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])  # leftovers gone
     assert library.build().search == "search index unchanged (no study page changed)"
     library.import_files([write("new.bib", "@article{quokka2026, title = {Xenial quokkas}, year = {2026}}")])
+    include_all(library)
     newer = library.build()  # a word no part had: every part must know it
     assert newer.search.startswith("search index built") and newer.search.endswith(
         f"({len(parts)} parts; the studies have new words, which every part carries)"

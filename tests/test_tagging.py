@@ -10,8 +10,8 @@ import tomllib
 
 import pytest
 
+from tracker.phrases import PhraseMatcher
 from tracker.tagging import tag_text
-from tracker.tagging.matcher import PhraseMatcher
 from tracker.vocab import FACETS, MIPEX_COUNTRIES, load_vocabulary, vocabulary_file
 
 

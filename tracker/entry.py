@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.screening import Screening
+
 #: Canonical field names, in the order exporters write them. Anything else is "extra".
 CANONICAL_FIELDS: tuple[str, ...] = (
     "title",
@@ -163,3 +165,4 @@ class StudyView:
     field_sources: dict[str, str] = field(default_factory=dict)
     early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> code -> origin (auto/curator)
+    screening: Screening = field(default_factory=Screening)  # does it use MIPEX (see tracker.screening)

@@ -5,6 +5,7 @@ from tracker.cli import (  # noqa: F401  (they register their commands)
     grouping_commands,
     library_commands,
     score_commands,
+    screening_commands,
     tagging_commands,
 )
 from tracker.cli.app import main

@@ -8,6 +8,7 @@ on standard error and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,29 @@ class StageBar:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+def read_key() -> str:
+    """One key press on a terminal; from a pipe (`printf sdk | ... review`), the next
+    character. '' at the end of the input."""
+    try:
+        if sys.stdin.isatty():
+            return click.getchar().lower()
+        return sys.stdin.read(1).lower()
+    except (EOFError, OSError):
+        return ""
+
+
+def ask_key(out: Console, prompt: str, keys: set[str]) -> str:
+    """Ask until one of `keys` is pressed; "q" at the end of the input."""
+    while True:
+        out.print(prompt, end="")
+        key = read_key()
+        while key.isspace():  # a newline after a typed answer, or a stray space
+            key = read_key()
+        out.print(key)
+        if key in keys:
+            return key
+        if not key:
+            return "q"
+        out.print(f"'{key}' is not an answer", markup=False)

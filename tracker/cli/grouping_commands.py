@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
-from rich.console import Console
 
-from tracker.cli.app import StageBar, console_for, main, pass_library
+from tracker.cli.app import StageBar, ask_key, console_for, main, pass_library
 from tracker.cli.review_view import ANSWER_KEYS, PROMPT, TAG_PROMPT, pair_table, queue_lines
 from tracker.library import Library
 
@@ -48,21 +45,6 @@ def dedupe(library: Library, everything: bool, dry_run: bool) -> None:
         out.print("answer them with `mipex-tracker review` (or list them with `review --list`)", markup=False)
 
 
-def _answer(out: Console, prompt: str, keys: set[str]) -> str:
-    """Ask until one of `keys` is pressed; "q" at the end of the input."""
-    while True:
-        out.print(prompt, end="")
-        key = _read_key()
-        while key.isspace():  # a newline after a typed answer, or a stray space
-            key = _read_key()
-        out.print(key)
-        if key in keys:
-            return key
-        if not key:
-            return "q"
-        out.print(f"'{key}' is not an answer", markup=False)
-
-
 def review_tags(library: Library, as_list: bool) -> None:
     """The tag review: each low-confidence proposal with its evidence; a = accept (the
     tag becomes the curator's), r = reject (removed for good), k = skip, q = quit."""
@@ -85,7 +67,7 @@ def review_tags(library: Library, as_list: bool) -> None:
         out.print(f"[bold]tag {number} of {len(queue)}[/bold]: {item.key}: {item.title}")
         out.print(f"  {item.facet}: {item.code} (confidence {item.confidence:.2f})", markup=False)
         out.print(f"  rule: {item.rule}; found: {', '.join(item.evidence) or '-'}", markup=False)
-        key = _answer(out, TAG_PROMPT, {"a", "r", "k", "q"})
+        key = ask_key(out, TAG_PROMPT, {"a", "r", "k", "q"})
         if key == "q":
             break
         if key == "k":
@@ -97,17 +79,6 @@ def review_tags(library: Library, as_list: bool) -> None:
             f"saved: {item.key} {item.facet}:{item.code} {'accepted' if key == 'a' else 'rejected'}", markup=False
         )
     out.print(f"{answered} answered; {len(library.tag_review_queue())} waiting", markup=False)
-
-
-def _read_key() -> str:
-    """One key press on a terminal; from a pipe (`printf sdk | ... review`), the next
-    character. '' at the end of the input."""
-    try:
-        if sys.stdin.isatty():
-            return click.getchar().lower()
-        return sys.stdin.read(1).lower()
-    except (EOFError, OSError):
-        return ""
 
 
 @main.command()
@@ -135,7 +106,7 @@ def review(library: Library, what: str, as_list: bool) -> None:
     answered = 0
     for number, item in enumerate(queue, start=1):
         out.print(pair_table(item, number, len(queue)))
-        key = _answer(out, PROMPT, ANSWER_KEYS)
+        key = ask_key(out, PROMPT, ANSWER_KEYS)
         if key == "q":
             break
         if key == "k":

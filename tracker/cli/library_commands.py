@@ -16,6 +16,7 @@ from tracker.export import WRITERS
 from tracker.ingest import READERS
 from tracker.library import Library
 from tracker.publish.serve import preview_server
+from tracker.screening import STATUSES, UNDECIDED
 from tracker.store.decisions import EDIT
 from tracker.store.files import write_atomically
 from tracker.store.records import FileReport
@@ -129,12 +130,20 @@ def status(library: Library) -> None:
     table.add_row("  of which pasted abstracts", str(found.abstracts))
     table.add_row("  of which failed", str(found.failed))
     table.add_row("studies", str(found.studies))
+    for status in STATUSES:
+        table.add_row(f"  {status}", str(found.screening.get(status, 0)))
     table.add_row("warnings", str(found.warnings))
     out = console_for()
     out.print(table)
     out.print(f"store: {found.store}", markup=False)
     if found.failed:
         out.print(f"{found.failed} entries could not be read: see `mipex-tracker failures`", markup=False)
+    if found.screening.get(UNDECIDED):
+        out.print(
+            f"{found.screening[UNDECIDED]} studies wait for screening (only included ones are published): "
+            "`mipex-tracker screen`",
+            markup=False,
+        )
 
 
 @main.command()

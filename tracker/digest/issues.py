@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from tracker.digest.summaries import draft_summary, sentence_problem
 from tracker.models import CURATOR, Digest, Study
 from tracker.scores import AREAS
+from tracker.screening import INCLUDED
 from tracker.store.decisions import studies_of
 from tracker.store.views import StudyView, first_imports, load_views
 from tracker.vocab import load_vocabulary
@@ -140,7 +141,8 @@ def curator_order(views: list[StudyView]) -> list[StudyView]:
 
 
 def propose_entries(session: Session, since: str | None, until: str | None) -> list[str]:
-    """The keys of the studies added in [since, until) that no digest holds, in curator order."""
+    """The keys of the studies added in [since, until) that no digest holds and that use
+    MIPEX (screened in), in curator order."""
     taken_ids = list(studies_in_digests(session))
     taken = set(session.exec(select(Study.key).where(col(Study.id).in_(taken_ids))).all()) if taken_ids else set()
     keys = [
@@ -148,7 +150,8 @@ def propose_entries(session: Session, since: str | None, until: str | None) -> l
         for key, when in first_imports(session).items()
         if key not in taken and (since is None or when >= since) and (until is None or when < until)
     ]
-    return [v.key for v in curator_order(load_views(session, keys=keys))] if keys else []
+    views = load_views(session, keys=keys) if keys else []
+    return [v.key for v in curator_order([v for v in views if v.screening.status == INCLUDED])]
 
 
 def last_published(session: Session) -> Digest | None:

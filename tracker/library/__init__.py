@@ -41,6 +41,9 @@ from tracker.scores.check import ScoreError, country_code
 from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
+from tracker.screening import EXCLUDED, INCLUDED, SCREEN
+from tracker.screening.queue import Queue, build_queue, exclude_below
+from tracker.screening.vocabulary import parse_reason
 from tracker.store import queries
 from tracker.store.decisions import (
     DIFFERENT,
@@ -58,7 +61,8 @@ from tracker.store.decisions import (
 from tracker.store.edits import EditError, edit_values
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
-from tracker.store.rendered import rendered_bibtex
+from tracker.store.rendered import refresh_rendered, rendered_bibtex
+from tracker.store.screening import Answer, answers_in_force
 from tracker.store.views import StudyView, first_imports, load_views
 from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
@@ -386,6 +390,56 @@ class Library:
             decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
+
+    # -- screening --------------------------------------------------------------------------
+
+    def screening_queue(self, progress: StageProgress | None = None) -> Queue:
+        """The undecided studies, most likely to use MIPEX first, each with its score and
+        reasons, learnt from the decisions made so far."""
+        with self.session() as session:
+            return build_queue(session, progress)
+
+    def screen(self, key: str, answer: str, reason: str | None = None) -> StudyView:
+        """A curator's answer: the study uses MIPEX (`include`) or not (`exclude`, with a
+        reason: a code or key of the vocabulary, or any words). Saved at once, never
+        undone by automation; `undo_screening` takes it back."""
+        status = {"include": INCLUDED, "included": INCLUDED, "exclude": EXCLUDED, "excluded": EXCLUDED}.get(answer)
+        if status is None:
+            raise LibraryError(f"{answer!r}: answer include or exclude")
+        values = {"status": status}
+        if reason and reason.strip():
+            code, note = parse_reason(reason)
+            values |= {"reason": code, "note": note} if status == EXCLUDED else {"note": reason.strip()}
+        with self.transaction() as session:
+            study_key = self._study_key_or_error(session, key)
+            decision = add_decision(session, SCREEN, CURATOR, [study_key], values=values, made_at=_now())
+            apply_decision(session, decision)
+            return load_views(session, keys=[study_key])[0]
+
+    def undo_screening(self) -> Answer:
+        """Take back the latest screening answer still in force (one study's, or a bulk
+        exclusion whole). Returns the answer taken back."""
+        with self.transaction() as session:
+            answers = answers_in_force(session)
+            if not answers:
+                raise LibraryError("no screening answer to take back")
+            last = answers[-1]
+            decision = add_decision(
+                session, SCREEN, CURATOR, list(last.keys), values={"undo": last.seq}, made_at=_now()
+            )
+            apply_decision(session, decision)
+            return last
+
+    def exclude_below(self, threshold: float, progress: StageProgress | None = None) -> list[str]:
+        """Exclude every undecided study scoring below `threshold` (0-1), as one logged
+        decision that `undo_screening` takes back whole. Returns the keys excluded."""
+        if not 0 < threshold < 1:
+            raise LibraryError(f"--exclude-below {threshold:g}: name a score between 0 and 1, e.g. 0.05")
+        with self.transaction() as session:
+            keys = exclude_below(session, threshold, _now(), progress)
+            if keys:
+                refresh_rendered(session, studies_of(session, keys).values())
+            return keys
 
     # -- digest -----------------------------------------------------------------------------
 

@@ -157,7 +157,8 @@ class Build:
     common: dict[str, object] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.views = sorted(self.views, key=lambda v: v.key)
+        settings = SiteSettings.load(self.library_root)
+        self.views = sorted((v for v in self.views if settings.published(v.screening.status)), key=lambda v: v.key)
         self.env = environment(self.library_root)
         self.labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
         self.by_country = national_profiles(self.scores)
@@ -167,7 +168,7 @@ class Build:
             "areas": self.labels["area"],
             "countries": self.labels["country"],
             "outcomes": self.labels["outcome"],
-            "settings": SiteSettings.load(self.library_root),
+            "settings": settings,
         }
 
     def render(self, template: str, relative: str, **context: object) -> str:

@@ -5,6 +5,8 @@ The file is optional; every key has a default:
     notice = "An example library: replace bib/ with your own."   # a banner on every page
     about = "Who keeps this library and how to suggest a study."  # a paragraph on about/
     digest_from = "MIPEX <mipex@example.org>"   # the From of the digest's e-mail file
+    show_undecided = true   # also publish studies not screened yet, labelled as such
+                            # (default false: only studies that use MIPEX are published)
 
 It lives in `bib/` so it travels with the library in git, like everything a site is built from.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.scores import ScoreRow
+from tracker.screening import INCLUDED, UNDECIDED
 
 SETTINGS_FILE = Path("bib") / "site.toml"
 
@@ -31,6 +34,7 @@ class SiteSettings:
     notice: str = ""
     about: str = ""
     digest_from: str = ""
+    show_undecided: bool = False
 
     @classmethod
     def load(cls, library_root: Path) -> SiteSettings:
@@ -45,10 +49,16 @@ class SiteSettings:
         if unknown:
             known = ", ".join(cls.__dataclass_fields__)
             raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (known: {known})")
-        wrong = [name for name, value in data.items() if not isinstance(value, str)]
-        if wrong:
-            raise SettingsError(f"{path}: {wrong[0]} must be a text in quotes")
+        for name, value in data.items():
+            expected = type(getattr(cls(), name))
+            if not isinstance(value, expected):
+                kind = "true or false" if expected is bool else "a text in quotes"
+                raise SettingsError(f"{path}: {name} must be {kind}")
         return cls(**data)
+
+    def published(self, status: str) -> bool:
+        """Whether a study of this screening status is published on the site."""
+        return status == INCLUDED or (self.show_undecided and status == UNDECIDED)
 
 
 @dataclass(frozen=True, slots=True)

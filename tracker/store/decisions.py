@@ -27,11 +27,14 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
+from tracker.screening import SCREEN
 from tracker.store.files import write_atomically
 from tracker.store.grouping import merge_studies, split_off
 from tracker.store.rendered import refresh_rendered
 
 MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
+#: Decisions whose `values` say what changed (the views read them as they build).
+WITH_VALUES = (EDIT, TAG, SCREEN)
 #: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
 COMPARED_THROUGH = "compared_through"
 
@@ -126,7 +129,7 @@ def apply_decision(session: Session, decision: Decision) -> None:
         leaving = record_ids(session, decision.keys[:1])
         if leaving:
             split_off(session, list(leaving.values()))
-    elif decision.action in (EDIT, TAG):  # the views read these as they build: render the study again
+    elif decision.action in WITH_VALUES:  # the views read these as they build: render the study again
         refresh_rendered(session, studies_of(session, decision.keys).values())
 
 
@@ -174,7 +177,7 @@ def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
             "reasons": reasons,
             "made_at": made_at,
             "after_import": after_import,
-            **({"values": values} if action in (EDIT, TAG) else {}),
+            **({"values": values} if action in WITH_VALUES else {}),
         }
         for seq, action, by, keys, score, reasons, made_at, after_import, values in rows
     ]

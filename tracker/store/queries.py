@@ -7,6 +7,7 @@ command and a script can ask the same questions without it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from tracker.db import in_chunks
 from tracker.entry import StudyView
 from tracker.models import AUTO, Decision, Record, ReviewPair, Source, Study, Tag
 from tracker.store.decisions import TAG
+from tracker.store.screening import all_screening
 from tracker.store.tags import FACET_FIELDS, effective_tags
 from tracker.store.views import load_views
 
@@ -30,6 +32,7 @@ class Counts:
     abstracts: int
     studies: int
     warnings: int
+    screening: dict[str, int]  # studies by screening status (included, excluded, undecided)
 
 
 @dataclass(slots=True)
@@ -175,6 +178,7 @@ def counts(session: Session) -> Counts:
         abstracts=records(Record.kind == "abstract", Record.status == "ok"),
         studies=session.exec(select(func.count()).select_from(Study)).one(),
         warnings=sum(len(w) for w in session.exec(select(Record.warnings))),
+        screening=dict(Counter(s.status for s in all_screening(session).values())),
     )
 
 

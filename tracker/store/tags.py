@@ -65,6 +65,20 @@ def effective_tags(session: Session, study_ids: Iterable[int]) -> dict[int, Stud
     return dict(found)
 
 
+#: The facets that say how a study uses MIPEX: a study that does not use it has none.
+POLICY_FACETS = ("area", "use")
+
+
+def without_policy_tags(tags: StudyTags) -> StudyTags:
+    """A study's tags without the tagger's areas and use (a curator's stay: they chose them)."""
+    kept = {facet: dict(codes) for facet, codes in tags.items()}
+    for facet in POLICY_FACETS:
+        kept[facet] = {code: origin for code, origin in kept.get(facet, {}).items() if origin == CURATOR}
+        if not kept[facet]:
+            kept.pop(facet)
+    return kept
+
+
 def tag_fields(tags: StudyTags) -> dict[str, str]:
     """The export fields of one study's tags (none for a facet without codes)."""
     fields = {}

@@ -29,7 +29,10 @@ from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
 from tracker.entry import CANONICAL_FIELDS, Name, RecordRow, StudyView
 from tracker.models import Decision, Record, Source, Study
-from tracker.store.tags import effective_tags, tag_fields
+from tracker.screening import EXCLUDED, Screening
+from tracker.screening.vocabulary import reason_label
+from tracker.store.screening import curator_screening, screening_field, screening_of
+from tracker.store.tags import effective_tags, tag_fields, without_policy_tags
 from tracker.textkeys import fold
 
 _ROW_COLUMNS = (
@@ -90,9 +93,15 @@ def _names_completeness(names: list[dict[str, str]]) -> tuple[int, int]:
     return len(real), sum(len(n.get("given", "")) for n in real)
 
 
-def build_view(study_key: str, records: Sequence[RecordRow], edits: Sequence[Mapping[str, Any]] = ()) -> StudyView:
+def build_view(
+    study_key: str,
+    records: Sequence[RecordRow],
+    edits: Sequence[Mapping[str, Any]] = (),
+    screened: Screening | None = None,
+) -> StudyView:
     """Combine a study's records (ok ones) into one view, by the rule above; then a
-    curator's edits (in the order made) override any field, or remove it."""
+    curator's edits (in the order made) override any field, or remove it. Its screening
+    status is a curator's answer (`screened`), or what its records show."""
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
     ranks = {id(r): record_rank(r) for r in ordered}
     best_rank = min(ranks.values())
@@ -133,6 +142,8 @@ def build_view(study_key: str, records: Sequence[RecordRow], edits: Sequence[Map
             else:
                 fields[name] = value
             sources[name] = CURATOR_EDIT
+    screening = screening_of((r.fields for r in ordered), screened)
+    fields.update(screening_field(screening, reason_label(screening)))
     fields = {name: fields[name] for name in sorted(fields, key=_field_order)}
     return StudyView(
         key=study_key,
@@ -148,6 +159,7 @@ def build_view(study_key: str, records: Sequence[RecordRow], edits: Sequence[Map
             for r in ordered
             if ranks[id(r)] == _EARLY and best_rank == _PUBLISHED
         ],
+        screening=screening,
     )
 
 
@@ -190,14 +202,17 @@ def load_views(
         by_study[record.study_id].append(record)
     edits = _edits_by_record(session)
     tags = effective_tags(session, [s.id for s in studies if s.id in by_study])  # type: ignore[misc]
+    answers = curator_screening(session)
     views = []
     for study in studies:
         records = by_study.get(study.id)  # type: ignore[arg-type]
         if not records:
             continue
-        view = build_view(study.key, records, _study_edits(records, edits))
+        view = build_view(study.key, records, _study_edits(records, edits), answers.get(study.id))  # type: ignore[arg-type]
         if study.id in tags:
             view.tags = tags[study.id]  # type: ignore[index]
+            if view.screening.status == EXCLUDED:  # a study that does not use MIPEX has no area and no use
+                view.tags = without_policy_tags(view.tags)
             view.fields.update(tag_fields(view.tags))
             view.field_sources.update(dict.fromkeys(tag_fields(view.tags), "tags"))
         views.append(view)

@@ -11,7 +11,8 @@ The rules, in the curator's words:
   MIPEX as `other_country` keywords — never as country codes;
 - areas: a strand when the study is about its policy — named in the title, or more than
   once in the abstract; `overall` for integration policy as a whole, alone only when no
-  strand is singled out;
+  strand is singled out, and only on evidence (the index or integration policy as a whole
+  named), never as a default;
 - outcomes: what is measured or explained — named in the title, or more than once, or
   once in a study that explains outcomes; a study that only compares or measures policy
   has none unless its title names one;
@@ -30,8 +31,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from tracker.phrases import Match, PhraseMatcher, Text, longest_first, normalise
+from tracker.screening.vocabulary import mipex_evidence
 from tracker.tagging.countries import country_phrases, judge
-from tracker.tagging.matcher import Match, PhraseMatcher, Text, longest_first, normalise
 from tracker.vocab import load_vocabulary
 
 TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
@@ -136,7 +138,7 @@ def tag_text(title: str, abstract: str = "", keywords: list[str] | None = None) 
     outcomes = _weighed("outcome", parts)
     use = _use(parts, outcomes)
     result.proposals.append(use)
-    result.proposals.extend(_areas(areas))
+    result.proposals.extend(_areas(areas, mipex_evidence([title, body])))
     result.proposals.extend(_outcomes(outcomes, use.code))
     return result
 
@@ -173,15 +175,20 @@ def _countries(parts: list[tuple[_Scanned, int]]) -> list[Proposal]:
     ] + list(unique.values())
 
 
-def _areas(weighed: dict[str, tuple[int, list[str]]]) -> list[Proposal]:
+def _areas(weighed: dict[str, tuple[int, list[str]]], index_named: tuple[str, ...]) -> list[Proposal]:
+    """The strands the study is about; `overall` when it names integration policy as a
+    whole (strongly, beside strands), or names the index and singles out no strand."""
     strands = {code: found for code, found in weighed.items() if code != "overall" and found[0] >= 2}
     proposals = [
         Proposal("area", code, _confidence(weight), phrases, "its policy named in the title or more than once")
         for code, (weight, phrases) in strands.items()
     ]
     weight, phrases = weighed.get("overall", (0, []))
-    if not strands:
-        proposals.append(Proposal("area", "overall", _confidence(weight), phrases, "no strand singled out"))
+    if not strands and (weight or index_named):
+        evidence = [*phrases, *index_named]
+        proposals.append(
+            Proposal("area", "overall", _confidence(weight + len(index_named)), evidence, "no strand singled out")
+        )
     elif weight >= TITLE_WEIGHT:
         proposals.append(Proposal("area", "overall", _confidence(weight), phrases, "integration policy as a whole"))
     return proposals

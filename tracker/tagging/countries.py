@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.tagging.matcher import Match, Text
+from tracker.phrases import Match, Text
 from tracker.vocab import LANGUAGES, load_vocabulary
 
 #: Words after an adjective that make it a migrant's origin ("Turkish immigrants").

@@ -244,3 +244,28 @@ def test_no_phrase_is_found_across_two_sentences():
     )
     found = [m.text for m in matcher.find("What makes a satisfied immigrant? Integration policies in the U.S. matter.")]
     assert found == ["Integration policies", "U S"]
+
+
+def test_a_publishers_notice_and_a_species_name_are_not_countries_studied():
+    abstract = (
+        "We follow the wintering of Geothlypis formosa in mangrove forests over ten seasons. "
+        "© 2019 Springer-Verlag GmbH Germany, part of Springer Nature."
+    )
+    assert tag_text("Wintering warblers in mangroves", abstract).codes("country") == []
+    assert tag_text("Refugees in Turkey", "Interviews in Istanbul and Izmir.").codes("country") == ["TR"]
+    assert tag_text("ASYLUM POLICY IN TURKEY").codes("country") == ["TR"]  # capitals only: the case says nothing
+
+
+def test_an_outcome_named_in_other_words_is_found_by_two_words_near_each_other():
+    tagging = tag_text(
+        "Local elections and attitudes toward newly arrived refugees",
+        "Municipal survey data show how attitudes toward newly arrived refugees shifted after the vote; "
+        "we relate the shift to integration policies.",
+    )
+    assert "public_attitudes" in tagging.codes("outcome")
+    evidence = next(p.evidence for p in tagging.proposals if p.code == "public_attitudes")
+    assert any("refugees" in phrase and "attitudes" in phrase for phrase in evidence)
+    unrelated = tag_text(
+        "Attitudes of teachers", "Teachers' attitudes to homework. Migration of birds is another topic."
+    )
+    assert "public_attitudes" not in unrelated.codes("outcome")

@@ -154,3 +154,24 @@ def test_review_tags_asks_about_low_confidence_tags_and_saves_each_answer(cli, w
     cli("tag", "--all")
     assert "mipex-countries = {DE}," in cli("export", "--key", "kogan2016").output  # the answer stands
     assert ("kogan2016", "country", "AT") not in {(i.key, i.facet, i.code) for i in library.tag_review_queue()}
+
+
+def test_review_tags_answers_one_code_for_every_study_at_once_and_says_how_many(cli, write, library):
+    _import(cli, write, "a.bib", STUDIES + LATER)
+    cli("tag")
+    queue = library.tag_review_queue()
+    use_code = next(f"{i.facet}:{i.code}" for i in queue if i.facet == "use")
+    waiting = [i.key for i in queue if f"{i.facet}:{i.code}" == use_code]
+    listed = cli("review", "tags", "--list").output
+    assert f"{use_code} {len(waiting)}" in listed
+    result = cli("review", "tags", "--accept", use_code, "--reject", "country:AT")
+    assert result.exit_code == 0, result.output
+    assert f"{use_code}: accepted for {len(waiting)} studies" in result.output
+    assert "country:AT: rejected for 1 studies (kogan2016)" in result.output
+    facet, code = use_code.split(":")
+    for key in waiting:
+        assert library.views([key])[0].tags[facet][code] == "curator"
+    assert "mipex-countries = {DE}," in cli("export", "--key", "kogan2016").output
+    assert not {f"{i.facet}:{i.code}" for i in library.tag_review_queue()} & {use_code, "country:AT"}
+    wrong = cli("review", "tags", "--accept", "country:XX")
+    assert wrong.exit_code != 0 and "not one of the country codes" in wrong.output

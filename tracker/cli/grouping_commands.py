@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 
 from tracker.cli.app import StageBar, ask_key, console_for, main, pass_library
@@ -45,16 +47,31 @@ def dedupe(library: Library, everything: bool, dry_run: bool) -> None:
         out.print("answer them with `mipex-tracker review` (or list them with `review --list`)", markup=False)
 
 
-def review_tags(library: Library, as_list: bool) -> None:
+def review_tags(library: Library, as_list: bool, accept: tuple[str, ...] = (), reject: tuple[str, ...] = ()) -> None:
     """The tag review: each low-confidence proposal with its evidence; a = accept (the
-    tag becomes the curator's), r = reject (removed for good), k = skip, q = quit."""
+    tag becomes the curator's), r = reject (removed for good), k = skip, q = quit. In bulk,
+    `--accept facet:code` / `--reject facet:code` answer one code for every study at once."""
     out = console_for()
+    if accept or reject:
+        for item, yes in [*((a, True) for a in accept), *((r, False) for r in reject)]:
+            keys = library.answer_tags(item, accept=yes)
+            shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
+            verb = "accepted" if yes else "rejected"
+            out.print(f"{item}: {verb} for {len(keys)} studies{f' ({shown})' if keys else ''}", markup=False)
+        out.print(f"{len(library.tag_review_queue())} tags waiting", markup=False)
+        return
     queue = library.tag_review_queue()
     if not queue:
         out.print("no tags to review", markup=False)
         return
     if as_list:
         out.print(f"{len(queue)} tags waiting for review", markup=False)
+        counts = Counter(f"{item.facet}:{item.code}" for item in queue)
+        out.print(
+            "by code (answer one for every study with `review tags --accept CODE` or `--reject CODE`): "
+            + ", ".join(f"{code} {count}" for code, count in counts.most_common()),
+            markup=False,
+        )
         for item in queue:
             out.print(
                 f"{item.key}  {item.facet}:{item.code}  confidence {item.confidence:.2f}: {item.rule}; "
@@ -84,16 +101,20 @@ def review_tags(library: Library, as_list: bool) -> None:
 @main.command()
 @click.argument("what", required=False, default="pairs", type=click.Choice(["pairs", "tags"]))
 @click.option("--list", "as_list", is_flag=True, help="Print the queue and exit (for scripts and e-mail).")
+@click.option("--accept", multiple=True, metavar="FACET:CODE", help="Tags: accept this code for every study queued.")
+@click.option("--reject", multiple=True, metavar="FACET:CODE", help="Tags: reject this code for every study queued.")
 @pass_library
-def review(library: Library, what: str, as_list: bool) -> None:
+def review(library: Library, what: str, as_list: bool, accept: tuple[str, ...], reject: tuple[str, ...]) -> None:
     """Answer what waits for a curator, one key per answer; each answer is saved at once.
 
     `review` (pairs): possible duplicates side by side — same, different, skip, quit.
     `review tags`: the tagger's low-confidence tags, one at a time — accept, reject, skip, quit.
     """
     if what == "tags":
-        review_tags(library, as_list)
+        review_tags(library, as_list, accept, reject)
         return
+    if accept or reject:
+        raise click.UsageError("--accept and --reject answer tags: `review tags --accept facet:code`")
     out = console_for()
     queue = library.review_queue()
     if not queue:

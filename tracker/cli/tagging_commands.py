@@ -82,7 +82,9 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
     out.print(table)
     if report.low_confidence:
         out.print(
-            f"{report.low_confidence} proposals have low confidence: check them with `tags KEY --why`", markup=False
+            f"{report.low_confidence} proposals have low confidence: answer them with `review tags` "
+            "(`review tags --list` counts them by code; `--accept facet:code` answers one code at once)",
+            markup=False,
         )
 
 

@@ -51,8 +51,10 @@ from tracker.store.decisions import (
     MERGE,
     SPLIT,
     TAG,
+    Proposed,
     add_decision,
     apply_decision,
+    log_decisions,
     read_decisions_file,
     replay_decisions,
     restore_review,
@@ -529,6 +531,24 @@ class Library:
         """The tagger's low-confidence proposals that no curator has answered yet."""
         with self.session() as session:
             return queries.tag_review_queue(session, below=REVIEW_BELOW)
+
+    def answer_tags(self, item: str, accept: bool) -> list[str]:
+        """Accept (the tag becomes the curator's) or reject (removed for good) one
+        facet:code for every study whose low-confidence proposal of it waits for review,
+        in one transaction. Returns the study keys answered."""
+        try:
+            values = parse_tag_changes([f"+{item}"])
+        except TagChangeError as error:
+            raise LibraryError(str(error)) from error
+        (wanted,) = values["add"]
+        with self.transaction() as session:
+            queue = queries.tag_review_queue(session, below=REVIEW_BELOW)
+            keys = [i.key for i in queue if f"{i.facet}:{i.code}" == wanted]
+            change = {"add": [wanted], "remove": []} if accept else {"add": [], "remove": [wanted]}
+            proposed = [Proposed(TAG, CURATOR, (key,), values=change) for key in keys]
+            for decision in log_decisions(session, proposed, _now()):
+                apply_decision(session, decision)
+            return keys
 
     def tag_evidence(self, key: str) -> tuple[StudyView, list[Tag], list[Decision]]:
         """A study's tags, the tagger's proposals behind them, and the curators' changes."""

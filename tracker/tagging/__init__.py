@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from functools import cache
 from tracker.phrases import Match, PhraseMatcher, Text, longest_first, normalise
 from tracker.screening.vocabulary import mipex_evidence
 from tracker.tagging.countries import country_phrases, judge
-from tracker.vocab import load_vocabulary
+from tracker.tagging.near import near_matches
+from tracker.vocab import Near, load_vocabulary
 
 TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
 
@@ -80,6 +82,12 @@ def _labels(facet: str) -> dict[str, str]:
     return {label: code for label, code in labels.items() if " " in label}
 
 
+@cache
+def _near_rules(facet: str) -> tuple[tuple[str, Near], ...]:
+    """The facet's codes named by words near each other (see `tracker.tagging.near`)."""
+    return tuple((code, term.near) for code, term in load_vocabulary(facet).terms.items() if term.near)
+
+
 @dataclass(slots=True)
 class _Scanned:
     """One part of a study (title or abstract), scanned once, matches by facet."""
@@ -93,6 +101,8 @@ class _Scanned:
         grouped: dict[str, list[Match]] = defaultdict(list)
         for match in _matcher().scan(text, unwrap=True):
             grouped[match.group].append(match)
+        for facet in ("outcome",):
+            grouped[facet].extend(near_matches(text, _near_rules(facet)))
         return cls(text, {facet: longest_first(matches) for facet, matches in grouped.items()})
 
 
@@ -128,9 +138,23 @@ def _confidence(weight: int) -> float:
     return round(min(1.0, 0.35 + 0.15 * weight), 2)
 
 
+#: Where a publisher's notice starts ("© 2019 Springer-Verlag Berlin Heidelberg", "Copyright
+#: (C) 2016 Published by Elsevier Ltd."): databases append it to the abstract, and its
+#: publisher's city or country is not a country studied.
+_NOTICE = re.compile(r"©|\((?:c|C)\)\s*(?:1|2)\d{3}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+#: A notice is the abstract's tail: one further from the end is part of what the study says.
+_NOTICE_TAIL = 400
+
+
+def without_notice(abstract: str) -> str:
+    """An abstract without the publisher's notice at its end."""
+    found = _NOTICE.search(abstract, max(0, len(abstract) - _NOTICE_TAIL))
+    return abstract[: found.start()].rstrip() if found else abstract
+
+
 def tag_text(title: str, abstract: str = "", keywords: list[str] | None = None) -> Tagging:
     """Tags for one study (nothing stored here)."""
-    body = " . ".join([abstract, *(keywords or [])])
+    body = " . ".join([without_notice(abstract), *(keywords or [])])
     parts = [(_Scanned.of(title), TITLE_WEIGHT), (_Scanned.of(body), ABSTRACT_WEIGHT)]
     result = Tagging()
     result.proposals.extend(_countries(parts))

@@ -11,7 +11,10 @@ examined), not the country of origin. So a country word is read with its neighbo
   the United States") names an origin, and after "compared with", "unlike" a benchmark;
 - a region or city named alone ("migrants in Barcelona") counts for its country;
 - regions and groups ("27 EU countries", "Latin America") are never expanded, and a
-  country word inside one does not count.
+  country word inside one does not count;
+- a place is a proper noun: a name, region or city written in lower case in a text that
+  uses capitals is a common word or a species name ("turkey", "Geothlypis formosa"), not
+  a place.
 """
 
 from __future__ import annotations
@@ -144,13 +147,24 @@ def _qualifies_migrants_or_a_language(after: list[str]) -> bool:
     return False
 
 
+def _written_in_one_case(text: Text) -> bool:
+    """A text in capitals only or lower case only says nothing by its capitals."""
+    letters = [c for c in text.cased if c.isalpha()]
+    return all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+
+
 def judge(text: Text, matches: list[Match], in_title: bool) -> list[CountryEvidence]:
     """Country matches in one part of a study (overlaps resolved), judged studied or not."""
     found: list[CountryEvidence] = []
+    caseless = None
     for match in matches:
         code, kind = match.payload  # type: ignore[misc]
         if code is None:
             continue
+        if kind in ("name", "region", "city", "other") and not match.text[:1].isupper():
+            caseless = _written_in_one_case(text) if caseless is None else caseless
+            if not caseless:
+                continue  # "turkey", "formosa": a common word or a species, not a place
         studied = True
         if kind == "adjective":
             studied = not _qualifies_migrants_or_a_language(text.cased[match.end : match.end + 80].split()[:6])

@@ -39,6 +39,17 @@ class VocabularyError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Near:
+    """A code named in words the phrase list cannot hold: one of `heads` within `window`
+    words of one of `objects`, in either order, in one clause ("attitudes toward recently
+    arrived refugees", "refugee-hosting backlash"). Words ending in * match as prefixes."""
+
+    heads: tuple[str, ...]
+    objects: tuple[str, ...]
+    window: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
     """One code of a facet: its label and its phrases by language (for countries the
     languages hold adjectives and demonyms, and `names`, `regions` and `cities` the rest)."""
@@ -46,6 +57,7 @@ class Term:
     code: str
     label: str
     phrases: dict[str, tuple[str, ...]]
+    near: Near | None = None
 
     def all_phrases(self) -> list[tuple[str, str]]:
         """(phrase, where from: a language, `regions` or `cities`) pairs."""
@@ -89,14 +101,26 @@ def load_vocabulary(facet: str) -> Vocabulary:
     for code, entry in data.items():
         if not isinstance(entry, dict):
             continue
-        terms[code] = Term(code, str(entry.get("label", code)), _phrases(facet, code, entry))
+        terms[code] = Term(code, str(entry.get("label", code)), _phrases(facet, code, entry), _near(facet, code, entry))
     return Vocabulary(facet, terms, tuple(data.get("ignore", [])), vocabulary_file(facet))
+
+
+def _near(facet: str, code: str, entry: dict) -> Near | None:
+    table = entry.get("near")
+    if table is None:
+        return None
+    try:
+        return Near(tuple(map(str, table["heads"])), tuple(map(str, table["objects"])), int(table.get("window", 3)))
+    except (KeyError, TypeError, ValueError) as error:
+        raise VocabularyError(
+            f"{vocabulary_file(facet)}: [{code}] near: expected heads = [...], objects = [...], window = N ({error})"
+        ) from error
 
 
 def _phrases(facet: str, code: str, entry: dict) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for origin, phrases in entry.items():
-        if origin == "label":
+        if origin in ("label", "near"):
             continue
         if origin not in (*LANGUAGES, "regions") or not isinstance(phrases, list):
             raise VocabularyError(f"{vocabulary_file(facet)}: [{code}] {origin}: expected a language code with a list")

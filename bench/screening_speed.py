@@ -6,7 +6,8 @@ For each size, generated studies (`tracker.synthetic.bibtex_library`: most name 
 studies that use it do, the rest wait) are imported into an empty library; then timed, best
 of 3: `status` (which counts studies by screening status), the screening queue (features
 of every study, the model trained on the decisions, every undecided study scored and
-explained) before and after 20 curator answers, and one answer. Each size runs in a
+explained) before and after 20 curator answers, one answer saved, and one answer learnt
+in an interactive session (the model retrained, the queue reordered, nothing read again). Each size runs in a
 process of its own (peak memory is its own). Asserts nothing.
 """
 
@@ -47,6 +48,7 @@ def _child(size: int) -> None:
             library.screen(item.view.key, "include" if number % 2 else "exclude", "m")
         answer_seconds, _ = _best(lambda: library.screen(queue.items[20].view.key, "include"))
         warm_seconds, warm = _best(library.screening_queue)
+        learn_seconds, _ = _best(lambda: warm.learn(warm.items[0].view.key, False))  # type: ignore[attr-defined]
         print(
             json.dumps(
                 {
@@ -56,6 +58,7 @@ def _child(size: int) -> None:
                     "waiting": len(queue.items),  # type: ignore[attr-defined]
                     "answer": answer_seconds,
                     "warm": warm_seconds,
+                    "learn": learn_seconds,
                     "learning": warm.learning,  # type: ignore[attr-defined]
                     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 }
@@ -78,7 +81,8 @@ def main() -> None:
             continue
         print(
             f"{size:>7} studies ({f['counts']}): status {f['status']:.2f} s; queue of {f['waiting']} "
-            f"{f['cold']:.2f} s (rules), {f['warm']:.2f} s ({f['learning']}); one answer {f['answer']:.2f} s; "
+            f"{f['cold']:.2f} s (rules), {f['warm']:.2f} s ({f['learning']}); one answer saved {f['answer']:.2f} s, "
+            f"learnt and the queue reordered {f['learn']:.2f} s; "
             f"peak {f['peak_mib']:.0f} MiB",
             flush=True,
         )

@@ -13,8 +13,6 @@ from tracker.screening.queue import Queue, QueueItem
 from tracker.screening.vocabulary import reason_label, reasons
 
 INCLUDE_KEY, SKIP_KEY, UNDO_KEY, QUIT_KEY = "i", "k", "u", "q"
-#: Above this many studies, the queue is learnt again every few answers, not after each.
-RETRAIN_EVERY_ANSWER_UP_TO = 3000
 ABSTRACT_SHOWN = 1800  # characters
 
 
@@ -140,7 +138,7 @@ def screen(
 
 def _screen_interactively(library: Library, out: Console, queue: Queue) -> None:
     by_key = {r.key: r for r in reasons().values()}
-    answered = since_learning = 0
+    answered = 0
     skipped: set[str] = set()
     while True:
         waiting = [item for item in queue.items if item.view.key not in skipped]
@@ -171,10 +169,8 @@ def _screen_interactively(library: Library, out: Console, queue: Queue) -> None:
             library.screen(item.view.key, "exclude", f"{chosen.code}: {note}" if note else chosen.code)
             out.print(f"saved: {item.view.key} excluded ({chosen.label})", markup=False)
         answered += 1
-        since_learning += 1
-        if len(queue.items) <= RETRAIN_EVERY_ANSWER_UP_TO or since_learning >= 10 or pressed == UNDO_KEY:
-            queue = _queue(library)
-            since_learning = 0
+        if pressed == UNDO_KEY:
+            queue = _queue(library)  # what was taken back may be any study: read the library again
         else:
-            queue.items = [i for i in queue.items if i.view.key != item.view.key]
+            queue.learn(item.view.key, pressed == INCLUDE_KEY)
     out.print(f"{answered} answered; run `mipex-tracker screen` again to go on", markup=False)

@@ -25,7 +25,9 @@ from tracker.library import Library, LibraryError
 
 
 def console_for(stderr: bool = False) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # No markup: keys, titles and paths come from users' files ("k[/x]", "[in press]"), and
+    # rich would read them as tags (or crash on them). Styles are given as Text objects.
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
     if not console.is_terminal:  # pipes and logs: wide enough that tables never cut paths
         console.width = 160
     return console
@@ -148,7 +150,7 @@ def read_key() -> str:
 def ask_key(out: Console, prompt: str, keys: set[str]) -> str:
     """Ask until one of `keys` is pressed; "q" at the end of the input."""
     while True:
-        out.print(prompt, end="")
+        out.print(prompt, end="", markup=True)  # the prompts are the program's own text
         key = read_key()
         while key.isspace():  # a newline after a typed answer, or a stray space
             key = read_key()

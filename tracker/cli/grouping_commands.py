@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import click
+from rich.text import Text
 
 from tracker.cli.app import StageBar, ask_key, console_for, main, pass_library
 from tracker.cli.review_view import ANSWER_KEYS, PROMPT, TAG_PROMPT, pair_table, queue_lines
@@ -81,7 +82,7 @@ def review_tags(library: Library, as_list: bool, accept: tuple[str, ...] = (), r
         return
     answered = 0
     for number, item in enumerate(queue, start=1):
-        out.print(f"[bold]tag {number} of {len(queue)}[/bold]: {item.key}: {item.title}")
+        out.print(Text.assemble((f"tag {number} of {len(queue)}", "bold"), f": {item.key}: {item.title}"))
         out.print(f"  {item.facet}: {item.code} (confidence {item.confidence:.2f})", markup=False)
         out.print(f"  rule: {item.rule}; found: {', '.join(item.evidence) or '-'}", markup=False)
         key = ask_key(out, TAG_PROMPT, {"a", "r", "k", "q"})

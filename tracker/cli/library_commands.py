@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tracker.cli.app import StageBar, console_for, main, pass_library
 from tracker.cli.review_view import describe_decision
@@ -153,7 +154,7 @@ def show(library: Library, key: str) -> None:
     """One study: its fields, its records, and where each came from."""
     view, provenance = library.show(key)
     out = console_for()
-    out.print(f"[bold]{view.key}[/bold] ({view.entry_type})")
+    out.print(Text.assemble((view.key, "bold"), f" ({view.entry_type})"))
     if view.aliases:
         out.print(f"  also known as: {', '.join(view.aliases)}", markup=False)
     if view.authors:

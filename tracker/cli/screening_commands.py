@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.text import Text
 
 from tracker.cli.app import StageBar, ask_key, console_for, main, pass_library
@@ -17,7 +18,7 @@ ABSTRACT_SHOWN = 1800  # characters
 
 
 def _prompt() -> str:
-    excluded = "  ".join(f"[bold]{r.key}[/bold] {r.label}" for r in reasons().values())
+    excluded = "  ".join(f"[bold]{escape(r.key)}[/bold] {escape(r.label)}" for r in reasons().values())
     return (
         f"[bold]{INCLUDE_KEY}[/bold]nclude  exclude: {excluded}  s[bold]{SKIP_KEY}[/bold]ip  "
         f"[bold]{UNDO_KEY}[/bold]ndo  [bold]{QUIT_KEY}[/bold]uit ? "

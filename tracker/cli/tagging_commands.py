@@ -47,7 +47,8 @@ def vocab(facet: str | None, cities: bool) -> None:
                 out.print(f"    {origin}: {', '.join(phrases)}", markup=False)
 
 
-@main.command(context_settings={"ignore_unknown_options": True})
+# `-h` is not help here: click would read it inside a removal such as `-area:health`.
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("key", required=False)
 @click.argument("changes", nargs=-1, type=click.UNPROCESSED, metavar="[+facet:code|-facet:code|facet:code]...")
 @click.option("--all", "everything", is_flag=True, help="Tag every study again (after a vocabulary changed).")
@@ -58,6 +59,9 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
     A curator's change (+area:health, -country:TR, use:explains_outcomes) wins over the
     tagger for good: re-tagging, importing, rebuilding never undoes it.
     """
+    if key == "-h" and not changes:  # `-h` alone still asks for help
+        click.echo(click.get_current_context().get_help())
+        return
     out = console_for()
     if key is not None:
         view = library.change_tags(key, list(changes))

@@ -114,8 +114,9 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 CHUNK_ENTRIES = 2000
 _BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
 _BLOCK_START_BYTES = re.compile(rb"^[ \t]*@", re.MULTILINE)
-_INHERITANCE = re.compile(r"^\s*(?:crossref|xdata)\s*=", re.IGNORECASE | re.MULTILINE)
-_INHERITANCE_BYTES = re.compile(rb"^\s*(?:crossref|xdata)\s*=", re.IGNORECASE | re.MULTILINE)
+#: A crossref or xdata field, on a line of its own or not (one-line entries are common).
+_INHERITANCE = re.compile(r"[,\s](?:crossref|xdata)\s*=", re.IGNORECASE)
+_INHERITANCE_BYTES = re.compile(rb"[,\s](?:crossref|xdata)\s*=", re.IGNORECASE)
 
 
 def _cuts(pattern: re.Pattern, inheritance: re.Pattern, whole: str | memoryview) -> list[int]:

@@ -31,6 +31,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     Field,
+    ParsingFailedBlock,
     String,
 )
 
@@ -210,40 +211,72 @@ def split_concatenation(raw: str) -> list[tuple[str, str]]:
     return parts
 
 
+#: The longest value macros may expand to: a `@string` that doubles itself forty times
+#: (a "macro bomb") would need a terabyte; beyond this the entry fails, the rest imports.
+MAX_EXPANSION = 1_000_000
+
+
+class MacroBudgetError(ValueError):
+    """A value whose macros expand beyond `MAX_EXPANSION` characters."""
+
+
 class ResolveValues(_InPlaceStep):
     """Resolve `@string` macros, month macros and `#` concatenation; remove enclosing.
 
     An undefined macro is kept as the word it is, and reported (BibTeX would print a
     warning and drop it; we never drop text). `macros` is shared across the chunks of one
-    file, so a macro defined at the top serves the whole file.
+    file, so a macro defined at the top serves the whole file. Expansion has a budget: a
+    macro that would grow beyond `MAX_EXPANSION` characters is not expanded, and an entry
+    that uses one fails with the reason, its text kept.
     """
 
-    def __init__(self, macros: dict[str, str] | None = None) -> None:
+    def __init__(self, macros: dict[str, str] | None = None, oversized: set[str] | None = None) -> None:
         super().__init__()
         self.macros = macros if macros is not None else dict(MONTH_MACROS)
+        self.oversized = oversized if oversized is not None else set()
 
     def transform(self, library: Library) -> Library:
         macros = self.macros
         for block in library.blocks:
             if isinstance(block, String):
-                macros[block.key.lower()] = self._resolve(block.value, macros, block, block.key)
-        for entry in self.entries(library):
-            for field in entry.fields:
-                if isinstance(field.value, str):
-                    field.value = self._resolve(field.value, macros, entry, field.key)
+                name = block.key.lower()
+                try:
+                    macros[name] = self._resolve(block.value, block, block.key)
+                    self.oversized.discard(name)
+                except MacroBudgetError:
+                    macros.pop(name, None)
+                    self.oversized.add(name)
+        for entry in list(self.entries(library)):
+            try:
+                for field in entry.fields:
+                    if isinstance(field.value, str):
+                        field.value = self._resolve(field.value, entry, field.key)
+            except MacroBudgetError as error:
+                failed = ParsingFailedBlock(error, start_line=entry.start_line, raw=entry.raw)
+                library.replace(entry, failed, fail_on_duplicate_key=False)
         return library
 
-    @staticmethod
-    def _resolve(raw: str, macros: dict[str, str], block: Block, field_name: str) -> str:
+    def _resolve(self, raw: str, block: Block, field_name: str) -> str:
         pieces = []
+        length = 0
         for kind, text in split_concatenation(raw):
+            name = text.lower()
+            if kind == "bare" and name in self.oversized:
+                raise MacroBudgetError(
+                    f"field {field_name!r} uses the macro {text!r}, which expands beyond "
+                    f"{MAX_EXPANSION:,} characters (a macro bomb?): the entry is kept as text, not read"
+                )
             if kind != "bare" or text.isdigit():
-                pieces.append(text)
-            elif text.lower() in macros:
-                pieces.append(macros[text.lower()])
+                piece = text
+            elif name in self.macros:
+                piece = self.macros[name]
             else:
                 warn(block, f"undefined macro {text!r} in field {field_name!r}: kept as text")
-                pieces.append(text)
+                piece = text
+            length += len(piece)
+            if length > MAX_EXPANSION:
+                raise MacroBudgetError(f"field {field_name!r} expands beyond {MAX_EXPANSION:,} characters")
+            pieces.append(piece)
         return "".join(pieces)
 
 
@@ -259,18 +292,12 @@ class InheritCrossref(_InPlaceStep):
         by_key = {e.key.lower(): e for e in self.entries(library)}
         done: set[str] = set()
         for entry in self.entries(library):
-            self._inherit(entry, by_key, done, chain=[])
+            self._inherit(entry, by_key, done)
         return library
 
-    def _inherit(self, entry: Entry, by_key: dict[str, Entry], done: set[str], chain: list[str]) -> None:
-        key = entry.key.lower()
-        if key in done:
-            return
-        lowered = [k.lower() for k in chain]
-        if key in lowered:
-            cycle = " -> ".join([*chain[lowered.index(key) :], entry.key])
-            warn(entry, f"crossref cycle {cycle}: inheritance stopped")
-            return
+    def _parents(self, entry: Entry, by_key: dict[str, Entry]) -> Iterator[tuple[Entry, str]]:
+        """The entries `entry` inherits from, in order, with the link that names each; an
+        unknown key is reported."""
         fields = entry.fields_dict
         for link in ("crossref", "xdata"):
             if link not in fields or not isinstance(fields[link].value, str):
@@ -279,10 +306,43 @@ class InheritCrossref(_InPlaceStep):
                 parent = by_key.get(parent_key.lower())
                 if parent is None:
                     warn(entry, f"{link} to unknown key {parent_key!r}: nothing inherited")
-                    continue
-                self._inherit(parent, by_key, done, [*chain, entry.key])
-                self._copy_missing(parent, entry, rename=link == "crossref")
-        done.add(key)
+                else:
+                    yield parent, link
+
+    def _inherit(self, root: Entry, by_key: dict[str, Entry], done: set[str]) -> None:
+        """Complete `root`'s ancestors before `root`, parents first, without recursion: a
+        chain of ten thousand `crossref` links is a file, not a crash."""
+        if root.key.lower() in done:
+            return
+        path: list[Entry] = [root]
+        on_path = {root.key.lower()}
+        links: list[str] = [""]  # the link by which each entry of the path was reached
+        parents = [self._parents(root, by_key)]
+        while parents:
+            entry = path[-1]
+            found = next(parents[-1], None)
+            if found is not None:
+                parent, link = found
+                key = parent.key.lower()
+                if key in done:
+                    self._copy_missing(parent, entry, rename=link == "crossref")
+                elif key in on_path:
+                    start = next(i for i, e in enumerate(path) if e.key.lower() == key)
+                    cycle = " -> ".join([*(e.key for e in path[start:]), parent.key])
+                    warn(entry, f"crossref cycle {cycle}: inheritance stopped")
+                else:
+                    path.append(parent)
+                    on_path.add(key)
+                    links.append(link)
+                    parents.append(self._parents(parent, by_key))
+                continue
+            parents.pop()
+            path.pop()
+            on_path.discard(entry.key.lower())
+            done.add(entry.key.lower())
+            link = links.pop()
+            if path:  # the entry below inherits from this one, now complete
+                self._copy_missing(entry, path[-1], rename=link == "crossref")
 
     @staticmethod
     def _copy_missing(parent: Entry, child: Entry, *, rename: bool) -> None:
@@ -408,6 +468,7 @@ class FileState:
 
     used_keys: set[str] = dataclasses.field(default_factory=set)
     macros: dict[str, str] = dataclasses.field(default_factory=lambda: dict(MONTH_MACROS))
+    oversized_macros: set[str] = dataclasses.field(default_factory=set)
 
 
 def parse_stack(state: FileState | None = None) -> list[LibraryMiddleware]:
@@ -415,7 +476,7 @@ def parse_stack(state: FileState | None = None) -> list[LibraryMiddleware]:
     state = state or FileState()
     return [
         RecoverDuplicates(state.used_keys),
-        ResolveValues(state.macros),
+        ResolveValues(state.macros, state.oversized_macros),
         InheritCrossref(),
         SplitNames(),
         DecodeLatex(),

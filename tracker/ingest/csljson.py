@@ -13,7 +13,40 @@ from typing import Any
 from tracker.entry import Entry, Name
 from tracker.ingest.normalise import entry_type_from
 
-_DECODER = json.JSONDecoder()
+#: Python refuses to turn more than 4,300 digits into an int: a longer number stays text.
+_INT_DIGITS = 4000
+
+
+def _number(text: str) -> int | str:
+    return int(text) if len(text) <= _INT_DIGITS else text
+
+
+_DECODER = json.JSONDecoder(parse_int=_number)
+
+
+def _item_end(text: str, index: int) -> int:
+    """Where the JSON value starting at `index` ends (brackets and strings followed, no
+    recursion), or len(text) when it never does: a value nested too deeply to decode is
+    skipped whole, and the items after it are still read."""
+    depth, position, in_string = 0, index, False
+    while position < len(text):
+        char = text[position]
+        if in_string:
+            if char == "\\":
+                position += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return len(text)
+
 
 #: CSL variable -> canonical field.
 FIELD_MAP: dict[str, str] = {
@@ -116,6 +149,8 @@ def read_csljson(text: str) -> list[Entry]:
     if text[stripped_at : stripped_at + 1] == "{":
         try:
             whole, _ = _DECODER.raw_decode(text, stripped_at)
+        except RecursionError:
+            return [Entry(key=None, line=1, raw=text, error="not readable JSON: nested too deeply")]
         except json.JSONDecodeError as error:
             return [
                 Entry(
@@ -149,6 +184,18 @@ def read_csljson(text: str) -> list[Entry]:
             return entries
         try:
             item, end = _DECODER.raw_decode(text, index)
+        except RecursionError:
+            end = _item_end(text, index)
+            entries.append(
+                Entry(
+                    key=None,
+                    line=_line_of(text, index),
+                    raw=text[index:end],
+                    error="not readable JSON: the item is nested too deeply (more than Python's 1,000 levels)",
+                )
+            )
+            index = end
+            continue
         except json.JSONDecodeError as error:
             rest = text[index:]
             entries.append(

@@ -156,8 +156,9 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
         if key not in _CONSUMED and value:
             fields[key] = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
     for tag, values in unknown.items():
-        if values:
-            fields[f"ris-{tag.lower()}"] = "; ".join(values)
+        if values:  # a line whose tag is missing or broken keeps its text under `ris-untagged`
+            name = tag.lower() if isinstance(tag, str) and tag.strip() else "untagged"
+            fields[f"ris-{name}"] = "; ".join(map(str, values))
     entry.key = _first(record.get("id")) or None
 
 

@@ -22,6 +22,7 @@ from tracker.entry import Entry
 from tracker.export import bibtex_entry
 from tracker.ingest import ReadFile
 from tracker.ingest.normalise import collapse_whitespace
+from tracker.ingest.storable import storable
 from tracker.models import Record, Source, Study
 from tracker.store.keys import generated_key, safe_key, unique_key
 from tracker.store.rendered import refresh_rendered
@@ -174,7 +175,8 @@ class Importer:
         progress: ProgressCallback | None,
     ) -> None:
         occurrences: dict[str, int] = {}
-        for entry in entries:
+        for read_entry in entries:
+            entry = storable(read_entry)
             report.entries += 1
             if progress:
                 progress(1)

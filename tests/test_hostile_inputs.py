@@ -1,0 +1,140 @@
+"""Hostile and broken inputs (the curator's-desk issue): each kind becomes a failed entry or
+a warning with its file and line, the other entries import, and nothing prints a traceback
+— on both stores (see conftest). Plus a seeded mutator over the project's fixtures that
+runs every reader for a bounded time. The inputs are the project's own, generated here."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker.ingest import InputError, read_bytes
+from tracker.vocab import load_vocabulary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _import(cli, write, name, content):  # type: ignore[no-untyped-def]
+    result = cli("import", str(write(name, content)))
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_long_crossref_and_xdata_chains_are_inherited_without_recursion(cli, write, library):
+    crossref = "".join(f"@misc{{c{i}, title={{T{i}}}, crossref={{c{i + 1}}}}}\n" for i in range(1200))
+    crossref += "@misc{c1200, title={End}, publisher={Chain Press}}\n@article{fine, title={Fine}}\n"
+    xdata = "".join(f"@misc{{x{i}, title={{X{i}}}, xdata={{x{i + 1}}}}}\n" for i in range(10_000))
+    xdata += "@misc{x10000, title={End}, publisher={Data Press}}\n"
+    assert _import(cli, write, "crossref.bib", crossref).exit_code == 0
+    read = _import(cli, write, "xdata.bib", xdata)
+    assert read.exit_code == 0 and "unknown key" not in read.output  # one-line entries: the file is not cut
+    assert library.status().records == 1202 + 10_001
+    assert library.views(["c0"])[0].fields.get("publisher") == "Chain Press"  # inherited down 1,200 links
+    assert library.views(["x0"])[0].fields.get("publisher") == "Data Press"
+
+
+def test_a_macro_bomb_fails_its_entry_only_quickly(cli, write, library):
+    bomb = '@string{a0 = "ab"}\n' + "".join(f"@string{{a{i} = a{i - 1} # a{i - 1}}}\n" for i in range(1, 41))
+    bomb += "@misc{bomb, title = a40}\n@article{fine, title = {Fine}, note = a5}\n"
+    started = time.perf_counter()
+    result = _import(cli, write, "bomb.bib", bomb)
+    assert time.perf_counter() - started < 60
+    assert result.exit_code == 0
+    failures = cli("failures").output
+    assert "bomb.bib:42: [bomb]" in failures and "expands beyond 1,000,000 characters" in failures
+    assert library.views(["fine"])[0].fields["note"] == "ab" * 32  # a macro within budget expands
+
+
+def test_csl_json_too_deep_huge_numbers_and_broken_escapes_are_reported_not_crashes(cli, write, library):
+    deep = "[" * 100_000 + "]" * 100_000
+    text = f'[{{"id": "before", "type": "article", "title": "Before"}}, {deep}, '
+    text += '{"id": "big", "type": "article", "title": "Big", "volume": ' + "9" * 5000 + "}, "
+    text += '{"id": "broken", "type": "article", "title": "Bad \\ud800 escape and a \\u0000 NUL"}]'
+    result = _import(cli, write, "hostile.json", text)
+    assert result.exit_code == 0
+    assert "nested too deeply" in cli("failures").output
+    assert library.views(["big"])[0].fields["volume"] == "9" * 5000
+    broken = library.views(["broken"])[0]
+    assert broken.fields["title"] == "Bad \ufffd escape and a \ufffd NUL"
+    assert "replaced by U+FFFD" in cli("show", "broken").output
+    assert library.views(["before"])
+
+
+def test_text_that_looks_like_markup_is_printed_as_it_is(cli, write, library):
+    _import(cli, write, "markup.bib", "@article{k[/x], title={Bad [/i] markup [in press]}}\n")
+    cli("tag")
+    for command in (("show", "k[/x]"), ("review", "tags", "--list"), ("screen", "--list"), ("status",)):
+        result = cli(*command)
+        assert result.exit_code == 0 and "Traceback" not in result.output, (command, result.output)
+    assert "Bad [/i] markup [in press]" in cli("show", "k[/x]").output
+    assert "Bad [/i] markup [in press]" in cli("review", "tags", input="q").output
+
+
+def test_every_code_can_be_removed_by_hand(cli, write, library):
+    """`-area:health` holds an `h`: click once read it as `-h`, printed the help and applied
+    nothing. Every removal of every code must be applied."""
+    _import(cli, write, "one.bib", "@article{one, title={Integration policy in Germany}}\n")
+    for facet in ("area", "country", "outcome"):
+        for code in load_vocabulary(facet).terms:
+            result = cli("tag", "one", f"-{facet}:{code}")
+            assert result.exit_code == 0 and "Usage:" not in result.output, (facet, code, result.output)
+    assert "Usage:" in cli("tag", "-h").output
+
+
+# -- a seeded mutator over the project's fixtures ----------------------------------------------
+
+_MUTATIONS = ("truncate", "duplicate", "flip", "brace", "newlines", "splice")
+FUZZ_SECONDS = 20.0
+
+
+def _mutate(data: bytes, rng: random.Random) -> bytes:
+    kind = rng.choice(_MUTATIONS)
+    at = rng.randrange(len(data) + 1)
+    if kind == "truncate":
+        return data[:at]
+    if kind == "duplicate":
+        end = min(len(data), at + rng.randrange(1, 400))
+        return data[:end] + data[at:end] + data[end:]
+    if kind == "flip":
+        mutated = bytearray(data)
+        for _ in range(rng.randrange(1, 8)):
+            if mutated:
+                mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        return bytes(mutated)
+    if kind == "brace":
+        return (
+            data[:at] + rng.choice([b"{", b"}", b"[", b"]", b'"', b"@", b"\\", b"%"]) * rng.randrange(1, 50) + data[at:]
+        )
+    if kind == "newlines":
+        return data.replace(b"\n", rng.choice([b"\r\n", b"\r", b"\n\n"]))
+    return data[:at] + data[rng.randrange(len(data) + 1) :]
+
+
+@pytest.mark.parametrize("fixture", ["awkward.bib", "scopus-like.ris", "zotero.json", "abstracts.md"])
+def test_every_reader_survives_mutated_files_and_accounts_for_what_it_reads(fixture):
+    """Seeded, bounded in time: truncations, duplicated spans, flipped bytes, inserted
+    braces and quotes, other line ends, spliced halves. Each mutated file is refused with
+    a one-line reason or read into entries that each say where they start and what they
+    are (parsed, or failed with a reason): never an exception."""
+    original = (FIXTURES / fixture).read_bytes()
+    fmt = {"bib": "bibtex", "ris": "ris", "json": "csljson", "md": "abstracts"}[fixture.rsplit(".", 1)[1]]
+    rng = random.Random(fixture)
+    deadline = time.perf_counter() + FUZZ_SECONDS / 4
+    tried = 0
+    while time.perf_counter() < deadline:
+        data = original
+        for _ in range(rng.randrange(1, 4)):
+            data = _mutate(data, rng) if data else data
+        tried += 1
+        try:
+            read = read_bytes(Path(fixture), data, fmt)
+        except InputError as error:
+            assert str(error) and "\n" not in str(error)
+            continue
+        for entry in read.stream():
+            assert entry.line >= 1
+            assert entry.failed == bool(entry.error) and (entry.raw or entry.failed or entry.kind == "abstract")
+    assert tried > 20

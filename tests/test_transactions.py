@@ -91,3 +91,29 @@ def test_two_processes_importing_at_once_lose_nothing(library_dir, db_url, tmp_p
     exported = Library(library_dir, db_url).export("bibtex")
     assert exported.count("@article{rec") == 3_000
     assert exported.count("@article{other") == 3_000
+
+
+def test_a_command_that_must_wait_for_the_lock_says_so_at_once(cli, library, write):
+    import threading
+
+    from tracker.db import writer_lock
+
+    assert cli("import", str(write("a.bib", "@article{a, title={A}}"))).exit_code == 0
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writer_lock(library.engine, library.paths.lock_file):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    threading.Timer(1.5, release.set).start()
+    started = time.perf_counter()
+    result = cli("screen", "a", "include")
+    holder.join()
+    assert result.exit_code == 0, result.output
+    assert "waiting for" in result.output and "to finish writing to this library" in result.output
+    assert time.perf_counter() - started >= 1.0  # it waited, then did its work
+    assert library.views(["a"])[0].screening.status == "included"

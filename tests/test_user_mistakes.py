@@ -121,3 +121,22 @@ def test_postgresql_without_its_driver_says_what_to_install(tmp_path, monkeypatc
     assert result.exit_code == 1
     assert "pip install 'mipex-tracker[postgres]'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["imports.json", "decisions.json", "tags.json", "scores/scores.csv"])
+def test_git_conflict_markers_left_in_bib_are_named_with_what_to_do(cli, write, library_dir, db_url, name):
+    if db_url:
+        pytest.skip("a shared PostgreSQL store is the truth: it is never rebuilt from a clone's bib/")
+    assert cli("import", str(write("a.bib", "@article{a, title={Integration policy and MIPEX}}"))).exit_code == 0
+    cli("tag")
+    cli("screen", "a", "include")
+    if name.startswith("scores"):
+        (library_dir / "bib" / "scores").mkdir(exist_ok=True)
+        (library_dir / "bib" / name).write_text("country,area,year,score,edition,source\nSE,overall,2019,86,e,test\n")
+    path = library_dir / "bib" / name
+    lines = path.read_text().splitlines()
+    lines[1:1] = ["<<<<<<< HEAD", "=======", ">>>>>>> theirs"]
+    path.write_text("\n".join(lines) + "\n")
+    result = cli("status")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{name}:2: a git merge left a conflict here" in result.output and "delete the markers" in result.output

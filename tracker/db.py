@@ -9,8 +9,11 @@ an advisory lock does it for every client of the shared database.
 from __future__ import annotations
 
 import fcntl
+import os
+import sys
+import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,17 +119,45 @@ def create_schema(engine: Engine, *, drop_first: bool = False) -> None:
         session.commit()
 
 
+#: Who tells the user that a command waits for another one's lock (the CLI sets one).
+WaitNotice = Callable[[str], None]
+
+
+def _holder(lock_file: Path) -> str:
+    """What the command holding the lock wrote about itself."""
+    try:
+        return lock_file.read_text(encoding="utf-8").strip() or "another mipex-tracker command"
+    except OSError:
+        return "another mipex-tracker command"
+
+
 @contextmanager
-def writer_lock(engine: Engine, lock_file: Path) -> Iterator[None]:
-    """Hold the library's write lock (file lock, plus an advisory lock on PostgreSQL)."""
+def writer_lock(engine: Engine, lock_file: Path, on_wait: WaitNotice | None = None) -> Iterator[None]:
+    """Hold the library's write lock (file lock, plus an advisory lock on PostgreSQL). A
+    command that must wait says at once for whom (`on_wait`), then waits."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with lock_file.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(f"waiting for {_holder(lock_file)} to finish writing to this library ...")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(
+            f"`{' '.join(sys.argv[1:3]) or 'a command'}` (process {os.getpid()}, since {time.strftime('%H:%M:%S')})"
+        )
+        handle.flush()
         try:
             if is_postgres(engine):
                 lock_id = zlib.crc32(b"mipex-tracker-writer")
                 with engine.connect() as connection:
-                    connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
+                    got = connection.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar()
+                    if not got:
+                        if on_wait:
+                            on_wait("waiting for a colleague's command writing to the shared store to finish ...")
+                        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
                     connection.commit()
                     try:
                         yield
@@ -136,4 +167,7 @@ def writer_lock(engine: Engine, lock_file: Path) -> Iterator[None]:
             else:
                 yield
         finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -92,7 +92,9 @@ def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
     command that writes creates it there.
     """
     ctx.ensure_object(dict)
-    ctx.obj["library"] = Library(library_dir, db_url)
+    library = Library(library_dir, db_url)
+    library.on_wait = lambda message: console_for(stderr=True).print(message)
+    ctx.obj["library"] = library
 
 
 class StageBar:

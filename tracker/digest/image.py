@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.models import Digest
-from tracker.store.files import write_atomically
+from tracker.store.files import read_image_json, write_atomically
 
 _FIELDS = (
     "month",
@@ -49,7 +49,7 @@ def restore_digests(session: Session, bib: Path) -> None:
     """Digest rows from `bib/digests/*.json` (after the studies they name are back)."""
     for path in digest_files(bib):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_image_json(path)
             session.add(Digest(**{name: data[name] for name in _FIELDS}))
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}: not a digest file the tracker wrote ({error})") from error

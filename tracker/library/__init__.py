@@ -61,6 +61,7 @@ from tracker.store.decisions import (
     studies_of,
 )
 from tracker.store.edits import EditError, edit_values
+from tracker.store.files import ImageFileError
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import refresh_rendered, rendered_bibtex
@@ -127,6 +128,8 @@ class Library:
         self.paths = LibraryPaths(root.resolve())
         self.url = database_url(self.paths, db_url)
         self._engine = None
+        #: Told at once when a writing command must wait for another one (the CLI prints it).
+        self.on_wait: Callable[[str], None] | None = None
 
     # -- the store ---------------------------------------------------------------------
 
@@ -172,13 +175,16 @@ class Library:
         there the database is the truth and a clone's `bib/` may simply lag."""
         if self._state() == "current":
             return
-        with writer_lock(self.engine, self.paths.lock_file):
+        with writer_lock(self.engine, self.paths.lock_file, self.on_wait):
             state = self._state()
             if state == "current":
                 return
             create_schema(self.engine, drop_first=state != "missing")
             if has_image(self.paths):
-                self._replay_image()
+                try:
+                    self._replay_image()
+                except ImageFileError as error:  # a merge conflict, a hand edit gone wrong
+                    raise LibraryError(str(error)) from error
 
     def _replay_image(self) -> None:
         """Rebuild the store's content from `bib/`: replay every import in order, and
@@ -263,7 +269,7 @@ class Library:
         bar = progress(total) if progress else None
         try:
             self.ensure_store()
-            with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+            with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
                 importer = Importer(session)
                 now = _now()
                 tick = bar.advance if bar else None
@@ -291,7 +297,7 @@ class Library:
         if not create:
             self._require()
         self.ensure_store()
-        with writer_lock(self.engine, self.paths.lock_file), Session(self.engine) as session:
+        with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
             yield session
             session.commit()
             write_image(session, self.paths)

@@ -28,7 +28,7 @@ from tracker.digest.image import digest_files, write_digest_files
 from tracker.models import Meta, Source
 from tracker.scores.store import write_score_files
 from tracker.store.decisions import write_decisions_file
-from tracker.store.files import write_atomically
+from tracker.store.files import read_image_json, write_atomically
 from tracker.store.rendered import rendered_bibtex
 from tracker.tagging.image import write_tags_file
 
@@ -131,7 +131,7 @@ def read_manifest(paths: LibraryPaths) -> list[ManifestEntry]:
     """The imports recorded in `bib/imports.json`, in order ([] when there is none)."""
     if not paths.manifest.exists():
         return []
-    data = json.loads(paths.manifest.read_text(encoding="utf-8"))
+    data = read_image_json(paths.manifest)
     return sorted((ManifestEntry(**item) for item in data), key=lambda m: m.seq)
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from tracker.models import Score
 from tracker.scores import ReadScores, ScoreRow
 from tracker.scores.tidy import read_tidy
-from tracker.store.files import write_atomically
+from tracker.store.files import read_image_text, write_atomically
 
 #: Ids per DELETE statement (SQLite allows 32,766 variables in one).
 _DELETE_BATCH = 10_000
@@ -144,7 +144,7 @@ def read_score_files(folder: Path) -> ReadScores:
     for name in ("scores.csv", "indicators.csv"):
         path = folder / name
         if path.exists():
-            read = read_tidy(path, path.read_text(encoding="utf-8"))
+            read = read_tidy(path, read_image_text(path))
             result.rows.extend(read.rows)
             result.problems.extend(read.problems)
     return result

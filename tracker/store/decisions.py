@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from tracker.config import LibraryPaths
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
 from tracker.screening import SCREEN
-from tracker.store.files import write_atomically
+from tracker.store.files import ImageFileError, read_image_json, write_atomically
 from tracker.store.grouping import merge_studies, split_off
 from tracker.store.rendered import refresh_rendered
 
@@ -209,12 +209,14 @@ def read_decisions_file(paths: LibraryPaths) -> DecisionsFile:
     if not paths.decisions.exists():
         return DecisionsFile()
     try:
-        data = json.loads(paths.decisions.read_text(encoding="utf-8"))
+        data = read_image_json(paths.decisions)
         return DecisionsFile(
             decisions=sorted(data.get("decisions", []), key=lambda d: d["seq"]),
             review=list(data.get("review", [])),
             compared_through=int(data.get("compared_through", 0)),
         )
+    except ImageFileError:
+        raise
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"{paths.decisions}: not a decisions file the tracker wrote ({error})") from error
 

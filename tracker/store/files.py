@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 @lru_cache(maxsize=1)
@@ -37,3 +39,33 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class ImageFileError(ValueError):
+    """A file of `bib/` that cannot be read back; the message names it and what to do."""
+
+
+_CONFLICT = ("<<<<<<< ", "=======", ">>>>>>> ")
+
+
+def read_image_text(path: Path) -> str:
+    """The text of a file of `bib/`, refused with what to do when a git merge left its
+    conflict markers in it (they would otherwise be read as data, or fail as bad JSON)."""
+    text = path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(_CONFLICT) and (line.startswith("=======") is False or line.strip() == "======="):
+            raise ImageFileError(
+                f"{path}:{number}: a git merge left a conflict here ({line.strip()[:20]!r}): resolve it "
+                "(keep what both sides added), delete the markers, and run the command again"
+            )
+    return text
+
+
+def read_image_json(path: Path) -> Any:
+    """A JSON file of `bib/` (see `read_image_text`); bad JSON named with file and line."""
+    text = read_image_text(path)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        where = f":{error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
+        raise ImageFileError(f"{path}{where}: not a file the tracker wrote ({error}): restore it from git") from error

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
 from tracker.models import Study, Tag
-from tracker.store.files import write_atomically
+from tracker.store.files import read_image_json, write_atomically
 from tracker.store.rendered import refresh_rendered
 
 
@@ -38,7 +38,7 @@ def restore_tags(session: Session, paths: LibraryPaths) -> None:
     passed over)."""
     if not paths.tags.exists():
         return
-    document = json.loads(paths.tags.read_text(encoding="utf-8"))
+    document = read_image_json(paths.tags)
     studies = dict(session.exec(select(Study.key, Study.id)).all())
     rows = [{"study_id": studies[key], **item} for key, items in document.items() if key in studies for item in items]
     if rows:

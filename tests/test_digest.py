@@ -286,3 +286,15 @@ def test_a_mistake_in_a_librarys_digest_template_is_one_line_naming_it(cli, writ
     assert result.exit_code == 1 and "digest-intro.md:2:" in result.output, result.output
     assert "Traceback" not in result.output
     assert "no digest yet" in cli("digest", "list").output  # nothing was drafted
+
+
+def test_the_markdown_issue_carries_data_as_text_never_as_html(tmp_path, write):
+    library = Library(tmp_path / "library")
+    hostile = "@article{evil2026, title = {MIPEX and <script>alert(1)</script> policies}, year = {2026}}\n"
+    library.import_files([write("evil.bib", hostile)])
+    library.digests.new("2026-11", "November")
+    library.digests.write_summary("evil2026", "It uses MIPEX <img src=x onerror=alert(2)>. It compares policies.")
+    _, files = library.digests.publish("2026-11")
+    markdown = next(p for p in files if p.suffix == ".md").read_text()
+    assert "<script>" not in markdown and "<img" not in markdown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown

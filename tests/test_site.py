@@ -156,6 +156,7 @@ def test_only_http_links_and_dois_become_links_and_keys_become_safe_slugs():
     assert slug("kogan2016") == "kogan2016"
     assert re.fullmatch(r"[a-z0-9-]+", slug("../../etc/passwd"))
     assert slug("Kogan2016") != slug("kogan2016")  # two keys never share a page
+    assert slug(slug("Smith2020")) != slug("Smith2020")  # not even a key shaped like another's slug
 
 
 def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):

@@ -140,3 +140,18 @@ def test_git_conflict_markers_left_in_bib_are_named_with_what_to_do(cli, write, 
     result = cli("status")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{name}:2: a git merge left a conflict here" in result.output and "delete the markers" in result.output
+
+
+def test_a_mistyped_key_field_or_folder_is_refused_with_the_near_one(cli, write, tmp_path):
+    assert cli("import", str(write("a.bib", "@article{hainmueller2015, title={T}, year={2015}}"))).exit_code == 0
+    typo = cli("show", "hainmueler2015")
+    assert typo.exit_code == 1 and "did you mean hainmueller2015?" in typo.output
+    field = cli("edit", "hainmueller2015", "yaer=2019")
+    assert field.exit_code == 1 and "did you mean 'year'?" in field.output and "--new-field" in field.output
+    assert "yaer" not in cli("export").output  # nothing stored
+    assert cli("edit", "hainmueller2015", "mipex-checked=yes", "--new-field").exit_code == 0
+    absent = cli("edit", "hainmueller2015", "--remove", "abstract")
+    assert absent.exit_code == 1 and "has no field 'abstract'" in absent.output
+    folder = cli("export", "-o", str(tmp_path / "missing" / "out.bib"))
+    assert folder.exit_code == 1 and "no such folder" in folder.output
+    assert not (tmp_path / "missing").exists()

@@ -21,11 +21,16 @@ _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80
 
 
+_DIGEST_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
+
+
 def slug(key: str) -> str:
     """A key as a folder name: lower-case ASCII letters, digits and hyphens; a short
-    digest is added whenever the key had to change, so two keys never share a slug."""
+    digest is added whenever the key had to change, so two keys never share a slug. A key
+    that already ends like a digest (`smith2020-7f9837a3`) gets one too: otherwise it could
+    take the slug of another key (`Smith2020`) and its page."""
     cleaned = _SLUG_UNSAFE.sub("-", key.lower()).strip("-")[:MAX_SLUG] or "study"
-    if cleaned == key:
+    if cleaned == key and not _DIGEST_SUFFIX.search(key):
         return cleaned
     return f"{cleaned}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 

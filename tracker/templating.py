@@ -10,6 +10,7 @@ overrides any of them by name. The site (`tracker.publish`) and the digest
 
 from __future__ import annotations
 
+import html
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -42,10 +43,18 @@ def environment(library_root: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = markdown_text
     env.globals.update(
         csp=CONTENT_SECURITY_POLICY, slug=slug, safe_url=safe_url, doi_url=doi_url, month_name=month_name
     )
     return env
+
+
+def markdown_text(value: object) -> str:
+    """Data written into Markdown: Markdown passes raw HTML through to the reader's page, so
+    `<script>` in a title must arrive as text (`&lt;script&gt;`, which Markdown shows as
+    written)."""
+    return html.escape(str(value), quote=False)
 
 
 def month_name(month: str) -> str:

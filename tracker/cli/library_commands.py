@@ -225,6 +225,8 @@ def failures(library: Library, raw: bool) -> None:
 def export(library: Library, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
     """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV."""
     text = library.export(fmt, list(keys), list(years))
+    if output is not None and not output.parent.is_dir():
+        raise click.ClickException(f"{output.parent}: no such folder (create it first, or name another file)")
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -236,8 +238,9 @@ def export(library: Library, fmt: str, output: Path | None, keys: tuple[str, ...
 @click.argument("key")
 @click.argument("changes", nargs=-1, metavar="FIELD=VALUE...")
 @click.option("--remove", "removed", multiple=True, metavar="FIELD", help="Remove this field (repeatable).")
+@click.option("--new-field", is_flag=True, help="Allow a field name neither the study nor BibTeX/biblatex knows.")
 @pass_library
-def edit(library: Library, key: str, changes: tuple[str, ...], removed: tuple[str, ...]) -> None:
+def edit(library: Library, key: str, changes: tuple[str, ...], removed: tuple[str, ...], new_field: bool) -> None:
     """Set a study's fields by hand; a curator's value stands above its records for good.
 
     FIELD=VALUE sets a field (author="Family, Given and Family, Given"; keywords="a; b";
@@ -250,7 +253,7 @@ def edit(library: Library, key: str, changes: tuple[str, ...], removed: tuple[st
             raise click.UsageError(f"{change!r}: write FIELD=VALUE")
         values[name] = value
     values.update((name, None) for name in removed)
-    view = library.edit(key, values)
+    view = library.edit(key, values, new_fields=new_field)
     console_for().print(f"{view.key}: {', '.join(values)} set by a curator", markup=False)
 
 

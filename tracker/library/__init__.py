@@ -60,7 +60,7 @@ from tracker.store.decisions import (
     restore_review,
     studies_of,
 )
-from tracker.store.edits import EditError, edit_values
+from tracker.store.edits import EditError, edit_values, unknown_fields
 from tracker.store.files import ImageFileError
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
@@ -384,9 +384,11 @@ class Library:
             keys_by_study = {s: self.find_study_key(session, k) for k, s in found.items()}
             return sorted({k for k in keys_by_study.values() if k})
 
-    def edit(self, key: str, changes: Mapping[str, str | None]) -> StudyView:
+    def edit(self, key: str, changes: Mapping[str, str | None], new_fields: bool = False) -> StudyView:
         """A curator's values for a study's fields (None or "" removes one): they stand
-        above whatever its records say, through every later import, merge and rebuild."""
+        above whatever its records say, through every later import, merge and rebuild. A
+        field the study does not have and no reader knows is refused with the nearest known
+        name (a typo), unless `new_fields`; removing a field the study lacks is refused."""
         try:
             values = edit_values(changes)
         except EditError as error:
@@ -395,6 +397,18 @@ class Library:
             raise LibraryError("name at least one FIELD=VALUE to edit")
         with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
+            view = load_views(session, keys=[study_key])[0]
+            present = set(view.fields) | {name for name in ("author", "editor") if getattr(view, f"{name}s")}
+            missing = [name for name, value in values.items() if value is None and name not in present]
+            if missing:
+                raise LibraryError(f"{study_key} has no field {missing[0]!r}: there is nothing to remove")
+            if not new_fields:
+                for name, near in unknown_fields([n for n, v in values.items() if v is not None], view.fields):
+                    hint = f"did you mean {near!r}? " if near else ""
+                    raise LibraryError(
+                        f"{name!r} is not a field of {study_key} nor one BibTeX or biblatex knows: {hint}"
+                        "(to add it on purpose, repeat with --new-field)"
+                    )
             decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
@@ -564,7 +578,7 @@ class Library:
     def _study_key_or_error(self, session: Session, key: str) -> str:
         found = self.find_study_key(session, key)
         if found is None:
-            raise LibraryError(f"no study with key {key!r} (see `mipex-tracker export` for the keys)")
+            raise LibraryError(queries.unknown_key_message(session, key))
         return found
 
     def grouping_history(self, key: str) -> tuple[list[Decision], list[ReviewPair]]:
@@ -602,7 +616,7 @@ class Library:
                 for key in keys:
                     found = self.find_study_key(session, key)
                     if found is None:
-                        raise LibraryError(f"no study with key {key!r}")
+                        raise LibraryError(queries.unknown_key_message(session, key))
                     wanted.append(found)
             return load_views(session, keys=wanted, years=years or None)
 

@@ -9,10 +9,12 @@ edit never makes a study that exports badly.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tracker.entry import ENTRY_TYPES
+from rapidfuzz import fuzz, process
+
+from tracker.entry import CANONICAL_FIELDS, ENTRY_TYPES
 from tracker.ingest.names import name_from_text
 from tracker.ingest.normalise import collapse_whitespace, normalise_doi
 from tracker.store.views import EDITED_TYPE
@@ -21,6 +23,60 @@ _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _YEAR = re.compile(r"^\d{4}$")
 #: Fields an edit cannot set: `ids` is derived from the study's records.
 RESERVED = frozenset({"ids"})
+#: Fields an edit may add to any study: the canonical ones, people, the type, and the
+#: other fields of BibTeX and biblatex that readers know. Any other name must already be a
+#: field of the study (or be confirmed with `--new-field`): a typo (`yaer`) would otherwise
+#: be stored and exported for good.
+KNOWN_FIELDS = (
+    frozenset(CANONICAL_FIELDS)
+    | {"author", "editor", EDITED_TYPE, "mipex-summary"}
+    | frozenset(
+        [
+            "subtitle",
+            "titleaddon",
+            "origtitle",
+            "shorttitle",
+            "booktitle",
+            "journaltitle",
+            "eventtitle",
+            "eventdate",
+            "venue",
+            "organization",
+            "school",
+            "address",
+            "location",
+            "month",
+            "day",
+            "eprint",
+            "eprinttype",
+            "archiveprefix",
+            "howpublished",
+            "chapter",
+            "part",
+            "type",
+            "version",
+            "pubstate",
+            "addendum",
+            "annotation",
+            "translator",
+            "urldate",
+            "isrn",
+            "pmid",
+            "pmcid",
+        ]
+    )
+)
+
+
+def unknown_fields(names: Iterable[str], present: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The names no study may take without confirmation, each with the nearest known one."""
+    known = KNOWN_FIELDS | set(present)
+    found = []
+    for name in names:
+        if name not in known:
+            near = process.extractOne(name, sorted(known), scorer=fuzz.ratio, score_cutoff=60)
+            found.append((name, near[0] if near else None))
+    return found
 
 
 class EditError(ValueError):

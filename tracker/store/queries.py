@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, func, select
 
 from tracker.db import in_chunks
@@ -89,6 +90,14 @@ def find_study_key(session: Session, key: str) -> str | None:
     if study_id is None:
         return None
     return session.exec(select(Study.key).where(Study.id == study_id)).first()
+
+
+def unknown_key_message(session: Session, key: str) -> str:
+    """ "no study with key ..." and the nearest keys of the library (a typo, a case slip)."""
+    keys = list(session.exec(select(Study.key)))
+    near = [found for found, score, _ in process.extract(key, keys, scorer=fuzz.WRatio, limit=3) if score >= 80]
+    hint = f"; did you mean {' or '.join(near)}?" if near else " (see `mipex-tracker export` for the keys)"
+    return f"no study with key {key!r}{hint}"
 
 
 def study_keys_of(session: Session, record_keys: Iterable[str]) -> dict[str, str]:

@@ -298,3 +298,17 @@ def test_the_markdown_issue_carries_data_as_text_never_as_html(tmp_path, write):
     markdown = next(p for p in files if p.suffix == ".md").read_text()
     assert "<script>" not in markdown and "<img" not in markdown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+
+
+def test_a_draft_begun_too_early_can_be_dropped_and_its_studies_wait_again(cli, write, library_dir):
+    cli("import", str(write("november.bib", NOVEMBER)))
+    for key in ("kogan2016", "weber2019", "huddleston2021"):
+        cli("screen", key, "include")
+    drafted = cli("digest", "new", "2026-10")
+    assert drafted.exit_code == 0, drafted.output
+    assert (library_dir / "bib" / "digests" / "2026-10.json").exists()
+    dropped = cli("digest", "drop", "2026-10")
+    assert dropped.exit_code == 0 and "dropped the 2026-10 draft" in dropped.output
+    assert not (library_dir / "bib" / "digests" / "2026-10.json").exists()
+    assert "no digest yet" in cli("digest", "list").output
+    assert "kogan2016" in cli("digest", "new", "2026-11").output  # the studies wait for the next issue

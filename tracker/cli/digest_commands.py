@@ -59,6 +59,15 @@ def new(library: Library, month: str, title: str | None, since: str | None, unti
     _print_issue(library.digests.new(month, title, since, until))
 
 
+@digest.command("drop")
+@click.argument("month")
+@pass_library
+def drop(library: Library, month: str) -> None:
+    """Delete a draft issue; its studies wait for the next one (a published issue is frozen)."""
+    issue = library.digests.drop(month)
+    console_for().print(f"dropped the {month} draft; its {len(issue.entries)} studies wait for an issue", markup=False)
+
+
 @digest.command("show")
 @click.argument("month")
 @pass_library

@@ -32,12 +32,17 @@ def digests_folder(bib: Path) -> Path:
 
 
 def write_digest_files(session: Session, bib: Path) -> None:
-    """One JSON file per issue."""
+    """One JSON file per issue; the file of a draft that was dropped goes with it."""
     folder = digests_folder(bib)
+    months = set()
     for digest in session.exec(select(Digest).order_by(col(Digest.month))):
+        months.add(digest.month)
         data = {name: getattr(digest, name) for name in _FIELDS}
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         write_atomically(folder / f"{digest.month}.json", text.encode())  # (untouched when unchanged)
+    for path in digest_files(bib):
+        if path.stem not in months:
+            path.unlink()
 
 
 def digest_files(bib: Path) -> list[Path]:

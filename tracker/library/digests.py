@@ -77,6 +77,19 @@ class DigestDesk:
         with self.library.session() as session:
             return [issues.issue_of(session, d) for d in session.exec(select(Digest).order_by(col(Digest.month)))]
 
+    def drop(self, month: str) -> Issue:
+        """Delete a draft (begun too early, or for the wrong month): its studies go back to
+        waiting for an issue. A published issue is frozen: `revise` corrects it."""
+        with self.library.transaction() as session:
+            digest = self._find(session, month)
+            if digest.status == "published":
+                raise DigestError(
+                    f"the {month} digest is published and frozen; correct it with `digest revise {month}`"
+                )
+            issue = issues.issue_of(session, digest)
+            session.delete(digest)
+            return issue
+
     def add(self, month: str, keys: list[str]) -> Issue:
         with self.library.transaction() as session:
             digest = self._find(session, month)

@@ -123,8 +123,11 @@ def test_a_curators_answer_is_logged_survives_reruns_and_rebuilds_and_can_be_tak
     drop_store(library_dir, db_url)
     assert _status(library, "named2021").status == "excluded"
     assert _status(library, "unnamed2022").status == "included"
-    shown = cli("show", "named2021").output  # excluded, not lost
+    cli("tag", "named2021", "+country:DE")
+    shown = cli("show", "named2021").output  # excluded, not lost, and why
     assert "records:" in shown and "mipex-screening: excluded" in shown
+    assert "screening: excluded by a curator (not a study (front matter, erratum, notice): an erratum)" in shown
+    assert "tags changed by a curator" in shown and "judged different works" not in shown
     assert "taken back: included" in cli("screen", "--undo").output
     assert _status(library, "unnamed2022").status == "undecided"
     assert cli("screen", "named2021", "include").exit_code == 0  # included again

@@ -17,8 +17,9 @@ from tracker.export import WRITERS
 from tracker.ingest import READERS
 from tracker.library import Library
 from tracker.publish.serve import preview_server
-from tracker.screening import STATUSES, UNDECIDED
-from tracker.store.decisions import EDIT
+from tracker.screening import SCREEN, STATUSES, UNDECIDED
+from tracker.screening.vocabulary import reason_label
+from tracker.store.decisions import DIFFERENT, EDIT, MERGE, SPLIT, TAG
 from tracker.store.files import write_atomically
 from tracker.store.records import FileReport
 
@@ -177,16 +178,22 @@ def show(library: Library, key: str) -> None:
             f"  {record_key} is an early version ({label}); the fields above prefer the published one", markup=False
         )
     decisions, pending = library.grouping_history(key)
-    grouping = [d for d in decisions if d.action != EDIT]
-    if grouping:
-        out.print("why these records are one study:")
-    for decision in grouping:
-        out.print(f"  {describe_decision(decision)}", markup=False)
-    edits = [d for d in decisions if d.action == EDIT]
-    if edits:
-        out.print("curator edits:")
-    for decision in edits:
-        out.print(f"  {describe_decision(decision)}", markup=False)
+    screening = view.screening
+    why = reason_label(screening) or ", ".join(screening.evidence) or screening.note
+    by = {"auto": " on evidence", "curator": " by a curator"}.get(screening.origin, "")
+    out.print(f"screening: {screening.status}{by}{f' ({why})' if why else ''}", markup=False)
+    sections = (
+        ("why these records are one study:", (MERGE, DIFFERENT, SPLIT)),
+        ("curator edits:", (EDIT,)),
+        ("curator tag changes:", (TAG,)),
+        ("screening answers:", (SCREEN,)),
+    )
+    for heading, actions in sections:
+        chosen = [d for d in decisions if d.action in actions]
+        if chosen:
+            out.print(heading)
+        for decision in chosen:
+            out.print(f"  {describe_decision(decision)}", markup=False)
     for pair in pending:
         out.print(
             f"  waiting for review: {pair.key_a} ~ {pair.key_b} (score {pair.score:.0f}: {', '.join(pair.reasons)})",

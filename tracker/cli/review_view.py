@@ -7,6 +7,7 @@ are dimmed and differing ones stand out; the score and the matcher's reasons com
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rich.console import Group
 from rich.table import Table
@@ -14,7 +15,9 @@ from rich.text import Text
 
 from tracker.library import ReviewItem
 from tracker.models import DEDUPE, Decision
-from tracker.store.decisions import EDIT, MERGE, SPLIT
+from tracker.screening import SCREEN, Screening
+from tracker.screening.vocabulary import reason_label
+from tracker.store.decisions import EDIT, MERGE, SPLIT, TAG
 from tracker.store.views import StudyView
 from tracker.textkeys import fold
 
@@ -100,6 +103,16 @@ def describe_decision(decision: Decision) -> str:
             f"{name} removed" if value in (None, []) else name for name, value in decision.values.items()
         )
         return f"edited {who} on {when}: {changed}"
+    if decision.action == TAG:
+        added = ", ".join(decision.values.get("add", [])) or "-"
+        removed = ", ".join(decision.values.get("remove", [])) or "-"
+        return f"tags changed {who} on {when}: added {added}; removed {removed}"
+    if decision.action == SCREEN:
+        if "undo" in decision.values:
+            return f"screening answer {decision.values['undo']} taken back {who} on {when}"
+        answer = Screening(decision.values.get("status", ""), reason=decision.values.get("reason", ""))
+        note = reason_label(replace(answer, note=decision.values.get("note", ""))) or decision.values.get("note", "")
+        return f"{decision.values.get('status')} {who} on {when}{f' ({note})' if note else ''}"
     if decision.action == SPLIT:
         return f"{decision.keys[0]} split off {who} on {when}, kept apart from {', '.join(decision.keys[1:])}"
     return f"{' and '.join(decision.keys)} judged different works {who} on {when}{why}"

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from tracker.screening.prior import PriorScore, prior_score
 
@@ -42,6 +41,9 @@ class Learner:
     """The features of a library's studies, and scores learnt from its decisions."""
 
     def __init__(self, texts: Sequence[str]) -> None:
+        # scikit-learn loads in a second and holds 200 MB: only commands that screen pay for it
+        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+
         self.texts = list(texts)
         self.priors: list[PriorScore] = [prior_score(text) for text in self.texts]
         self.vectorizer = TfidfVectorizer(
@@ -54,7 +56,7 @@ class Learner:
             dtype=np.float32,
         )
         self.matrix = self.vectorizer.fit_transform(self.texts) if any(t.strip() for t in self.texts) else None
-        self.model: LogisticRegression | None = None
+        self.model: Any = None  # a fitted sklearn LogisticRegression
         self.decided = 0
         self._names: np.ndarray | None = None
 
@@ -65,6 +67,8 @@ class Learner:
         self.model = None
         if self.matrix is None or len(set(labels.values())) < 2:
             return
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
         rows = list(labels)
         model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000)
         model.fit(self.matrix[rows], np.array([labels[i] for i in rows], dtype=int))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
+from functools import cache
 
 from tracker.phrases import Match, Text
 from tracker.vocab import Near
@@ -19,31 +20,44 @@ _WORD = re.compile(r"\S+")
 _CLAUSE_END = "|"
 
 
-def _matches(word: str, patterns: Sequence[str]) -> bool:
-    return any(word.startswith(p[:-1]) if p.endswith("*") else word == p for p in patterns)
+@cache
+def _word_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex finding any of the words (a trailing * matches a prefix) in a normalised
+    text, where every word has a space on each side."""
+    parts = [re.escape(p[:-1]) + r"\S*" if p.endswith("*") else re.escape(p) for p in patterns]
+    return re.compile(r"(?<= )(?:" + "|".join(parts) + r")(?= )")
 
 
 def near_matches(text: Text, rules: Sequence[tuple[Hashable, Near]]) -> list[Match]:
-    """Every head within its rule's window of an object, as a match spanning both."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text.lowered)]
+    """Every head within its rule's window of an object, as a match spanning both. The
+    regexes run in C over the whole text; words are only counted where a head was found."""
     found: list[Match] = []
+    starts: list[int] | None = None
     for payload, near in rules:
-        heads = [i for i, (_, _, w) in enumerate(words) if _matches(w, near.heads)]
+        heads = [m.start() for m in _word_pattern(near.heads).finditer(text.lowered)]
         if not heads:
             continue
-        objects = [i for i, (_, _, w) in enumerate(words) if _matches(w, near.objects)]
-        for head in heads:
+        objects = [m.start() for m in _word_pattern(near.objects).finditer(text.lowered)]
+        if not objects:
+            continue
+        if starts is None:
+            starts = [m.start() for m in _WORD.finditer(text.lowered)]
+        words = {start: index for index, start in enumerate(starts)}
+        object_words = [words[o] for o in objects]
+        for head_start in heads:
+            head = words[head_start]
             partner = next(
                 (
                     o
-                    for o in sorted(objects, key=lambda o: abs(o - head))
+                    for o in sorted(object_words, key=lambda o: abs(o - head))
                     if 0 < abs(o - head) <= near.window + 1
-                    and all(words[i][2] != _CLAUSE_END for i in range(min(o, head), max(o, head)))
+                    and _CLAUSE_END not in text.lowered[starts[min(o, head)] : starts[max(o, head)]].split()
                 ),
                 None,
             )
             if partner is None:
                 continue
-            start, end = words[min(head, partner)][0], words[max(head, partner)][1]
-            found.append(Match(start, end, text.cased[start:end], payload))
+            first, last = starts[min(head, partner)], starts[max(head, partner)]
+            end = text.lowered.index(" ", last)
+            found.append(Match(first, end, text.cased[first:end], payload))
     return found

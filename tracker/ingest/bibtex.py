@@ -16,7 +16,7 @@ from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import ParsingFailedBlock
 
 from tracker.entry import Entry, Name
-from tracker.ingest.bibtex_steps import WARNINGS, FileState, line_of, parse_stack
+from tracker.ingest.bibtex_steps import NO_KEY, WARNINGS, FileState, line_of, parse_stack
 from tracker.ingest.normalise import collapse_whitespace, entry_type_from, iso_date
 
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
@@ -72,7 +72,8 @@ def _failure(block: ParsingFailedBlock) -> Entry:
 
 
 def _to_entry(block: BibEntry) -> Entry:
-    entry = Entry(key=block.key, line=line_of(block), raw=block.raw or "")
+    key = "" if block.key.startswith(NO_KEY) else block.key
+    entry = Entry(key=key, line=line_of(block), raw=block.raw or "")
     entry.entry_type = entry_type_from(block.entry_type)
     entry.warnings.extend(block.parser_metadata.get(WARNINGS, []))
     month = None

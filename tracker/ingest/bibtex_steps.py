@@ -37,6 +37,7 @@ from bibtexparser.model import (
 
 from tracker.entry import VERBATIM_FIELDS, Name
 from tracker.ingest.latex import latex_to_text, verbatim_value
+from tracker.keyspace import KeySpace
 
 WARNINGS = "mipex_warnings"
 NAME_FIELDS = ("author", "editor")
@@ -86,6 +87,11 @@ class _InPlaceStep(LibraryMiddleware):
         return (b for b in library.blocks if isinstance(b, Entry))
 
 
+#: The key given to an entry written without one, so that bibtexparser keeps each such
+#: entry apart; it is never stored (the store makes a key from author, year and title).
+NO_KEY = "\x00no key"
+
+
 class RecoverDuplicates(_InPlaceStep):
     """Keep entries bibtexparser rejects for a duplicate key or a duplicate field.
 
@@ -95,9 +101,9 @@ class RecoverDuplicates(_InPlaceStep):
     `used_keys` is shared across the chunks of one file.
     """
 
-    def __init__(self, used_keys: set[str] | None = None) -> None:
+    def __init__(self, used_keys: KeySpace | None = None) -> None:
         super().__init__()
-        self.used_keys = used_keys if used_keys is not None else set()
+        self.used_keys = used_keys if used_keys is not None else KeySpace()
 
     def transform(self, library: Library) -> Library:
         blocks: list[Block] = []
@@ -111,8 +117,12 @@ class RecoverDuplicates(_InPlaceStep):
                     blocks.append(block)
                 continue
             self._lowercase_fields(entry)
+            if not entry.key.strip():  # no key at all: a placeholder here, the store makes one
+                entry.key = used_keys.take(NO_KEY)
+                blocks.append(entry)
+                continue
             if entry.key in used_keys:
-                new_key = _free_key(entry.key, used_keys)
+                new_key = used_keys.free(entry.key)
                 warn(entry, f"duplicate key {entry.key!r}: this later entry is stored as {new_key!r}")
                 entry.key = new_key
             used_keys.add(entry.key)
@@ -144,13 +154,6 @@ class RecoverDuplicates(_InPlaceStep):
             field.key = name
             kept[name] = field
         entry.fields = list(kept.values())
-
-
-def _free_key(key: str, used: set[str]) -> str:
-    number = 2
-    while f"{key}-{number}" in used:
-        number += 1
-    return f"{key}-{number}"
 
 
 _TOKEN = re.compile(r"\s*(#)?\s*")
@@ -211,8 +214,9 @@ def split_concatenation(raw: str) -> list[tuple[str, str]]:
     return parts
 
 
-#: The longest value macros may expand to: a `@string` that doubles itself forty times
+#: The most text macros may add to one value: a `@string` that doubles itself forty times
 #: (a "macro bomb") would need a terabyte; beyond this the entry fails, the rest imports.
+#: Text written in the file itself is not counted (a 10 MB abstract is read whole).
 MAX_EXPANSION = 1_000_000
 
 
@@ -267,15 +271,17 @@ class ResolveValues(_InPlaceStep):
                     f"{MAX_EXPANSION:,} characters (a macro bomb?): the entry is kept as text, not read"
                 )
             if kind != "bare" or text.isdigit():
-                piece = text
+                piece = text  # text the file holds: as long as the file, never a bomb
             elif name in self.macros:
                 piece = self.macros[name]
+                length += len(piece)
+                if length > MAX_EXPANSION:
+                    raise MacroBudgetError(
+                        f"field {field_name!r}: its macros expand beyond {MAX_EXPANSION:,} characters"
+                    )
             else:
                 warn(block, f"undefined macro {text!r} in field {field_name!r}: kept as text")
                 piece = text
-            length += len(piece)
-            if length > MAX_EXPANSION:
-                raise MacroBudgetError(f"field {field_name!r} expands beyond {MAX_EXPANSION:,} characters")
             pieces.append(piece)
         return "".join(pieces)
 
@@ -466,7 +472,7 @@ class DecodeLatex(_InPlaceStep):
 class FileState:
     """What the steps remember from one chunk of a file to the next."""
 
-    used_keys: set[str] = dataclasses.field(default_factory=set)
+    used_keys: KeySpace = dataclasses.field(default_factory=KeySpace)
     macros: dict[str, str] = dataclasses.field(default_factory=lambda: dict(MONTH_MACROS))
     oversized_macros: set[str] = dataclasses.field(default_factory=set)
 

@@ -34,13 +34,3 @@ def generated_key(entry: Entry) -> str:
     key = f"{folded_name[:20]}{entry.fields.get('year', '')}{title_part[:24]}"
     key = "".join(c for c in key if c.isascii() and c.isalnum())
     return key or "untitled"
-
-
-def unique_key(key: str, taken: set[str]) -> str:
-    """`key`, or `key-2`, `key-3`... whichever is free; the result is added to `taken`."""
-    candidate, number = key, 2
-    while candidate in taken:
-        candidate = f"{key}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate

@@ -23,8 +23,9 @@ from tracker.export import bibtex_entry
 from tracker.ingest import ReadFile
 from tracker.ingest.normalise import collapse_whitespace
 from tracker.ingest.storable import storable
+from tracker.keyspace import KeySpace
 from tracker.models import Record, Source, Study
-from tracker.store.keys import generated_key, safe_key, unique_key
+from tracker.store.keys import generated_key, safe_key
 from tracker.store.rendered import refresh_rendered
 from tracker.store.views import RecordRow, build_view
 from tracker.textkeys import fold, numbers_in
@@ -105,9 +106,10 @@ class Importer:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.taken_keys: set[str] = {
-            k for k in session.exec(select(Record.key).where(col(Record.key).is_not(None))) if k
-        } | set(session.exec(select(Study.key)))
+        self.taken_keys = KeySpace(
+            {k for k in session.exec(select(Record.key).where(col(Record.key).is_not(None))) if k}
+            | set(session.exec(select(Study.key)))
+        )
         self.fingerprints: set[str] = set(session.exec(select(Record.fingerprint)))
         self.record_seq = session.exec(select(func.max(Record.seq))).one() or 0
         self.study_seq = session.exec(select(func.max(Study.seq))).one() or 0
@@ -222,7 +224,7 @@ class Importer:
         if written and key != written:
             messages.append(f"key {written!r} holds characters a key cannot: stored as {key!r}")
         key = key or generated_key(entry)
-        final = unique_key(key, self.taken_keys)
+        final = self.taken_keys.take(key)
         if written and final != key:
             messages.append(f"key {key!r} is already used in the library: stored as {final!r}")
         row["warnings"].extend(messages)

@@ -13,6 +13,7 @@ import html
 import os
 import re
 import sys
+import time
 from email import policy
 from pathlib import Path
 
@@ -312,3 +313,71 @@ def test_a_draft_begun_too_early_can_be_dropped_and_its_studies_wait_again(cli, 
     assert not (library_dir / "bib" / "digests" / "2026-10.json").exists()
     assert "no digest yet" in cli("digest", "list").output
     assert "kogan2016" in cli("digest", "new", "2026-11").output  # the studies wait for the next issue
+
+
+def test_an_issue_whose_files_cannot_be_written_stays_a_draft_with_nothing_written(cli, write, library_dir):
+    cli("import", str(write("november.bib", NOVEMBER)))
+    assert cli("digest", "new", "2026-11", "--title", "November\nBcc: everyone@example.org").exit_code == 1
+    assert cli("digest", "new", "2026-11").exit_code == 0
+    for key in ("kogan2016", "weber2019", "huddleston2021"):
+        cli("digest", "summary", key, "--text", "It uses MIPEX. It compares policies.")
+    folder = library_dir / "bib" / "digests"
+    site_toml = library_dir / "bib" / "site.toml"
+    templates = library_dir / "templates"
+    templates.mkdir()
+    for broken, fix in (
+        (lambda: site_toml.write_text('digest_from = "MIPEX\\nBcc: x@example.org"\n'), site_toml.unlink),
+        (lambda: (templates / "digest.md").write_text("{{ issue.nothing() }}\n"), (templates / "digest.md").unlink),
+    ):
+        broken()
+        failed = cli("digest", "publish", "2026-11")
+        assert failed.exit_code == 1 and "Traceback" not in failed.output, failed.output
+        assert "draft" in cli("digest", "list").output  # not frozen
+        assert sorted(p.name for p in folder.iterdir()) == ["2026-11.json"]  # and nothing half-written
+        fix()
+    published = cli("digest", "publish", "2026-11")
+    assert published.exit_code == 0, published.output
+    assert "the e-mail has no From" in published.output  # said, since site.toml names no sender
+    assert "revision" not in cli("digest", "show", "2026-11").output  # the first publication, not a revision
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-11.eml", "2026-11.json", "2026-11.md"]
+
+
+def test_summary_edit_shows_title_abstract_and_draft_as_lines_not_saved(cli, write, tmp_path, monkeypatch):
+    cli("import", str(write("november.bib", NOVEMBER)))
+    seen = tmp_path / "seen.txt"
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        f"open({str(seen)!r}, 'w', encoding='utf-8').write(text)\n"
+        "kept = text[text.index('#'):]\n"
+        "open(sys.argv[1], 'w', encoding='utf-8').write('Kogan and Shen use MIPEX. They find effects.\\n' + kept)\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    edited = cli("digest", "summary", "kogan2016", "--edit")
+    assert edited.exit_code == 0, edited.output
+    shown = seen.read_text()
+    assert "# Title: Integration policies and the life satisfaction of immigrants in Sweden" in shown
+    assert "# Abstract:" in shown and "Do inclusive integration policies make immigrants happier?" in shown
+    assert "# Draft from the abstract:" in shown
+    assert cli("digest", "summary", "kogan2016").output.strip() == (
+        "kogan2016 (summary): Kogan and Shen use MIPEX. They find effects."
+    )
+
+
+def test_a_megabyte_abstract_is_drafted_in_seconds(tmp_path, write):
+    library = Library(tmp_path / "library")
+    sentence = "This study uses MIPEX to compare integration policies across Europe and finds effects. "
+    huge = sentence * (1_200_000 // len(sentence))
+    library.import_files(
+        [
+            write(
+                "huge.bib",
+                f"@article{{huge2026, title = {{MIPEX at length}}, year = {{2026}},\n abstract = {{{huge}}}}}\n",
+            )
+        ]
+    )
+    started = time.perf_counter()
+    issue = library.digests.new("2026-11")
+    assert time.perf_counter() - started < 30  # was more than 300 s
+    assert issue.entries[0].summary.startswith("This study uses MIPEX")

@@ -61,6 +61,11 @@ class LibraryPaths:
         return self.state / "library.sqlite"
 
     @property
+    def staging(self) -> Path:
+        """Where a change's new `bib/` files wait for the store's commit (`tracker.store.journal`)."""
+        return self.state / "staging"
+
+    @property
     def lock_file(self) -> Path:
         return self.state / "write.lock"
 

@@ -94,6 +94,7 @@ def main(ctx: click.Context, library_dir: Path, db_url: str | None) -> None:
     ctx.ensure_object(dict)
     library = Library(library_dir, db_url)
     library.on_wait = lambda message: console_for(stderr=True).print(message)
+    library.on_notice = lambda message: console_for(stderr=True).print(message)
     ctx.obj["library"] = library
 
 

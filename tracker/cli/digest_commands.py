@@ -7,7 +7,7 @@ import click
 
 from tracker.cli.app import console_for, main, pass_library
 from tracker.digest.issues import DRAFT, MISSING, Issue, counts_by_state
-from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES
+from tracker.digest.summaries import MAX_SENTENCES, MIN_SENTENCES, edited_summary
 from tracker.library import Library
 from tracker.models import CURATOR
 
@@ -122,12 +122,11 @@ def summary(library: Library, key: str, edit: bool, text: str | None, accept: bo
     if accept:
         key = desk.accept_draft(key)
     elif edit:
-        present, _, _ = desk.summary(key)
-        written = click.edit(present + "\n", extension=".txt", require_save=True)
+        written = click.edit(desk.edit_buffer(key), extension=".txt", require_save=True)
         if written is None:
             out.print("not saved: the summary is unchanged", markup=False)
             return
-        key = desk.write_summary(key, written)
+        key = desk.write_summary(key, edited_summary(written))
     elif text is not None:
         key = desk.write_summary(key, text)
     shown, state, problem = desk.summary(key)
@@ -147,6 +146,11 @@ def publish(library: Library, month: str, allow_drafts: bool) -> None:
     out.print(f"published {issue.month}: {len(issue.entries)} studies", markup=False)
     for path in files:
         out.print(f"wrote {path}", markup=False)
+    if not library.digests.sender():
+        console_for(stderr=True).print(
+            "warning: the e-mail has no From (set digest_from in bib/site.toml, e.g. "
+            'digest_from = "MIPEX <mipex@example.org>"): the mail client will ask for a sender'
+        )
 
 
 @digest.command("revise")

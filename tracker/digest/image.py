@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.models import Digest
-from tracker.store.files import read_image_json, write_atomically
+from tracker.store.files import read_image_json
+from tracker.store.journal import ImageChange
 
 _FIELDS = (
     "month",
@@ -31,7 +32,7 @@ def digests_folder(bib: Path) -> Path:
     return bib / "digests"
 
 
-def write_digest_files(session: Session, bib: Path) -> None:
+def write_digest_files(session: Session, bib: Path, change: ImageChange) -> None:
     """One JSON file per issue; the file of a draft that was dropped goes with it."""
     folder = digests_folder(bib)
     months = set()
@@ -39,10 +40,10 @@ def write_digest_files(session: Session, bib: Path) -> None:
         months.add(digest.month)
         data = {name: getattr(digest, name) for name in _FIELDS}
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        write_atomically(folder / f"{digest.month}.json", text.encode())  # (untouched when unchanged)
+        change.write(folder / f"{digest.month}.json", text.encode())  # (untouched when unchanged)
     for path in digest_files(bib):
         if path.stem not in months:
-            path.unlink()
+            change.remove(path)
 
 
 def digest_files(bib: Path) -> list[Path]:

@@ -95,6 +95,13 @@ def check_month(month: str) -> str:
     return month
 
 
+def check_title(title: str | None) -> str | None:
+    """A title is one line: it heads the page and is the e-mail's subject."""
+    if title is not None and (not title.strip() or any(c in title for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")):
+        raise DigestError("--title: write the title as one line of text")
+    return title
+
+
 def check_date(value: str | None, option: str) -> str | None:
     if value is not None and not _DATE.match(value):
         raise DigestError(f"{option} {value!r}: write a date as YYYY-MM-DD")

@@ -20,7 +20,6 @@ from jinja2 import Environment
 
 from tracker.digest.issues import Issue
 from tracker.safety import best_link
-from tracker.store.files import write_atomically
 from tracker.templating import month_name
 
 
@@ -54,10 +53,10 @@ def email_message(env: Environment, issue: Issue, sender: str = "") -> bytes:
     return message.as_bytes()
 
 
-def write_issue_files(env: Environment, issue: Issue, folder: Path, sender: str = "") -> list[Path]:
-    """`<month>.md` and `<month>.eml` in `folder` (bib/digests/)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    md, eml = folder / f"{issue.month}.md", folder / f"{issue.month}.eml"
-    write_atomically(md, markdown(env, issue).encode())
-    write_atomically(eml, email_message(env, issue, sender))
-    return [md, eml]
+def issue_files(env: Environment, issue: Issue, folder: Path, sender: str = "") -> dict[Path, bytes]:
+    """`<month>.md` and `<month>.eml` for `folder` (bib/digests/), rendered in full before
+    anything is written: a template or header that fails leaves the issue unpublished."""
+    return {
+        folder / f"{issue.month}.md": markdown(env, issue).encode(),
+        folder / f"{issue.month}.eml": email_message(env, issue, sender),
+    }

@@ -11,6 +11,7 @@ are split by pysbd, which knows abbreviations ("e.g.", "et al.") and decimal num
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import lru_cache
 
 import pysbd
@@ -18,6 +19,11 @@ import pysbd
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
 #: A draft longer than this keeps only its first two sentences.
 DRAFT_CHARACTERS = 700
+#: Sentences are looked for in this much of a text at most: an abstract is a few thousand
+#: characters, and a megabyte pasted by mistake must not take pysbd minutes.
+READ_CHARACTERS = 20_000
+#: Lines of the file `summary --edit` opens that start with this are context, not saved.
+COMMENT = "#"
 
 _AIM = re.compile(
     r"\b(this (study|article|paper|chapter|report|thesis)|we (examine|analy[sz]e|investigate|study|explore|"
@@ -38,7 +44,10 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 def sentences(text: str) -> list[str]:
-    """The text's sentences, stripped; blank text has none."""
+    """The text's sentences, stripped; blank text has none. Only the first
+    `READ_CHARACTERS` are read (cut at a space)."""
+    if len(text) > READ_CHARACTERS:
+        text = text[:READ_CHARACTERS].rpartition(" ")[0] or text[:READ_CHARACTERS]
     text = " ".join(text.split())
     if not text:
         return []
@@ -71,3 +80,20 @@ def draft_summary(abstract: str) -> str:
     if len(picked) < MIN_SENTENCES:
         picked = found[:MIN_SENTENCES]
     return " ".join(picked)
+
+
+def edit_buffer(present: str, title: str, abstract: str, draft: str) -> str:
+    """The file `digest summary --edit` opens: the summary to edit on top, then the study's
+    title, its abstract and the draft as comment lines, there to read and not saved."""
+    lines = [present, "", f"{COMMENT} Write two to four sentences above. Lines starting with {COMMENT} are not saved."]
+    lines.append(f"{COMMENT} Title: {' '.join(title.split())}")
+    for label, text in (("Abstract", abstract), ("Draft from the abstract", draft)):
+        if text.strip():
+            lines.append(f"{COMMENT} {label}:")
+            lines.extend(f"{COMMENT}   {line}" for line in textwrap.wrap(" ".join(text.split())[:READ_CHARACTERS], 88))
+    return "\n".join(lines) + "\n"
+
+
+def edited_summary(buffer: str) -> str:
+    """What a curator wrote in the `edit_buffer` file: its lines that are not comments."""
+    return "\n".join(line for line in buffer.splitlines() if not line.lstrip().startswith(COMMENT)).strip()

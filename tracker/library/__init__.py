@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths, database_url
@@ -30,11 +31,11 @@ from tracker.library.image import (
     has_image,
     image_digest,
     read_manifest,
+    stage_source_files,
     stored_image_digest,
     write_image,
-    write_source_files,
 )
-from tracker.models import CURATOR, Decision, Digest, Record, ReviewPair, Score, Study, Tag
+from tracker.models import CURATOR, Decision, Digest, Meta, Record, ReviewPair, Score, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.scores.check import ScoreError, country_code
@@ -62,6 +63,7 @@ from tracker.store.decisions import (
 )
 from tracker.store.edits import EditError, edit_values, unknown_fields
 from tracker.store.files import ImageFileError
+from tracker.store.journal import ImageChange, interrupts_deferred, pending_changes, recover
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import refresh_rendered, rendered_bibtex
@@ -130,6 +132,8 @@ class Library:
         self._engine = None
         #: Told at once when a writing command must wait for another one (the CLI prints it).
         self.on_wait: Callable[[str], None] | None = None
+        #: Told when opening the library finished or dropped an interrupted command's change.
+        self.on_notice: Callable[[str], None] | None = None
 
     # -- the store ---------------------------------------------------------------------
 
@@ -173,6 +177,7 @@ class Library:
         schema, or (a personal SQLite store) behind a `bib/` that changed outside the
         tracker, as after `git pull`. A shared PostgreSQL store is never rebuilt for that:
         there the database is the truth and a clone's `bib/` may simply lag."""
+        self._recover()
         if self._state() == "current":
             return
         with writer_lock(self.engine, self.paths.lock_file, self.on_wait):
@@ -225,8 +230,62 @@ class Library:
                 restore_digests(session, self.paths.bib)
             except ValueError as error:
                 raise LibraryError(str(error)) from error
-            session.commit()
-            write_image(session, self.paths)  # this code's rendering; unchanged files stay untouched
+            self._commit(session)  # this code's rendering; unchanged files stay untouched
+
+    def _recover(self) -> None:
+        """Finish (if the store committed it) or drop (if not) the change of a command that
+        was interrupted between its commit and the last rename into `bib/`."""
+        if not pending_changes(self.paths.staging):
+            return
+        with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
+
+            def committed(marker: str) -> bool:
+                try:
+                    return session.get(Meta, marker) is not None
+                except SQLAlchemyError:  # no store any more (deleted): nothing was kept
+                    session.rollback()
+                    return False
+
+            def finish(marker: str) -> None:
+                session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+                row = session.get(Meta, marker)
+                if row is not None:
+                    session.delete(row)
+                session.commit()
+
+            for line in recover(self.paths.root, self.paths.staging, committed, finish):
+                if self.on_notice:
+                    self.on_notice(line)
+
+    def _commit(self, session: Session, change: ImageChange | None = None) -> None:
+        """Commit the session and write `bib/` as one unit: the new files are staged, the
+        store commits with a marker of the change, then the files are renamed into place
+        (`tracker.store.journal`). An error before the commit changes neither; Ctrl-C
+        waits for the commit and the renames; a kill after the commit is finished by the
+        next command."""
+        session.flush()
+        change = change or ImageChange(self.paths.root, self.paths.staging)
+        committed = False
+        try:
+            write_image(session, self.paths, change)
+            if change.changes_anything:
+                change.seal()
+                session.add(Meta(name=change.marker, value=_now()))
+            else:
+                session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+            with interrupts_deferred():
+                session.commit()
+                committed = True
+                if change.changes_anything:
+                    change.apply()
+                    session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+                    session.delete(session.get(Meta, change.marker))
+                    session.commit()
+                change.discard()
+        except BaseException:
+            if not committed:
+                change.discard()
+            raise
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -277,10 +336,9 @@ class Library:
                     importer.store(read, shown, now, tick, stream)
                     for (read, shown), stream in zip(readable, streams, strict=True)
                 ]
-                session.commit()
-                write_source_files(self.paths, ((read.sha256, read.format, read.data) for read, _ in readable))
-                if any(r.added or r.failed for r in reports) or not self.paths.manifest.exists():
-                    write_image(session, self.paths)
+                change = ImageChange(self.paths.root, self.paths.staging)
+                stage_source_files(self.paths, change, ((read.sha256, read.format, read.data) for read, _ in readable))
+                self._commit(session, change)
         finally:
             for stream in streams:
                 stream.close()
@@ -299,8 +357,7 @@ class Library:
         self.ensure_store()
         with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
             yield session
-            session.commit()
-            write_image(session, self.paths)
+            self._commit(session)
 
     # -- grouping ---------------------------------------------------------------------------
 

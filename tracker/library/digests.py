@@ -4,6 +4,7 @@ transaction on the library, with `bib/` written after it (see `tracker.library`)
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, TemplateError
@@ -12,14 +13,14 @@ from sqlmodel import Session, col, select
 from tracker.digest import issues
 from tracker.digest.image import digests_folder
 from tracker.digest.issues import SUMMARY_FIELD, DigestError, Issue
-from tracker.digest.render import write_issue_files
+from tracker.digest.render import issue_files
+from tracker.digest.summaries import draft_summary, edit_buffer
+from tracker.library.image import also_write
 from tracker.models import Digest
 from tracker.publish.settings import SettingsError, SiteSettings
 from tracker.templating import environment, month_name, template_problem
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from tracker.library import Library
 
 
@@ -46,6 +47,7 @@ class DigestDesk:
         """Draft the issue of `month` from the studies added since the last published issue
         (or in [since, until)) and in no digest yet, with the standing texts."""
         issues.check_month(month)
+        issues.check_title(title)
         issues.check_date(since, "--since")
         issues.check_date(until, "--until")
         env = environment(self.library.paths.root)
@@ -113,6 +115,19 @@ class DigestDesk:
         text, state = issues.summary_of(self.library.views([key])[0])
         return text, state, issues.summary_problem(text)
 
+    def edit_buffer(self, key: str) -> str:
+        """The file `summary --edit` opens: the present summary, with the study's title,
+        abstract and draft as comment lines (see `edited_summary`)."""
+        view = self.library.views([key])[0]
+        present, state = issues.summary_of(view)
+        abstract = str(view.fields.get("abstract", ""))
+        return edit_buffer(
+            present,
+            str(view.fields.get("title", "")),
+            abstract,
+            draft_summary(abstract) if state != issues.MISSING else "",
+        )
+
     def write_summary(self, key: str, text: str) -> str:
         """A curator's summary for the study: it belongs to the study (shown on its page,
         kept through merges and rebuilds as a curator's edit)."""
@@ -130,12 +145,15 @@ class DigestDesk:
         return self.write_summary(key, text)
 
     def publish(self, month: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
-        """Freeze the issue and write its Markdown and e-mail to `bib/digests/`."""
+        """Freeze the issue and write its Markdown and e-mail to `bib/digests/`, in one unit:
+        files that cannot be rendered leave the issue unpublished."""
         with self.library.transaction() as session:
             digest = self._find(session, month)
             issues.publish(session, digest, allow_drafts, _now())
             issue = issues.issue_of(session, digest)
-        return issue, self._write_files(issue)  # once the issue is committed
+            files = self._files(issue)
+            also_write(session, files)
+        return issue, list(files)
 
     def revise(self, month: str, reason: str, allow_drafts: bool = False) -> tuple[Issue, list[Path]]:
         """Correct a published issue: frozen again from the library, the reason recorded."""
@@ -143,14 +161,25 @@ class DigestDesk:
             digest = self._find(session, month)
             issues.revise(session, digest, reason, allow_drafts, _now())
             issue = issues.issue_of(session, digest)
-        return issue, self._write_files(issue)  # once the issue is committed
+            files = self._files(issue)
+            also_write(session, files)
+        return issue, list(files)
 
-    def _write_files(self, issue: Issue) -> list[Path]:
+    def sender(self) -> str:
+        """The From of the digest's e-mail (`digest_from` in bib/site.toml), or ""."""
+        try:
+            return SiteSettings.load(self.library.paths.root).digest_from
+        except SettingsError as error:
+            raise DigestError(str(error)) from error
+
+    def _files(self, issue: Issue) -> dict[Path, bytes]:
         root = self.library.paths.root
         try:
             sender = SiteSettings.load(root).digest_from
-            return write_issue_files(environment(root), issue, digests_folder(self.library.paths.bib), sender)
+            return issue_files(environment(root), issue, digests_folder(self.library.paths.bib), sender)
         except TemplateError as error:
             raise DigestError(template_problem("digest.md", error)) from error
         except SettingsError as error:
             raise DigestError(str(error)) from error
+        except ValueError as error:  # a header the e-mail cannot carry (a line break in a title)
+            raise DigestError(f"the {issue.month} e-mail cannot be written: {error}") from error

@@ -9,8 +9,8 @@
 - `bib/tags.json`: the tagger's proposals with their evidence (see `tracker.tagging.store`);
 - `bib/scores/`: MIPEX scores, tidy CSV with their sources (see `tracker.scores.store`).
 
-Every file is written to a temporary name and renamed into place, so a crash leaves the
-old file or the new one, never half of one.
+Every file is staged beside the store and renamed into place once the store has committed
+(`tracker.store.journal`), so a crash leaves the old image or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
@@ -28,7 +29,8 @@ from tracker.digest.image import digest_files, write_digest_files
 from tracker.models import Meta, Source
 from tracker.scores.store import write_score_files
 from tracker.store.decisions import write_decisions_file
-from tracker.store.files import read_image_json, write_atomically
+from tracker.store.files import read_image_json
+from tracker.store.journal import ImageChange
 from tracker.store.rendered import rendered_bibtex
 from tracker.tagging.image import write_tags_file
 
@@ -53,17 +55,30 @@ def source_file_name(sha256: str, fmt: str) -> str:
     return f"sources/{sha256[:16]}.{_EXTENSIONS.get(fmt, 'txt')}"
 
 
-def write_source_files(paths: LibraryPaths, files: Iterable[tuple[str, str, bytes]]) -> None:
-    """Write imported files (sha256, format, bytes) into bib/sources/ from the bytes in
+#: Where a command puts further files of `bib/` to be written with its change (see `also_write`).
+_EXTRA_FILES = "mipex-tracker: extra image files"
+
+
+def also_write(session: Session, files: dict[Path, bytes]) -> None:
+    """Have the session's change write these files of `bib/` too, in the same unit as the
+    store's commit (a published digest's Markdown and e-mail): staged with the rest, so a
+    failure before the commit writes none of them and a crash after it loses none."""
+    session.info.setdefault(_EXTRA_FILES, {}).update(files)
+
+
+def stage_source_files(paths: LibraryPaths, change: ImageChange, files: Iterable[tuple[str, str, bytes]]) -> None:
+    """Stage imported files (sha256, format, bytes) for bib/sources/ from the bytes in
     hand, so the image never has to read them back from the store."""
     for sha256, fmt, data in files:
         target = paths.bib / source_file_name(sha256, fmt)
-        if not target.exists():
-            write_atomically(target, data)
+        if not change.will_exist(target):
+            change.write(target, data)
 
 
-def write_image(session: Session, paths: LibraryPaths) -> None:
-    """Rewrite `bib/` from the store: sources first, then the manifest, then library.bib."""
+def write_image(session: Session, paths: LibraryPaths, change: ImageChange) -> None:
+    """Stage all of `bib/` as the session's (flushed, not yet committed) state has it:
+    sources, the manifest, decisions, tags, scores, digests and library.bib. Files whose
+    content does not change are left alone."""
     manifest: list[dict] = []
     rows = session.exec(
         select(
@@ -80,9 +95,9 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
     for _id, seq, path, sha256, fmt, encoding, guessed, imported_at in rows:
         name = source_file_name(sha256, fmt)
         target = paths.bib / name
-        if not target.exists():
+        if not change.will_exist(target):
             content = session.exec(select(Source.content).where(Source.id == _id)).one()
-            write_atomically(target, zlib.decompress(content))
+            change.write(target, zlib.decompress(content))
         manifest.append(
             {
                 "seq": seq,
@@ -96,16 +111,16 @@ def write_image(session: Session, paths: LibraryPaths) -> None:
             }
         )
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
-    write_atomically(paths.manifest, text.encode())
-    write_decisions_file(session, paths)
-    write_tags_file(session, paths)
-    write_score_files(session, paths.scores)
-    write_digest_files(session, paths.bib)
-    session.merge(Meta(name="image_digest", value=image_digest(paths)))
-    session.commit()
+    change.write(paths.manifest, text.encode())
+    write_decisions_file(session, paths, change)
+    write_tags_file(session, paths, change)
+    write_score_files(session, paths.scores, change)
+    write_digest_files(session, paths.bib, change)
+    for target, data in session.info.pop(_EXTRA_FILES, {}).items():
+        change.write(target, data)
     entries = rendered_bibtex(session)
     pieces = ((("\n" if index else "") + text).encode() for index, text in enumerate(entries))
-    write_atomically(paths.library_bib, pieces)
+    change.write(paths.library_bib, pieces)
 
 
 def image_digest(paths: LibraryPaths) -> str:

@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 from tracker.models import Score
 from tracker.scores import ReadScores, ScoreRow
 from tracker.scores.tidy import read_tidy
-from tracker.store.files import read_image_text, write_atomically
+from tracker.store.files import read_image_text
+from tracker.store.journal import ImageChange
 
 #: Ids per DELETE statement (SQLite allows 32,766 variables in one).
 _DELETE_BATCH = 10_000
@@ -106,7 +107,7 @@ def _as_dict(row: ScoreRow) -> dict:
     }
 
 
-def write_score_files(session: Session, folder: Path) -> None:
+def write_score_files(session: Session, folder: Path, change: ImageChange) -> None:
     """`bib/scores/scores.csv` and `indicators.csv`, sorted (small diffs); none without scores."""
     scores = list(
         session.exec(
@@ -135,7 +136,7 @@ def write_score_files(session: Session, folder: Path) -> None:
             writer.writerow(
                 [s.country, s.area, s.year, repr(s.value), s.edition, s.level, s.place, s.indicator, s.title, s.source]
             )
-        write_atomically(folder / name, buffer.getvalue().encode())
+        change.write(folder / name, buffer.getvalue().encode())
 
 
 def read_score_files(folder: Path) -> ReadScores:

@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 from tracker.config import LibraryPaths
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
 from tracker.screening import SCREEN
-from tracker.store.files import ImageFileError, read_image_json, write_atomically
+from tracker.store.files import ImageFileError, read_image_json
 from tracker.store.grouping import merge_studies, split_off
+from tracker.store.journal import ImageChange
 from tracker.store.rendered import refresh_rendered
 
 MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
@@ -161,7 +162,7 @@ def set_compared_through(session: Session, seq: int) -> None:
 # -- the text image --------------------------------------------------------------------------
 
 
-def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
+def write_decisions_file(session: Session, paths: LibraryPaths, change: ImageChange) -> None:
     """Write `bib/decisions.json` (only when there is something to write)."""
     columns = (Decision.seq, Decision.action, Decision.by, Decision.keys, Decision.score, Decision.reasons)
     rows = session.exec(
@@ -188,7 +189,7 @@ def write_decisions_file(session: Session, paths: LibraryPaths) -> None:
     through = compared_through(session)
     if not decisions and not review and not through and not paths.decisions.exists():
         return
-    write_atomically(paths.decisions, _one_item_a_line(through, decisions, review).encode())
+    change.write(paths.decisions, _one_item_a_line(through, decisions, review).encode())
 
 
 def _one_item_a_line(through: int, decisions: list[dict], review: list[dict]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask (reading it means setting it: done once, when first needed)."""
     mask = os.umask(0)
     os.umask(mask)
@@ -34,7 +34,7 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
         if path.exists() and filecmp.cmp(temporary, path, shallow=False):
             Path(temporary).unlink()
             return
-        Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; bib/ is for sharing
+        Path(temporary).chmod(0o666 & ~current_umask())  # mkstemp makes 0600; bib/ is for sharing
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

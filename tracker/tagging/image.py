@@ -11,11 +11,12 @@ from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
 from tracker.models import Study, Tag
-from tracker.store.files import read_image_json, write_atomically
+from tracker.store.files import read_image_json
+from tracker.store.journal import ImageChange
 from tracker.store.rendered import refresh_rendered
 
 
-def write_tags_file(session: Session, paths: LibraryPaths) -> None:
+def write_tags_file(session: Session, paths: LibraryPaths, change: ImageChange) -> None:
     """`bib/tags.json`: the tagger's proposals by study key (written when there are any)."""
     rows = session.exec(
         select(Study.key, Tag.facet, Tag.code, Tag.confidence, Tag.rule, Tag.evidence)
@@ -30,7 +31,7 @@ def write_tags_file(session: Session, paths: LibraryPaths) -> None:
             {"facet": facet, "code": code, "confidence": confidence, "rule": rule, "evidence": evidence}
         )
     text = json.dumps(dict(sorted(document.items())), ensure_ascii=False, indent=1) + "\n"
-    write_atomically(paths.tags, text.encode())
+    change.write(paths.tags, text.encode())
 
 
 def restore_tags(session: Session, paths: LibraryPaths) -> None:

@@ -35,6 +35,7 @@ COMMANDS: dict[str, list[str]] = {
     "digest new": ["digest", "new", "2026-12"],
     "digest summary": ["digest", "summary", "miller2021family", "--text", "One sentence. And two."],
     "digest publish": ["digest", "publish", "2026-11", "--allow-drafts"],
+    "undo": ["undo", "6", "--yes"],  # the merge of unal2019 and unal2019-2: the store is rebuilt
 }
 
 DUPLICATE_BIB = """@article{berg2020again,

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 AUTO, CURATOR, DEDUPE = "auto", "curator", "dedupe"
 
 #: Bump when a table changes: an older store is then rebuilt from `bib/` on open.
-SCHEMA_VERSION = 8  # 8: match keys kept in the store (7: TeX quotes decoded to curly quotes)
+SCHEMA_VERSION = 9  # 9: undone decisions, withdrawn imports; 8: match keys kept; 7: TeX quotes curly
 
 
 class Meta(SQLModel, table=True):
@@ -34,12 +34,13 @@ class Source(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(index=True)  # import order, the order a rebuild replays
     path: str  # as the user named it
-    sha256: str = Field(index=True, unique=True)
+    sha256: str = Field(index=True)  # the same bytes again only after a withdrawal
     format: str
     encoding: str
     encoding_guessed: bool = False
     imported_at: str  # ISO 8601, UTC
     size: int
+    withdrawn: bool = False  # by a curator's `undo`: its records left their studies (history keeps it)
     # The file's bytes, zlib-compressed: any machine sharing this store can write bib/.
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
@@ -64,7 +65,7 @@ class Record(SQLModel, table=True):
     line: int
     key: str | None = Field(default=None, index=True, unique=True)
     kind: str = "entry"  # entry | abstract
-    status: str = Field(default="ok", index=True)  # ok | failed
+    status: str = Field(default="ok", index=True)  # ok | failed | withdrawn (its import was)
     error: str | None = Field(default=None, sa_column=Column(Text))
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     entry_type: str = "misc"
@@ -106,6 +107,7 @@ class Decision(SQLModel, table=True):
     made_at: str
     after_import: int = 0  # the number of imports made before it: where a rebuild replays it
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # edit: field -> value
+    undone: bool = Field(default=False, index=True)  # taken back by a later `undo` (kept, as history)
 
 
 class ReviewPair(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from tracker.cli import (  # noqa: F401  (they register their commands)
     digest_commands,
     grouping_commands,
+    history_commands,
     library_commands,
     score_commands,
     screening_commands,

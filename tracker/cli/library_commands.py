@@ -66,7 +66,17 @@ def _print_report_lines(reports: list[FileReport], out: Console, err: Console) -
             err.print(f"error: {report.path}: {report.error}", markup=False)
             continue
         if report.already_imported_as is not None:
-            out.print(f"{report.path}: already imported (as {report.already_imported_as}): nothing added", markup=False)
+            out.print(
+                f"{report.path}: already imported (as {report.already_imported_as}, read as {report.format}): "
+                "nothing added (to read it as another format: import it again with --format)",
+                markup=False,
+            )
+        if report.replaced_format:
+            out.print(
+                f"{report.path}: the earlier import of this file, read as {report.replaced_format}, is withdrawn: "
+                "this one replaces it (`mipex-tracker history`)",
+                markup=False,
+            )
         elif report.entries and report.unchanged == report.entries:
             out.print(f"{report.path}: every entry is already in the library: nothing added", markup=False)
         if report.encoding_guessed:

@@ -35,7 +35,7 @@ from tracker.library.image import (
     stored_image_digest,
     write_image,
 )
-from tracker.models import CURATOR, Decision, Digest, Meta, Record, ReviewPair, Score, Study, Tag
+from tracker.models import CURATOR, Decision, Digest, Meta, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
 from tracker.scores.check import ScoreError, country_code
@@ -63,6 +63,7 @@ from tracker.store.decisions import (
 )
 from tracker.store.edits import EditError, edit_values, unknown_fields
 from tracker.store.files import ImageFileError
+from tracker.store.history import UNDO, WITHDRAW, Change, cancelled_seqs, history
 from tracker.store.journal import ImageChange, interrupts_deferred, pending_changes, recover
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
 from tracker.store.records import FileReport, Importer
@@ -73,6 +74,9 @@ from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
 from tracker.tagging.store import REVIEW_BELOW, TagReport, run_tagging
 from tracker.templating import TemplateRenderError
+
+#: Meta row: an `undo` was logged; the store is rebuilt from `bib/` before anything reads it.
+REBUILD_NEEDED = "rebuild_needed"
 
 
 class LibraryError(RuntimeError):
@@ -117,6 +121,12 @@ class ProgressBar(Protocol):
 
 
 ProgressFactory = Callable[[int], ProgressBar]
+
+
+def _moment() -> str:
+    """When a decision is made, to the millisecond: the decisions of one command share it,
+    which is how `history` tells one command's decisions from the next one's."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _now() -> str:
@@ -164,11 +174,14 @@ class Library:
             )
 
     def _state(self) -> str:
-        """`missing`, `old`, `behind` (bib/ changed outside the tracker) or `current`."""
+        """`missing`, `old`, `behind` (bib/ changed outside the tracker, or an undo waits
+        for the rebuild that applies it) or `current`."""
         state = store_state(self.engine)
-        if state == "current" and self.is_sqlite and has_image(self.paths):
+        if state == "current" and has_image(self.paths):
             with Session(self.engine) as session:
-                if stored_image_digest(session) != image_digest(self.paths):
+                if session.get(Meta, REBUILD_NEEDED) is not None:
+                    return "behind"
+                if self.is_sqlite and stored_image_digest(session) != image_digest(self.paths):
                     return "behind"
         return state
 
@@ -184,12 +197,21 @@ class Library:
             state = self._state()
             if state == "current":
                 return
-            create_schema(self.engine, drop_first=state != "missing")
-            if has_image(self.paths):
-                try:
-                    self._replay_image()
-                except ImageFileError as error:  # a merge conflict, a hand edit gone wrong
-                    raise LibraryError(str(error)) from error
+            self._rebuild(drop_first=state != "missing")
+
+    def _rebuild(self, drop_first: bool) -> None:
+        """The store anew from `bib/` (the caller holds the writer lock). Until the replay
+        commits, the store says it needs one: a rebuild killed halfway is done again."""
+        create_schema(self.engine, drop_first=drop_first)
+        if not has_image(self.paths):
+            return
+        with Session(self.engine) as session:
+            session.merge(Meta(name=REBUILD_NEEDED, value="rebuilding"))
+            session.commit()
+        try:
+            self._replay_image()
+        except ImageFileError as error:  # a merge conflict, a hand edit gone wrong
+            raise LibraryError(str(error)) from error
 
     def _replay_image(self) -> None:
         """Rebuild the store's content from `bib/`: replay every import in order, and
@@ -200,14 +222,16 @@ class Library:
         except ValueError as error:
             raise LibraryError(str(error)) from error
         pending = list(document.decisions)
+        cancelled = cancelled_seqs(document.decisions)
         with Session(self.engine) as session:
             importer = Importer(session)
 
             def decisions_up_to(imports: int | None) -> None:
                 due = [d for d in pending if imports is None or d.get("after_import", 0) <= imports]
                 if due:
-                    replay_decisions(session, due)
-                    importer.forget_studies()
+                    replay_decisions(session, due, cancelled)
+                    withdrawn = any(d["action"] == WITHDRAW and d["seq"] not in cancelled for d in due)
+                    importer.forget_studies(withdrawn=withdrawn)
                     pending[:] = [d for d in pending if d not in due]
 
             if manifest or self.paths.manifest.exists():
@@ -230,6 +254,7 @@ class Library:
                 restore_digests(session, self.paths.bib)
             except ValueError as error:
                 raise LibraryError(str(error)) from error
+            session.delete(session.get(Meta, REBUILD_NEEDED))
             self._commit(session)  # this code's rendering; unchanged files stay untouched
 
     def _recover(self) -> None:
@@ -329,13 +354,16 @@ class Library:
         try:
             self.ensure_store()
             with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
-                importer = Importer(session)
                 now = _now()
+                replaced = self._withdraw_other_readings(session, readable, now) if fmt else {}
+                importer = Importer(session)
                 tick = bar.advance if bar else None
                 reports = [
                     importer.store(read, shown, now, tick, stream)
                     for (read, shown), stream in zip(readable, streams, strict=True)
                 ]
+                for report, (read, _) in zip(reports, readable, strict=True):
+                    report.replaced_format = replaced.get(read.sha256)
                 change = ImageChange(self.paths.root, self.paths.staging)
                 stage_source_files(self.paths, change, ((read.sha256, read.format, read.data) for read, _ in readable))
                 self._commit(session, change)
@@ -346,6 +374,25 @@ class Library:
                 bar.close()
         result.files = reports + result.files
         return result
+
+    @staticmethod
+    def _withdraw_other_readings(session: Session, readable: list[tuple[ReadFile, str]], now: str) -> dict[str, str]:
+        """A file imported before as another format than the one now named (`--format`):
+        the earlier import is withdrawn, logged, so this reading replaces it. Returns the
+        formats replaced, by file hash."""
+        replaced: dict[str, str] = {}
+        for read, _ in readable:
+            earlier = session.exec(
+                select(Source).where(
+                    Source.sha256 == read.sha256, col(Source.withdrawn).is_(False), Source.format != read.format
+                )
+            ).first()
+            if earlier is not None:
+                decision = add_decision(session, WITHDRAW, CURATOR, [], values={"import": earlier.seq}, made_at=now)
+                apply_decision(session, decision)
+                replaced[read.sha256] = earlier.format
+        session.flush()
+        return replaced
 
     @contextmanager
     def transaction(self, create: bool = False) -> Iterator[Session]:
@@ -367,9 +414,9 @@ class Library:
         """Merge the records that are certainly one work; queue the borderline pairs."""
         if dry_run:
             with self.session() as session:
-                return run_dedupe(session, everything=everything, dry_run=True, made_at=_now(), progress=progress)
+                return run_dedupe(session, everything=everything, dry_run=True, made_at=_moment(), progress=progress)
         with self.transaction() as session:
-            return run_dedupe(session, everything=everything, made_at=_now(), progress=progress)
+            return run_dedupe(session, everything=everything, made_at=_moment(), progress=progress)
 
     def review_queue(self) -> list[ReviewItem]:
         """The pairs waiting for a curator, strongest first, each with both studies."""
@@ -391,7 +438,7 @@ class Library:
                 [key_a, key_b],
                 score=pair.score,
                 reasons=reasons,
-                made_at=_now(),
+                made_at=_moment(),
             )
             apply_decision(session, decision)
             session.flush()
@@ -404,7 +451,7 @@ class Library:
             study_keys = list(dict.fromkeys(self._study_key_or_error(session, k) for k in keys))
             if len(study_keys) < 2:
                 raise LibraryError(f"{', '.join(keys)}: already one study ({study_keys[0]}); nothing to merge")
-            decision = add_decision(session, MERGE, CURATOR, study_keys, reasons=["merged by hand"], made_at=_now())
+            decision = add_decision(session, MERGE, CURATOR, study_keys, reasons=["merged by hand"], made_at=_moment())
             apply_decision(session, decision)
             session.flush()
             prune_queue(session)
@@ -429,7 +476,7 @@ class Library:
             if len(members) < 2:
                 raise LibraryError(f"{study_key} has one record: there is nothing to split")
             leaving = [record] if record is not None else members[1:]
-            now = _now()
+            now = _moment()
             for key_leaving in leaving:
                 others = [k for k in members if k != key_leaving]
                 decision = add_decision(
@@ -466,9 +513,56 @@ class Library:
                         f"{name!r} is not a field of {study_key} nor one BibTeX or biblatex knows: {hint}"
                         "(to add it on purpose, repeat with --new-field)"
                     )
-            decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_now())
+            decision = add_decision(session, EDIT, CURATOR, [study_key], values=values, made_at=_moment())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
+
+    # -- history ----------------------------------------------------------------------------
+
+    def history(self) -> list[Change]:
+        """Every change made to the library, numbered, in order (see `tracker.store.history`)."""
+        with self.session() as session:
+            return history(session)
+
+    def change_to_undo(self, number: int | None = None) -> Change:
+        """The change `undo` would take back: the one numbered so, or the latest in force
+        that is not an undo itself (an undo is taken back by its number: a redo)."""
+        changes = self.history()
+        if number is None:  # as in an editor: each `undo` goes one change further back
+            in_force = [c for c in changes if not c.undone and c.action != UNDO]
+            if not in_force:
+                raise LibraryError("nothing to undo")
+            return in_force[-1]
+        if not 1 <= number <= len(changes):
+            raise LibraryError(f"no change {number}: the history has 1 to {len(changes)} (`mipex-tracker history`)")
+        change = changes[number - 1]
+        if change.undone:
+            undoing = [c for c in changes if c.action == UNDO and set(change.decisions) <= set(c.undoes)]
+            hint = f": undo change {undoing[-1].number} to bring it back" if undoing else ""
+            raise LibraryError(f"change {number} ({change.description}) is already undone{hint}")
+        return change
+
+    def undo(self, number: int | None = None) -> Change:
+        """Take a change back (the latest in force, or the one numbered so) by a new logged
+        decision: decisions are undone, an import withdrawn (its records leave their
+        studies; the file stays in `bib/` and the history). The store is then rebuilt from
+        `bib/` with the decisions in force. Returns the change taken back."""
+        change = self.change_to_undo(number)
+        self.ensure_store()
+        # one hold of the lock for the decision and the rebuild: no colleague's change can
+        # land in between and be lost by the rebuild
+        with writer_lock(self.engine, self.paths.lock_file, self.on_wait):
+            with Session(self.engine) as session:
+                if change.source is not None:
+                    values: dict[str, object] = {"import": change.source}
+                    decision = add_decision(session, WITHDRAW, CURATOR, [], values=values, made_at=_moment())
+                else:
+                    values = {"undo": list(change.decisions)}
+                    decision = add_decision(session, UNDO, CURATOR, list(change.keys), values=values, made_at=_moment())
+                session.merge(Meta(name=REBUILD_NEEDED, value=str(decision.seq)))  # if killed before the rebuild
+                self._commit(session)
+            self._rebuild(drop_first=True)
+        return change
 
     # -- screening --------------------------------------------------------------------------
 
@@ -491,7 +585,7 @@ class Library:
             values |= {"reason": code, "note": note} if status == EXCLUDED else {"note": reason.strip()}
         with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
-            decision = add_decision(session, SCREEN, CURATOR, [study_key], values=values, made_at=_now())
+            decision = add_decision(session, SCREEN, CURATOR, [study_key], values=values, made_at=_moment())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
 
@@ -504,7 +598,7 @@ class Library:
                 raise LibraryError("no screening answer to take back")
             last = answers[-1]
             decision = add_decision(
-                session, SCREEN, CURATOR, list(last.keys), values={"undo": last.seq}, made_at=_now()
+                session, SCREEN, CURATOR, list(last.keys), values={"undo": last.seq}, made_at=_moment()
             )
             apply_decision(session, decision)
             return last
@@ -515,7 +609,7 @@ class Library:
         if not 0 < threshold < 1:
             raise LibraryError(f"--exclude-below {threshold:g}: name a score between 0 and 1, e.g. 0.05")
         with self.transaction() as session:
-            keys = exclude_below(session, threshold, _now(), progress)
+            keys = exclude_below(session, threshold, _moment(), progress)
             if keys:
                 refresh_rendered(session, studies_of(session, keys).values())
             return keys
@@ -600,7 +694,7 @@ class Library:
             raise LibraryError(str(error)) from error
         with self.transaction() as session:
             study_key = self._study_key_or_error(session, key)
-            decision = add_decision(session, TAG, CURATOR, [study_key], values=values, made_at=_now())
+            decision = add_decision(session, TAG, CURATOR, [study_key], values=values, made_at=_moment())
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
 
@@ -623,7 +717,7 @@ class Library:
             keys = [i.key for i in queue if f"{i.facet}:{i.code}" == wanted]
             change = {"add": [wanted], "remove": []} if accept else {"add": [], "remove": [wanted]}
             proposed = [Proposed(TAG, CURATOR, (key,), values=change) for key in keys]
-            for decision in log_decisions(session, proposed, _now()):
+            for decision in log_decisions(session, proposed, _moment()):
                 apply_decision(session, decision)
             return keys
 

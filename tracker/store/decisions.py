@@ -30,12 +30,13 @@ from tracker.models import Decision, Meta, Record, ReviewPair, Source
 from tracker.screening import SCREEN
 from tracker.store.files import ImageFileError, read_image_json
 from tracker.store.grouping import merge_studies, split_off
+from tracker.store.history import UNDO, WITHDRAW, withdraw_import
 from tracker.store.journal import ImageChange
 from tracker.store.rendered import refresh_rendered
 
 MERGE, DIFFERENT, SPLIT, EDIT, TAG = "merge", "different", "split", "edit", "tag"
 #: Decisions whose `values` say what changed (the views read them as they build).
-WITH_VALUES = (EDIT, TAG, SCREEN)
+WITH_VALUES = (EDIT, TAG, SCREEN, UNDO, WITHDRAW)
 #: Meta row: the last record seq a `dedupe` run has compared (what "new" means next time).
 COMPARED_THROUGH = "compared_through"
 
@@ -130,6 +131,8 @@ def apply_decision(session: Session, decision: Decision) -> None:
         leaving = record_ids(session, decision.keys[:1])
         if leaving:
             split_off(session, list(leaving.values()))
+    elif decision.action == WITHDRAW:
+        withdraw_import(session, int(decision.values["import"]))
     elif decision.action in WITH_VALUES:  # the views read these as they build: render the study again
         refresh_rendered(session, studies_of(session, decision.keys).values())
 
@@ -138,7 +141,11 @@ def kept_apart(session: Session) -> set[tuple[str, str]]:
     """Record-key pairs (sorted) that a curator said are different works and that are
     still in different studies (a later curator merge overrides an earlier answer)."""
     pairs: set[tuple[str, str]] = set()
-    rows = session.exec(select(Decision.action, Decision.keys).where(col(Decision.action).in_([DIFFERENT, SPLIT])))
+    rows = session.exec(
+        select(Decision.action, Decision.keys).where(
+            col(Decision.action).in_([DIFFERENT, SPLIT]), col(Decision.undone).is_(False)
+        )
+    )
     for action, keys in rows:
         if action == DIFFERENT:
             pairs.update(tuple(sorted(p)) for p in combinations(keys, 2))  # type: ignore[misc]
@@ -222,8 +229,9 @@ def read_decisions_file(paths: LibraryPaths) -> DecisionsFile:
         raise ValueError(f"{paths.decisions}: not a decisions file the tracker wrote ({error})") from error
 
 
-def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]]) -> None:
-    """Log and apply decisions read from `bib/decisions.json` (during a rebuild)."""
+def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]], cancelled: set[int]) -> None:
+    """Log and apply decisions read from `bib/decisions.json` (during a rebuild); those
+    an undo took back (`cancelled`) are logged as undone and not applied."""
     for item in decisions:
         decision = Decision(
             seq=item["seq"],
@@ -235,9 +243,11 @@ def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]]) -> N
             made_at=item["made_at"],
             after_import=item.get("after_import", 0),
             values=dict(item.get("values", {})),
+            undone=item["seq"] in cancelled,
         )
         session.add(decision)
-        apply_decision(session, decision)
+        if not decision.undone:
+            apply_decision(session, decision)
 
 
 def restore_review(session: Session, document: DecisionsFile) -> None:

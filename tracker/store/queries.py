@@ -147,7 +147,9 @@ def tag_evidence(session: Session, study_key: str) -> tuple[StudyView, list[Tag]
     members = {r.key for r in view.records if r.key}
     changes = [
         d
-        for d in session.exec(select(Decision).where(Decision.action == TAG).order_by(col(Decision.seq)))
+        for d in session.exec(
+            select(Decision).where(Decision.action == TAG, col(Decision.undone).is_(False)).order_by(col(Decision.seq))
+        )
         if d.keys[0] in members
     ]
     for item in [*proposals, *changes]:
@@ -180,13 +182,13 @@ def counts(session: Session) -> Counts:
             query = query.where(condition)
         return session.exec(query).one()
 
-    return Counts(
-        sources=session.exec(select(func.count()).select_from(Source)).one(),
-        records=records(),
+    return Counts(  # a withdrawn import counts no more (`history` shows it)
+        sources=session.exec(select(func.count()).select_from(Source).where(col(Source.withdrawn).is_(False))).one(),
+        records=records(Record.status != "withdrawn"),
         failed=records(Record.status == "failed"),
         abstracts=records(Record.kind == "abstract", Record.status == "ok"),
         studies=session.exec(select(func.count()).select_from(Study)).one(),
-        warnings=sum(len(w) for w in session.exec(select(Record.warnings))),
+        warnings=sum(len(w) for w in session.exec(select(Record.warnings).where(Record.status != "withdrawn"))),
         screening=dict(Counter(s.status for s in all_screening(session).values())),
     )
 

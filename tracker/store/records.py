@@ -56,6 +56,7 @@ class FileReport:
     attached: list[tuple[int, str, str]] = field(default_factory=list)  # line, title, key
     abstracts_unmatched: list[tuple[int, str, str]] = field(default_factory=list)
     already_imported_as: str | None = None
+    replaced_format: str | None = None  # the same file imported before as this format, now withdrawn
     error: str | None = None
 
 
@@ -106,11 +107,7 @@ class Importer:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.taken_keys = KeySpace(
-            {k for k in session.exec(select(Record.key).where(col(Record.key).is_not(None))) if k}
-            | set(session.exec(select(Study.key)))
-        )
-        self.fingerprints: set[str] = set(session.exec(select(Record.fingerprint)))
+        self._load_taken()
         self.record_seq = session.exec(select(func.max(Record.seq))).one() or 0
         self.study_seq = session.exec(select(func.max(Study.seq))).one() or 0
         self.source_seq = session.exec(select(func.max(Source.seq))).one() or 0
@@ -119,10 +116,22 @@ class Importer:
         self._pending_records: list[dict] = []
         self._dirty_studies: set[int] = set()
 
-    def forget_studies(self) -> None:
+    def _load_taken(self) -> None:
+        session = self.session
+        self.taken_keys = KeySpace(
+            {k for k in session.exec(select(Record.key).where(col(Record.key).is_not(None))) if k}
+            | set(session.exec(select(Study.key)))
+        )
+        # a withdrawn import's entries may come again (the same file read the right way)
+        self.fingerprints: set[str] = set(session.exec(select(Record.fingerprint).where(Record.status != "withdrawn")))
+
+    def forget_studies(self, withdrawn: bool = False) -> None:
         """Studies were merged or split since this importer looked: where an abstract
-        attaches must be looked up again."""
+        attaches must be looked up again; after a withdrawal, which keys and entries are
+        taken too."""
         self._titles = None
+        if withdrawn:
+            self._load_taken()
 
     def titles(self) -> _TitleIndex:
         if self._titles is None:
@@ -146,7 +155,9 @@ class Importer:
             encoding_guessed=read.encoding_guessed,
             entries=0,
         )
-        existing = self.session.exec(select(Source.path).where(Source.sha256 == read.sha256)).first()
+        existing = self.session.exec(
+            select(Source.path).where(Source.sha256 == read.sha256, col(Source.withdrawn).is_(False))
+        ).first()
         if existing is not None:
             report.already_imported_as = existing
             report.entries = report.unchanged = read.expected

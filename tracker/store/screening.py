@@ -43,7 +43,7 @@ def answers_in_force(session: Session) -> list[Answer]:
     """The curators' screening answers not taken back, in the order made."""
     rows = session.exec(
         select(Decision.seq, Decision.keys, Decision.values, Decision.made_at)
-        .where(Decision.action == SCREEN)
+        .where(Decision.action == SCREEN, col(Decision.undone).is_(False))
         .order_by(col(Decision.seq))
     ).all()
     undone = {int(values["undo"]) for _, _, values, _ in rows if "undo" in values}

@@ -52,7 +52,11 @@ def effective_tags(session: Session, study_ids: Iterable[int]) -> dict[int, Stud
         ):
             found[study].setdefault(facet, {})[code] = AUTO
     decisions = list(
-        session.exec(select(Decision.keys, Decision.values).where(Decision.action == "tag").order_by(col(Decision.seq)))
+        session.exec(
+            select(Decision.keys, Decision.values)
+            .where(Decision.action == "tag", col(Decision.undone).is_(False))
+            .order_by(col(Decision.seq))
+        )
     )
     if decisions:
         keys = {keys[0] for keys, _ in decisions}

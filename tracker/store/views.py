@@ -167,7 +167,9 @@ def _edits_by_record(session: Session) -> dict[str, list[tuple[int, dict[str, An
     """Curators' edits (seq, values), by the record key each names (edits are few: one
     query for them all)."""
     found: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    query = select(Decision.seq, Decision.keys, Decision.values).where(Decision.action == "edit")
+    query = select(Decision.seq, Decision.keys, Decision.values).where(
+        Decision.action == "edit", col(Decision.undone).is_(False)
+    )
     for seq, keys, values in session.exec(query):
         found[keys[0]].append((seq, values))
     return found

@@ -89,10 +89,10 @@ def test_a_file_read_as_the_wrong_format_is_read_again_the_right_way(cli, write)
     wrong = cli("import", "--format", "ris", str(mixed))  # read as RIS: one failed entry
     assert "no closing 'ER  -' line" in wrong.output
     again = cli("import", str(mixed))
-    assert "already imported" in again.output and "import it again with --format" in again.output
+    assert "already imported" in again.output and "import it again with --format or --encoding" in again.output
     right = cli("import", "--format", "bibtex", str(mixed))
     assert right.exit_code == 0, right.output
-    assert "read as ris, is withdrawn: this one replaces it" in right.output
+    assert "read as ris in utf-8, is withdrawn: this one replaces it" in right.output
     assert "novak2022 (article)" in cli("show", "novak2022").output
     assert "mixed.bib" not in cli("failures").output
     listed = cli("history").output

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, drop_store
 
 MISTAKES = {
     "missing": (None, "no such file"),
@@ -155,3 +155,28 @@ def test_a_mistyped_key_field_or_folder_is_refused_with_the_near_one(cli, write,
     folder = cli("export", "-o", str(tmp_path / "missing" / "out.bib"))
     assert folder.exit_code == 1 and "no such folder" in folder.output
     assert not (tmp_path / "missing").exists()
+
+
+def test_utf8_with_a_few_stray_bytes_is_utf8_each_stray_byte_reported(cli, write, library_dir, db_url):
+    entries = "".join(
+        f"@article{{k{i}, author = {{Ünal, Ayşe and Müller, Jürgen}}, title = {{Integração e políticas {i}}},"
+        " year = {2020}}\n"
+        for i in range(300)
+    )
+    data = entries.encode().replace("Integração e políticas 17}".encode(), b"Integra\xe7\xe3o e pol\xc3\xadticas 17}")
+    path = write("stray.bib", data)
+    imported = cli("import", str(path))
+    assert imported.exit_code == 0, imported.output
+    assert "stray.bib:18: warning: byte 0xE7 is not UTF-8" in imported.output
+    assert "stray.bib:18: warning: byte 0xE3 is not UTF-8" in imported.output
+    assert "title: Integração e políticas 18" in cli("show", "k18").output  # not cp775 mojibake
+    assert "title: Integra\ufffd\ufffdo e políticas 17" in cli("show", "k17").output
+    drop_store(library_dir, db_url)
+    assert "title: Integração e políticas 299" in cli("show", "k299").output  # a rebuild reads it the same way
+    forced = cli("import", "--encoding", "utf-8", str(path))
+    assert (
+        forced.exit_code == 1 and "is not utf-8: bytes that cannot be decoded at line 18 (byte 0xE7)" in forced.output
+    )
+    latin = cli("import", "--encoding", "cp1252", str(path))  # the curator corrects the reading
+    assert "is withdrawn: this one replaces it" in latin.output, latin.output
+    assert "Ã¼" in cli("show", "k18").output  # what cp1252 makes of it, as asked

@@ -68,7 +68,7 @@ def _print_report_lines(reports: list[FileReport], out: Console, err: Console) -
         if report.already_imported_as is not None:
             out.print(
                 f"{report.path}: already imported (as {report.already_imported_as}, read as {report.format}): "
-                "nothing added (to read it as another format: import it again with --format)",
+                "nothing added (to read it another way: import it again with --format or --encoding)",
                 markup=False,
             )
         if report.replaced_format:

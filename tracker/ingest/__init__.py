@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.entry import Entry
@@ -66,6 +66,8 @@ class ReadFile:
     encoding: str
     encoding_guessed: bool
     expected: int  # about how many entries (for a progress bar)
+    #: Problems of the file as a whole, by line: stray bytes replaced while decoding.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -145,6 +147,10 @@ def read_bytes(path: Path, data: bytes, fmt: str | None = None, encoding: str | 
         encoding=found.name,
         encoding_guessed=found.guessed,
         expected=0,
+        warnings=[
+            (line, f"byte 0x{byte:02X} is not UTF-8 (the rest of the file is): read as U+FFFD, check the text")
+            for line, byte in found.stray
+        ],
     )
     read.expected = _expected_entries(read)
     if read.expected == 0:

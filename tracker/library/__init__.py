@@ -355,7 +355,7 @@ class Library:
             self.ensure_store()
             with writer_lock(self.engine, self.paths.lock_file, self.on_wait), Session(self.engine) as session:
                 now = _now()
-                replaced = self._withdraw_other_readings(session, readable, now) if fmt else {}
+                replaced = self._withdraw_other_readings(session, readable, now, fmt, encoding)
                 importer = Importer(session)
                 tick = bar.advance if bar else None
                 reports = [
@@ -376,21 +376,25 @@ class Library:
         return result
 
     @staticmethod
-    def _withdraw_other_readings(session: Session, readable: list[tuple[ReadFile, str]], now: str) -> dict[str, str]:
-        """A file imported before as another format than the one now named (`--format`):
-        the earlier import is withdrawn, logged, so this reading replaces it. Returns the
-        formats replaced, by file hash."""
+    def _withdraw_other_readings(
+        session: Session, readable: list[tuple[ReadFile, str]], now: str, fmt: str | None, encoding: str | None
+    ) -> dict[str, str]:
+        """A file imported before, read another way than the `--format` or `--encoding` now
+        named: the earlier import is withdrawn, logged, so this reading replaces it.
+        Returns how each replaced import was read, by file hash."""
         replaced: dict[str, str] = {}
+        if not fmt and not encoding:
+            return replaced
         for read, _ in readable:
-            earlier = session.exec(
-                select(Source).where(
-                    Source.sha256 == read.sha256, col(Source.withdrawn).is_(False), Source.format != read.format
-                )
-            ).first()
-            if earlier is not None:
-                decision = add_decision(session, WITHDRAW, CURATOR, [], values={"import": earlier.seq}, made_at=now)
-                apply_decision(session, decision)
-                replaced[read.sha256] = earlier.format
+            for earlier in session.exec(
+                select(Source).where(Source.sha256 == read.sha256, col(Source.withdrawn).is_(False))
+            ):
+                other_format = fmt is not None and earlier.format != read.format
+                other_encoding = encoding is not None and earlier.encoding != read.encoding
+                if other_format or other_encoding:
+                    decision = add_decision(session, WITHDRAW, CURATOR, [], values={"import": earlier.seq}, made_at=now)
+                    apply_decision(session, decision)
+                    replaced[read.sha256] = f"{earlier.format} in {earlier.encoding}"
         session.flush()
         return replaced
 

@@ -176,6 +176,7 @@ class Importer:
         )
         self.session.add(source)
         self.session.flush()
+        report.warnings.extend(read.warnings)
         self._store_entries(read, entries or read.stream(), source.id, report, progress)  # type: ignore[arg-type]
         return report
 

@@ -3,6 +3,8 @@ labelled as test data), checks, re-imports, the text image (both stores, see con
 
 from __future__ import annotations
 
+import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -191,3 +193,45 @@ def test_an_unknown_country_to_show_is_one_line(cli, write):
     cli("scores", "import", str(write("a.csv", "country,area,year,score,edition\nSE,overall,2019,86,e\n")))
     result = cli("scores", "show", "Narnia")
     assert result.exit_code != 0 and "'Narnia' is not one of the 56 MIPEX countries" in result.output
+
+
+def _hostile_workbooks(folder: Path) -> dict[str, Path]:
+    """A cell at XFD1048576, a zip bomb (400 MB of one sheet), a truncated file, broken XML."""
+    far = folder / "far.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "SE"
+    sheet["A1"] = "Overall Scores"
+    sheet["XFD1048576"] = 1
+    book.save(far)
+    with zipfile.ZipFile(far) as source:
+        members = {item.filename: source.read(item.filename) for item in source.infolist()}
+    bomb, broken = folder / "bomb.xlsx", folder / "broken.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out, zipfile.ZipFile(broken, "w") as bad:
+        for name, data in members.items():
+            if name.endswith("sheet1.xml"):
+                with out.open(name, "w") as stream:
+                    for _ in range(400):
+                        stream.write(b" " * (1 << 20))
+                bad.writestr(name, b"<worksheet><sheetData><row r='1'><c r='A1'><v>1</v></c></row>")
+            else:
+                out.writestr(name, data)
+                bad.writestr(name, data)
+    truncated = folder / "truncated.xlsx"
+    truncated.write_bytes(far.read_bytes()[:3000])
+    return {"far": far, "bomb": bomb, "truncated": truncated, "broken": broken}
+
+
+def test_hostile_workbooks_are_refused_in_one_line_within_bounds(cli, tmp_path):
+    expected = {
+        "far": "only the first 5,000 by 1,100 are read",
+        "bomb": "it unpacks to 400 MB, more than a score workbook",
+        "truncated": "not a readable workbook",
+        "broken": "not a readable workbook",
+    }
+    for name, path in _hostile_workbooks(tmp_path).items():
+        started = time.perf_counter()
+        result = cli("scores", "import", str(path), "--edition", "2020")
+        assert time.perf_counter() - started < 30, name  # was MemoryError after 51 s, 4.8 GB for the bomb
+        assert result.exit_code == 1 and expected[name] in result.output, (name, result.output)
+        assert "Traceback" not in result.output

@@ -11,9 +11,11 @@ Error cells (`#DIV/0!`) and blanks mean "not scored". Coders' comments are never
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -49,23 +51,74 @@ def _strand(label: str) -> str | None:
     return STRANDS.get(name)
 
 
+#: Bounds on what a workbook may make us read: MPG's largest sheet is 1,016 rows by 1,024
+#: (mostly empty) columns, 56 sheets, a few MB unpacked. A hostile file (one cell at
+#: XFD1048576, a zip bomb) is read within them or refused, never to gigabytes.
+MAX_ROWS, MAX_COLUMNS, MAX_SHEETS = 5_000, 1_100, 300
+MAX_UNPACKED_BYTES = 256 << 20
+
+
+def _unpacked_size_problem(path: Path) -> str | None:
+    """Why the workbook is refused before it is opened (it unpacks to too much), or None.
+    A zip member never yields more than the size its header declares, so the sum holds."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return f"not a readable workbook: {error}"
+    if unpacked > MAX_UNPACKED_BYTES:
+        return (
+            f"not read: it unpacks to {unpacked / (1 << 20):,.0f} MB, more than a score workbook "
+            f"({MAX_UNPACKED_BYTES >> 20} MB at most; a zip bomb?)"
+        )
+    return None
+
+
+def _rows(sheet: Any) -> list[list[object]]:
+    """The sheet's rows within the bounds, trailing empty rows dropped."""
+    rows = [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)]
+    while rows and all(cell is None for cell in rows[-1]):
+        rows.pop()
+    return rows
+
+
 def read_workbook(path: Path, edition: str, source: str = "") -> ReadScores:
     """Every strand, overall and indicator score of every country sheet."""
     result = ReadScores()
+    problem = _unpacked_size_problem(path)
+    if problem:
+        result.problems.append((str(path), problem))
+        return result
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         result.problems.append((str(path), f"not a readable workbook: {error}"))
         return result
-    for sheet in book.worksheets:
-        where = f"{path}[{sheet.title}]"
-        try:
-            country = country_code(sheet.title)
-        except ScoreError as error:
-            result.problems.append((where, f"sheet skipped: {error}"))
-            continue
-        _Sheet(country, edition, source, where, result).read([list(row) for row in sheet.iter_rows(values_only=True)])
-    book.close()
+    try:
+        for number, sheet in enumerate(book.worksheets):
+            where = f"{path}[{sheet.title}]"
+            if number == MAX_SHEETS:
+                result.problems.append((where, f"this sheet and the next ones skipped: {MAX_SHEETS} sheets at most"))
+                break
+            try:
+                country = country_code(sheet.title)
+            except ScoreError as error:
+                result.problems.append((where, f"sheet skipped: {error}"))
+                continue
+            if (sheet.max_row or 0) > MAX_ROWS or (sheet.max_column or 0) > MAX_COLUMNS:
+                result.problems.append(
+                    (
+                        where,
+                        f"the sheet says it spans {sheet.max_row:,} rows by {sheet.max_column:,} columns: "
+                        f"only the first {MAX_ROWS:,} by {MAX_COLUMNS:,} are read",
+                    )
+                )
+            try:
+                _Sheet(country, edition, source, where, result).read(_rows(sheet))
+            except Exception as error:  # broken XML inside the workbook, odd cell values
+                result.problems.append((where, f"sheet unreadable: {error.__class__.__name__}: {error}"))
+    finally:
+        book.close()
     return result
 
 

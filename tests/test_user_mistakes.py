@@ -180,3 +180,17 @@ def test_utf8_with_a_few_stray_bytes_is_utf8_each_stray_byte_reported(cli, write
     latin = cli("import", "--encoding", "cp1252", str(path))  # the curator corrects the reading
     assert "is withdrawn: this one replaces it" in latin.output, latin.output
     assert "Ã¼" in cli("show", "k18").output  # what cp1252 makes of it, as asked
+
+
+def test_a_hand_edit_of_library_bib_is_noticed_and_kept_never_lost(cli, write, library_dir):
+    cli("import", str(FIXTURES / "zotero.json"))
+    library_bib = library_dir / "bib" / "library.bib"
+    edited = library_bib.read_text().replace("Citizenship and belonging", "Citizenship, edited by hand")
+    library_bib.write_text(edited)
+    noticed = cli("status")
+    assert "bib/library.bib was edited by hand: the tracker does not read it" in noticed.output
+    changed = cli("edit", "pandoc2018", "year=2019")
+    assert changed.exit_code == 0 and "your version is kept as bib/library.bib.hand-edited" in changed.output
+    assert (library_dir / "bib" / "library.bib.hand-edited").read_text() == edited
+    assert "Citizenship and belonging" in library_bib.read_text()  # written from the store again
+    assert "edited by hand" not in cli("status").output  # said once, then quiet

@@ -28,8 +28,12 @@ from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
 from tracker.library.digests import DigestDesk
 from tracker.library.image import (
+    HAND_EDITED,
+    LIBRARY_BIB_STAMP,
+    hand_edited,
     has_image,
     image_digest,
+    library_bib_stamp,
     read_manifest,
     stage_source_files,
     stored_image_digest,
@@ -192,6 +196,12 @@ class Library:
         there the database is the truth and a clone's `bib/` may simply lag."""
         self._recover()
         if self._state() == "current":
+            with Session(self.engine) as session:
+                if hand_edited(session, self.paths):
+                    self._notify(
+                        "bib/library.bib was edited by hand: the tracker does not read it (it is written from "
+                        f"the store); the next change keeps your version as bib/{HAND_EDITED}"
+                    )
             return
         with writer_lock(self.engine, self.paths.lock_file, self.on_wait):
             state = self._state()
@@ -255,7 +265,7 @@ class Library:
             except ValueError as error:
                 raise LibraryError(str(error)) from error
             session.delete(session.get(Meta, REBUILD_NEEDED))
-            self._commit(session)  # this code's rendering; unchanged files stay untouched
+            self._commit(session, rebuilding=True)  # this code's rendering; unchanged files stay untouched
 
     def _recover(self) -> None:
         """Finish (if the store committed it) or drop (if not) the change of a command that
@@ -272,38 +282,43 @@ class Library:
                     return False
 
             def finish(marker: str) -> None:
-                session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+                self._stamp_image(session)
                 row = session.get(Meta, marker)
                 if row is not None:
                     session.delete(row)
                 session.commit()
 
             for line in recover(self.paths.root, self.paths.staging, committed, finish):
-                if self.on_notice:
-                    self.on_notice(line)
+                self._notify(line)
 
-    def _commit(self, session: Session, change: ImageChange | None = None) -> None:
+    def _commit(self, session: Session, change: ImageChange | None = None, rebuilding: bool = False) -> None:
         """Commit the session and write `bib/` as one unit: the new files are staged, the
         store commits with a marker of the change, then the files are renamed into place
         (`tracker.store.journal`). An error before the commit changes neither; Ctrl-C
         waits for the commit and the renames; a kill after the commit is finished by the
-        next command."""
+        next command. A `bib/library.bib` edited by hand is kept beside it, never lost."""
         session.flush()
         change = change or ImageChange(self.paths.root, self.paths.staging)
         committed = False
         try:
+            if not rebuilding and hand_edited(session, self.paths):
+                change.write(self.paths.bib / HAND_EDITED, self.paths.library_bib.read_bytes())
+                self._notify(
+                    f"bib/library.bib was edited by hand; it is written from the store, so your version is kept "
+                    f"as bib/{HAND_EDITED}: carry each change over with `mipex-tracker edit KEY FIELD=VALUE`"
+                )
             write_image(session, self.paths, change)
             if change.changes_anything:
                 change.seal()
                 session.add(Meta(name=change.marker, value=_now()))
             else:
-                session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+                self._stamp_image(session)
             with interrupts_deferred():
                 session.commit()
                 committed = True
                 if change.changes_anything:
                     change.apply()
-                    session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+                    self._stamp_image(session)
                     session.delete(session.get(Meta, change.marker))
                     session.commit()
                 change.discard()
@@ -311,6 +326,15 @@ class Library:
             if not committed:
                 change.discard()
             raise
+
+    def _stamp_image(self, session: Session) -> None:
+        """Remember `bib/` as written: what the next command compares it with."""
+        session.merge(Meta(name="image_digest", value=image_digest(self.paths)))
+        session.merge(Meta(name=LIBRARY_BIB_STAMP, value=library_bib_stamp(self.paths)))
+
+    def _notify(self, message: str) -> None:
+        if self.on_notice:
+            self.on_notice(message)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -123,6 +123,33 @@ def write_image(session: Session, paths: LibraryPaths, change: ImageChange) -> N
     change.write(paths.library_bib, pieces)
 
 
+#: Meta row: size, time and hash of `bib/library.bib` as the tracker last wrote it.
+LIBRARY_BIB_STAMP = "library_bib"
+#: Where a hand-edited `bib/library.bib` is kept when the tracker writes it again.
+HAND_EDITED = "library.bib.hand-edited"
+
+
+def library_bib_stamp(paths: LibraryPaths) -> str:
+    """`size:mtime:sha256` of bib/library.bib ("" when there is none)."""
+    if not paths.library_bib.exists():
+        return ""
+    stat = paths.library_bib.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{hashlib.sha256(paths.library_bib.read_bytes()).hexdigest()}"
+
+
+def hand_edited(session: Session, paths: LibraryPaths) -> bool:
+    """True when bib/library.bib is not what the tracker last wrote: someone edited it by
+    hand (the tracker never reads it back: it is written from the store)."""
+    row = session.get(Meta, LIBRARY_BIB_STAMP)
+    if row is None or not row.value or not paths.library_bib.exists():
+        return False
+    size, mtime, sha = row.value.split(":")
+    stat = paths.library_bib.stat()
+    if stat.st_size == int(size) and stat.st_mtime_ns == int(mtime):
+        return False
+    return hashlib.sha256(paths.library_bib.read_bytes()).hexdigest() != sha
+
+
 def image_digest(paths: LibraryPaths) -> str:
     """A digest of what a rebuild reads from `bib/` (the manifest and the decisions;
     library.bib is derived), so a store can tell that `bib/` changed outside the tracker."""

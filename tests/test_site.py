@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import include_all
 from tracker.library import Library
 from tracker.publish.charts import Series, line_chart
@@ -611,3 +613,25 @@ def test_a_chart_over_many_years_labels_each_fifth_year_between_its_ends():
     chart = line_chart("Scores", [Series("Germany: Health", {2007: 40, 2012: 45, 2024: 50})])
     labels = re.findall(r'<text class="tick" x="[\d.]+" y="\d+" text-anchor="middle">(\d+)</text>', chart)
     assert labels == ["2007", "2010", "2015", "2020", "2024"]
+
+
+def test_a_build_killed_while_indexing_is_indexed_again_by_the_next_build(tmp_path, write, monkeypatch):
+    from tracker.publish import search
+
+    library = _library(tmp_path, write, STUDY)
+    assert library.build().search.startswith("search index built")
+    # the same words in another order: nothing new for the words every part carries
+    library.edit("kogan2016", {"title": "Sweden: the life satisfaction of immigrants and integration policies"})
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C once the pages are written, while Pagefind runs
+
+    monkeypatch.setattr(search, "_index_part", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        library.build()
+    monkeypatch.undo()
+    page = (library.paths.root / "site" / "studies" / "kogan2016" / "index.html").read_text()
+    assert "Sweden: the life satisfaction" in page  # the page was written before the kill
+    again = library.build()  # its pages are as the killed build left them: nothing "changed"
+    assert again.search.startswith(("search index built", "search index: 1 of")), again.search
+    assert library.build().search == "search index unchanged (no study page changed)"

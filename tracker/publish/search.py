@@ -180,6 +180,18 @@ def plan_parts(slugs: Iterable[str], words: str = "") -> list[Part]:
     return [Part(str(number), tuple(pages), words) for number, pages in enumerate(members) if pages]
 
 
+def _built_from(site: Path, part: Part) -> str:
+    """The part's digest and each of its pages' size and time: a stat per page, no read."""
+    stamp = hashlib.sha256(part.digest.encode())
+    for slug in part.slugs:
+        try:
+            stat = (site / "studies" / slug / "index.html").stat()
+            stamp.update(f"\n{slug}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        except OSError:
+            stamp.update(f"\n{slug}:missing".encode())
+    return stamp.hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     """What `parts.json` says of the last build: part name → digest of what it was built
@@ -287,10 +299,14 @@ class Indexing:
         self.parts = plan_parts(slugs, self.words)
         self.last = read_manifest(self.index)
         self.new_words = bool(self.last.parts) and self.last.words != self.words
+        # what each part is built from, its pages as they are on disk included: a build
+        # killed after writing pages and before indexing them leaves the old manifest, and
+        # the next build sees the pages differ from what was indexed
+        self.digests = {part.name: _built_from(site, part) for part in self.parts}
         self.todo = [
             part
             for part in self.parts
-            if self.last.parts.get(part.name) != part.digest
+            if self.last.parts.get(part.name) != self.digests[part.name]
             or not (self.index / part.name).is_dir()
             or not changed.isdisjoint(part.slugs)
         ]
@@ -338,7 +354,7 @@ class Indexing:
                 if (self.index / part.name).is_dir():
                     built[part.name] = ""  # the old part still answers; the next build retries it
             elif (self.index / part.name).is_dir():
-                built[part.name] = part.digest
+                built[part.name] = self.digests[part.name]
         for name in built:  # parts built before the packs were
             if not (self.index / name / START_PACK).is_file():
                 write_start_pack(self.index / name)

@@ -381,3 +381,15 @@ def test_a_megabyte_abstract_is_drafted_in_seconds(tmp_path, write):
     issue = library.digests.new("2026-11")
     assert time.perf_counter() - started < 30  # was more than 300 s
     assert issue.entries[0].summary.startswith("This study uses MIPEX")
+
+
+def test_digest_new_says_how_many_first_and_asks_before_a_huge_issue(cli, write):
+    many = "".join(f"@article{{s{i}, title = {{MIPEX and integration {i}}}, year = {{2026}}}}\n" for i in range(60))
+    cli("import", str(write("many.bib", many + "@article{other, title = {Forests}, year = {2026}}\n")))
+    declined = cli("digest", "new", "2026-11", input="n\n")
+    assert "60 studies added so far (no issue published yet) are included by screening" in declined.output
+    assert "1 more of that time are not included: 1 wait for screening" in declined.output
+    assert "draft an issue of 60 studies?" in declined.output and "nothing drafted" in declined.output
+    assert "no digest yet" in cli("digest", "list").output
+    drafted = cli("digest", "new", "2026-11", "--yes")
+    assert drafted.exit_code == 0 and "(draft, 60 studies)" in drafted.output

@@ -48,14 +48,34 @@ def _print_issue(issue: Issue) -> None:
         )
 
 
+#: More studies than a monthly issue holds: `digest new` asks before drafting them.
+LARGE_ISSUE = 50
+
+
 @digest.command("new")
 @click.argument("month")
 @click.option("--title", help='The issue\'s title (default "MIPEX in Use: <Month YYYY>").')
 @click.option("--since", help="Studies added on or after this date, YYYY-MM-DD (default: the last publication).")
 @click.option("--until", help="Studies added before this date, YYYY-MM-DD (default: now).")
+@click.option("--yes", "-y", is_flag=True, help=f"Draft without asking, even more than {LARGE_ISSUE} studies.")
 @pass_library
-def new(library: Library, month: str, title: str | None, since: str | None, until: str | None) -> None:
-    """Draft the issue of MONTH (YYYY-MM) from the studies added since the last published issue."""
+def new(library: Library, *, month: str, title: str | None, since: str | None, until: str | None, yes: bool) -> None:
+    """Draft the issue of MONTH (YYYY-MM) from the studies added since the last published
+    issue and included by screening; says how many first (and asks when they are many)."""
+    proposal, start = library.digests.preview(since, until)
+    out = console_for()
+    window = f"since {start[:10]}" if start else "so far (no issue published yet)"
+    out.print(f"{len(proposal.keys)} studies added {window} are included by screening and in no issue", markup=False)
+    if proposal.not_included:
+        out.print(
+            f"({proposal.not_included} more of that time are not included: {proposal.waiting} wait for screening, "
+            "`mipex-tracker screen`)",
+            markup=False,
+        )
+    many = len(proposal.keys) > LARGE_ISSUE and not yes
+    if many and not click.confirm(f"draft an issue of {len(proposal.keys)} studies?", default=False):
+        out.print("nothing drafted (--since/--until narrow the window)", markup=False)
+        return
     _print_issue(library.digests.new(month, title, since, until))
 
 

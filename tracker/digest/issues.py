@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from tracker.digest.summaries import draft_summary, sentence_problem
 from tracker.models import CURATOR, Digest, Study
 from tracker.scores import AREAS
-from tracker.screening import INCLUDED
+from tracker.screening import INCLUDED, UNDECIDED
 from tracker.store.decisions import studies_of
 from tracker.store.views import StudyView, first_imports, load_views
 from tracker.vocab import load_vocabulary
@@ -147,9 +147,19 @@ def curator_order(views: list[StudyView]) -> list[StudyView]:
     return sorted(by_title, key=lambda v: (area_rank(v), -int(str(v.fields.get("year", "0"))[:4] or 0)))
 
 
-def propose_entries(session: Session, since: str | None, until: str | None) -> list[str]:
-    """The keys of the studies added in [since, until) that no digest holds and that use
-    MIPEX (screened in), in curator order."""
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What `digest new` would draft: the studies it proposes, and the studies of the same
+    window that it leaves out because screening has not included them (yet)."""
+
+    keys: list[str]
+    not_included: int
+    waiting: int  # of which undecided: screening them may add them
+
+
+def proposal(session: Session, since: str | None, until: str | None) -> Proposal:
+    """The studies added in [since, until) that no digest holds and that use MIPEX
+    (screened in), in curator order; and how many of that window are left out."""
     taken_ids = list(studies_in_digests(session))
     taken = set(session.exec(select(Study.key).where(col(Study.id).in_(taken_ids))).all()) if taken_ids else set()
     keys = [
@@ -158,7 +168,14 @@ def propose_entries(session: Session, since: str | None, until: str | None) -> l
         if key not in taken and (since is None or when >= since) and (until is None or when < until)
     ]
     views = load_views(session, keys=keys) if keys else []
-    return [v.key for v in curator_order([v for v in views if v.screening.status == INCLUDED])]
+    included = [v for v in views if v.screening.status == INCLUDED]
+    waiting = sum(1 for v in views if v.screening.status == UNDECIDED)
+    return Proposal([v.key for v in curator_order(included)], len(views) - len(included), waiting)
+
+
+def propose_entries(session: Session, since: str | None, until: str | None) -> list[str]:
+    """The keys `proposal` proposes."""
+    return proposal(session, since, until).keys
 
 
 def last_published(session: Session) -> Digest | None:

@@ -71,6 +71,17 @@ class DigestDesk:
             session.flush()
             return issues.issue_of(session, digest)
 
+    def preview(self, since: str | None = None, until: str | None = None) -> tuple[issues.Proposal, str | None]:
+        """What `new` would propose (nothing written), and from when: `since`, else the
+        last publication (None: every study so far)."""
+        issues.check_date(since, "--since")
+        issues.check_date(until, "--until")
+        with self.library.session() as session:
+            if since is None:
+                last = issues.last_published(session)
+                since = last.published_at if last else None
+            return issues.proposal(session, since, until), since
+
     def show(self, month: str) -> Issue:
         with self.library.session() as session:
             return issues.issue_of(session, self._find(session, month))

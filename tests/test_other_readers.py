@@ -145,3 +145,47 @@ def test_format_recognised_by_content_then_name():
         detect_format(FIXTURES / "a.dat", "hello")
     with pytest.raises(InputError, match="Web of Science"):
         detect_format(FIXTURES / "a.txt", "PT\tAU\tTI\nJ\tSmith\tT\n")
+
+
+def test_tags_databases_reuse_are_read_as_each_database_means_them(write):
+    """Ovid reuses A2 for the cited authors and M1 for the cited references; elsewhere A2
+    is an editor and M1 an issue number or a note (the project's own records)."""
+    ovid = """TY  - JOUR
+ID  - 2024-12345-001
+T1  - Integration policy and wellbeing.
+A1  - Novak, Ana
+A2  - Berg, Dahl, Eriksen, Fischer
+Y1  - 2024//
+JF  - Journal of Integration Studies
+VL  - 12
+IS  - 3
+M1  - Berg, A (2010). A cited book. Oslo: Press.
+M1  - Dahl, B (2015). A cited article. Some Journal, 3, 1-10.
+L2  - http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=psyc&AN=2024-12345-001
+ER  -
+"""
+    edited = """TY  - CHAP
+T1  - Naturalisation in Europe
+A1  - Smith, John
+A2  - Jones, Mary
+T2  - A Handbook of Migration
+M1  - 4
+PY  - 2020
+ER  -
+TY  - JOUR
+T1  - A report with a remark
+A1  - Lee, Kim
+M1  - Special issue on integration policies
+N1  - Open access
+PY  - 2021
+ER  -
+"""
+    (first,) = read_file(write("ovid.ris", ovid)).entries
+    assert first.editors == [] and first.fields["number"] == "3"
+    assert first.fields["ris-cited-authors"] == "Berg, Dahl, Eriksen, Fischer"
+    assert first.fields["ris-cited-references"].endswith("; Dahl, B (2015). A cited article. Some Journal, 3, 1-10.")
+    assert "note" not in first.fields
+    chapter, report = read_file(write("endnote.ris", edited)).entries
+    assert [e.family for e in chapter.editors] == ["Jones"] and chapter.fields["number"] == "4"
+    assert report.fields["note"] == "Open access; Special issue on integration policies"
+    assert "number" not in report.fields

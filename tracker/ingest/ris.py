@@ -45,6 +45,7 @@ _CONSUMED = frozenset(
         "authors",
         "first_authors",
         "secondary_authors",
+        "note",
         "year",
         "publication_year",
         "date",
@@ -102,6 +103,53 @@ def _names(values: list[str]) -> list[Name]:
     return [n for n in names if n.literal or n.family or n.given]
 
 
+_OVID_SIGN = re.compile(r"ovid\.com|ovidsp|psycinfo", re.IGNORECASE)
+_NUMBER_SHAPE = re.compile(r"^\s*[\dA-Za-z]{1,6}(?:[-/–]\d{1,6})?\s*$")
+
+
+def _tag_values(raw: str, tag: str) -> list[str]:
+    """Every value of a tag in an entry's raw text (rispy keeps one of a tag it does not
+    take as a list)."""
+    return [m.group(1).strip() for m in re.finditer(rf"^{tag}\s{{1,3}}-\s?(.*)$", raw, re.MULTILINE)]
+
+
+def _is_ovid(record: dict[str, Any], raw: str) -> bool:
+    """An Ovid export (PsycINFO and others): its links and database lines name it. Ovid
+    reuses `A2` for the cited authors and `M1` for the cited references."""
+    signs = [*(record.get("urls") or []), *(record.get("file_attachments2") or [])]
+    signs += [record.get("name_of_database", ""), record.get("database_provider", "")]
+    return any(_OVID_SIGN.search(str(sign)) for sign in signs if sign) or "ovidsp.ovid.com" in raw
+
+
+def _names_list(value: str) -> bool:
+    """A value that is a list of surnames ("Andres, Bucchianeri, Buote, ...") rather than
+    one name: a name has at most three comma parts (family, given, suffix)."""
+    return value.count(",") >= 3
+
+
+def _map_reused_tags(record: dict[str, Any], entry: Entry) -> tuple[list[str], list[str]]:
+    """The tags databases reuse, read as the database means them; returns the editors and
+    the notes.
+    `A2` is an editor, except a list of surnames (Ovid's cited authors); `M1` is a note,
+    or an issue number where it looks like one and no `IS` gave one, or (Ovid) the cited
+    references."""
+    fields = entry.fields
+    ovid = _is_ovid(record, entry.raw)
+    editors, cited = [], []
+    for value in record.get("secondary_authors", []):
+        (cited if ovid or _names_list(value) else editors).append(value)
+    if cited:
+        fields["ris-cited-authors"] = "; ".join(cited)
+    misc = _tag_values(entry.raw, "M1")
+    if ovid and misc:
+        fields["ris-cited-references"] = "; ".join(misc)
+        return editors, []
+    if len(misc) == 1 and _NUMBER_SHAPE.match(misc[0]) and not record.get("number"):
+        fields["number"] = misc[0].strip()
+        return editors, []
+    return editors, misc
+
+
 def _map_record(record: dict[str, Any], entry: Entry) -> None:
     fields = entry.fields
     unknown: dict[str, list[str]] = dict(record.get("unknown_tag") or {})
@@ -110,8 +158,8 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     if title:
         fields["title"] = title
     entry.authors = _names(list(record.get("authors", [])) + list(record.get("first_authors", [])))
-    editors = list(unknown.pop("ED", [])) + list(record.get("secondary_authors", []))
-    entry.editors = _names(editors)
+    editors, misc_notes = _map_reused_tags(record, entry)
+    entry.editors = _names(list(unknown.pop("ED", [])) + editors)
     container = next((_first(record[k]) for k in _CONTAINER_KEYS if record.get(k)), "")
     container = container or _first(unknown.pop("SO", []))
     if container:
@@ -149,7 +197,7 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     if issn:
         is_book = entry.entry_type in ("book", "chapter")
         fields["isbn" if is_book and _ISBN_SHAPE.match(issn) else "issn"] = issn
-    notes = [n for n in record.get("notes", []) if n]
+    notes = [n for n in record.get("notes", []) if n] + misc_notes
     if notes:
         fields["note"] = "; ".join(notes)
     for key, value in record.items():

@@ -262,3 +262,23 @@ def test_reading_does_not_rebuild_a_store_that_is_up_to_date(library_dir, write,
     (library_dir / "bib" / "imports.json").write_text("[]\n")  # bib/ changed outside the tracker
     with pytest.raises(AssertionError, match="rebuilt"):
         Library(library_dir).status()
+
+
+def test_list_finds_studies_by_words_year_tag_and_status(cli, write):
+    cli("import", str(FIXTURES / "zotero.json"), str(FIXTURES / "awkward.bib"))
+    cli("tag", "pandoc2018", "+area:health")
+    found = cli("list", "integration")
+    lines = found.output.splitlines()
+    assert lines[-1] == "2 studies"
+    assert lines[0].startswith("unal2019  2019  [")  # title words first, then newest
+    assert "pandoc2018  2018" in found.output and "Citizenship" not in found.output
+    assert cli("list", "--tag", "area:health").output.splitlines() == [
+        "pandoc2018  2018  [undecided]  Integration policies: who benefits?",
+        "1 study",
+    ]
+    assert "0 studies" in cli("list", "integration", "--year", "1999").output
+    assert cli("list", "--status", "included", "berg").output.endswith(
+        "Integration Policy and 59% of Migrants\n1 study\n"
+    )
+    wrong = cli("list", "--tag", "area:nowhere")
+    assert wrong.exit_code == 1 and "'nowhere' is not one of the area codes" in wrong.output

@@ -21,6 +21,7 @@ from tracker.screening import SCREEN, STATUSES, UNDECIDED
 from tracker.screening.vocabulary import reason_label
 from tracker.store.decisions import DIFFERENT, EDIT, MERGE, SPLIT, TAG
 from tracker.store.files import write_atomically
+from tracker.store.finder import Criteria
 from tracker.store.records import FileReport
 
 #: How many warning lines an import prints before pointing at `show`/`failures`.
@@ -324,3 +325,32 @@ def serve(library: Library, port: int, directory: Path | None) -> None:
         pass
     finally:
         server.server_close()
+
+
+@main.command("list")
+@click.argument("words", nargs=-1)
+@click.option("--year", "years", multiple=True, help="Only studies of this year (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only studies with this tag, as facet:code (repeatable).")
+@click.option("--status", type=click.Choice(STATUSES), help="Only studies with this screening status.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Print at most this many (0: all).")
+@pass_library
+def list_studies(
+    library: Library,
+    *,
+    words: tuple[str, ...],
+    years: tuple[str, ...],
+    tags: tuple[str, ...],
+    status: str | None,
+    limit: int,
+) -> None:
+    """Find studies by words (title, authors, keywords, abstract, venue), year, tag and
+    screening status: one line each, key first (for `show`, `edit`, `screen`...)."""
+    found = library.find(Criteria(words, years, tags, status))
+    out = console_for()
+    shown = found if limit <= 0 else found[:limit]
+    for view in shown:
+        year = str(view.fields.get("year", "")) or "n.d."
+        title = " ".join(str(view.fields.get("title", "(no title)")).split())
+        out.print(f"{view.key}  {year}  [{view.screening.status}]  {title}", markup=False)
+    more = f" (the first {len(shown)} shown: --limit 0 for all)" if len(shown) < len(found) else ""
+    out.print(f"{len(found)} {'study' if len(found) == 1 else 'studies'}{more}", markup=False)

@@ -67,6 +67,7 @@ from tracker.store.decisions import (
 )
 from tracker.store.edits import EditError, edit_values, unknown_fields
 from tracker.store.files import ImageFileError
+from tracker.store.finder import Criteria, matching
 from tracker.store.history import UNDO, WITHDRAW, Change, cancelled_seqs, history
 from tracker.store.journal import ImageChange, interrupts_deferred, pending_changes, recover
 from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
@@ -798,6 +799,16 @@ class Library:
                         raise LibraryError(queries.unknown_key_message(session, key))
                     wanted.append(found)
             return load_views(session, keys=wanted, years=years or None)
+
+    def find(self, criteria: Criteria) -> list[StudyView]:
+        """The studies that meet the criteria (words, years, tags, screening status)."""
+        if criteria.tags:
+            try:
+                parse_tag_changes([f"+{tag}" for tag in criteria.tags])
+            except TagChangeError as error:
+                raise LibraryError(str(error)) from error
+        with self.session() as session:
+            return matching(load_views(session), criteria)
 
     def export(self, fmt: str, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> str:
         """The library (or the chosen studies) in one format. The whole library as BibTeX

@@ -635,3 +635,19 @@ def test_a_build_killed_while_indexing_is_indexed_again_by_the_next_build(tmp_pa
     again = library.build()  # its pages are as the killed build left them: nothing "changed"
     assert again.search.startswith(("search index built", "search index: 1 of")), again.search
     assert library.build().search == "search index unchanged (no study page changed)"
+
+
+def test_a_build_tells_its_progress_stage_by_stage_with_counts(tmp_path, write):
+    from tracker.synthetic import bibtex_library
+
+    library = Library(tmp_path / "library")
+    library.import_files([write("many.bib", bibtex_library(450))])  # enough for the forked workers
+    include_all(library)
+    seen: list[tuple[str, int, int]] = []
+    library.build(progress=lambda stage, done, total: seen.append((stage, done, total)))
+    pages = [(done, total) for stage, done, total in seen if stage == "writing study pages"]
+    assert len(pages) >= 2 and pages[-1] == (450, 450)  # it moves, and ends at every study
+    assert [done for done, _ in pages] == sorted(done for done, _ in pages)
+    others = [(done, total) for stage, done, total in seen if stage == "writing the other pages"]
+    assert others[-1][0] == others[-1][1] > 3
+    assert any(stage == "indexing for search (parts)" for stage, _, _ in seen)

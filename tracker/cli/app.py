@@ -118,7 +118,7 @@ class StageBar:
         self.done = 0
 
     def update(self, stage: str, done: int, total: int) -> None:
-        if total < self.smallest:
+        if total < self.smallest and self.task is None:  # once drawn, every later stage shows
             return
         if self.task is None:
             self.progress.start()

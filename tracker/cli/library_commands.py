@@ -291,7 +291,11 @@ def build(library: Library, out: Path | None, base_url: str | None) -> None:
     evidence map, downloads and feeds."""
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.UsageError(f"--base-url {base_url!r}: give an http(s) address")
-    report = library.build(out, base_url)
+    bar = StageBar(console_for(stderr=True), smallest=500)
+    try:
+        report = library.build(out, base_url, progress=bar.update)
+    finally:
+        bar.close()
     out_console = console_for()
     out_console.print(
         f"built {report.pages} pages: {report.written} files written, {report.unchanged} unchanged, "

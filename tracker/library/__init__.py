@@ -694,8 +694,11 @@ class Library:
 
     # -- the site ---------------------------------------------------------------------------
 
-    def build(self, out: Path | None = None, base_url: str | None = None) -> BuildReport:
-        """The static site from the library (into `site/` by default)."""
+    def build(
+        self, out: Path | None = None, base_url: str | None = None, progress: StageProgress | None = None
+    ) -> BuildReport:
+        """The static site from the library (into `site/` by default); `progress` is told
+        each stage's counts."""
         target = out or self.paths.root / "site"
         with self.session() as session:
             views = load_views(session)
@@ -703,7 +706,16 @@ class Library:
             added = first_imports(session)
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
         try:
-            return build_site(views, scores, self.paths.root, target, added=added, base_url=base_url, digests=published)
+            return build_site(
+                views,
+                scores,
+                self.paths.root,
+                target,
+                added=added,
+                base_url=base_url,
+                digests=published,
+                progress=progress,
+            )
         except (SettingsError, TemplateRenderError) as error:
             raise LibraryError(str(error)) from error
 

@@ -198,6 +198,7 @@ def build_site(
     added: dict[str, str] | None = None,
     base_url: str | None = None,
     digests: Sequence[PublishedIssue] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores. `added`
     dates each study (its first import) for feeds and "latest"; with `base_url` the site
@@ -206,24 +207,28 @@ def build_site(
     makers write the rest."""
     base = (base_url.rstrip("/") + "/") if base_url else ""
     build = Build(views, scores, library_root, Output(out), added or {}, base, digests)
-    indexing = _study_pages(build)
-    for make in PAGE_MAKERS:
+    told = progress or (lambda _stage, _done, _total: None)
+    indexing = _study_pages(build, lambda done, total: told("writing study pages", done, total))
+    for number, make in enumerate(PAGE_MAKERS, start=1):
         make(build)
+        told("writing the other pages", number, len(PAGE_MAKERS))
     _search_page(build, indexing)
     output = build.output
     if base:
         pages = [str(p.relative_to(out)) for p in output.kept if p.suffix == ".html" and p.name != "404.html"]
         output.write("sitemap.xml", sitemap(base, pages))
     output.remove_the_rest(keep=(INDEX_FOLDER,))
-    _, output.report.search_seconds, output.report.search = indexing.finish()
+    _, output.report.search_seconds, output.report.search = indexing.finish(
+        lambda done, total: told("indexing for search (parts)", done, total)
+    )
     return output.report
 
 
-def _study_pages(build: Build) -> Indexing:
+def _study_pages(build: Build, progress: Callable[[int, int], None]) -> Indexing:
     """The list of studies and a page per study (with its cite files), written on every
     core; then the search index is started on the parts whose pages changed."""
     build.render("studies.html", urls.page("studies"), studies=build.views, facets=build.groups, titles=FACET_TITLES)
-    words = in_parallel(build.views, partial(_study_page, build), build.output)
+    words = in_parallel(build.views, partial(_study_page, build), build.output, progress)
     # Every tag's label, too: retagging a study then brings no new word to every part.
     words.update(word for labels in build.labels.values() for label in labels.values() for word in label.split())
     build.output.remove_the_rest("studies")

@@ -20,6 +20,9 @@ from tracker.publish.output import Output
 
 #: Below this many items a pool costs more than it saves.
 PARALLEL_FROM = 400
+#: Items a worker takes at a time: small enough for a progress bar to move, large enough
+#: that handing them out costs nothing.
+SHARE = 250
 #: The job the forked workers inherit: items, work, output.
 _JOB: dict[str, Any] = {}
 
@@ -31,33 +34,49 @@ def _run_items(items: Iterable[Any], work: Callable[[Any], Iterable[str]]) -> se
     return words
 
 
-def _run_share(share: range) -> tuple[set[Path], set[Path], int, int, int, set[str]]:
+def _run_share(share: range) -> tuple[set[Path], set[Path], int, int, int, set[str], int]:
     items, work, output = _JOB["items"], _JOB["work"], _JOB["output"]
     output.kept, output.changed = set(), set()
     output.report.pages = output.report.written = output.report.unchanged = 0
     words = _run_items((items[index] for index in share), work)
     report = output.report
-    return output.kept, output.changed, report.pages, report.written, report.unchanged, words
+    return output.kept, output.changed, report.pages, report.written, report.unchanged, words, len(share)
 
 
-def in_parallel(items: Sequence[Any], work: Callable[[Any], Iterable[str]], output: Output) -> set[str]:
+def in_parallel(
+    items: Sequence[Any],
+    work: Callable[[Any], Iterable[str]],
+    output: Output,
+    progress: Callable[[int, int], None] | None = None,
+) -> set[str]:
     """`work(item)` for every item, writing through `output`, on every core when it pays;
-    returns the union of the words each `work` returned."""
+    returns the union of the words each `work` returned. `progress(done, total)` is told
+    as shares of the items finish."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _run_items(items, work)
+    total = len(items)
+    if total < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        words: set[str] = set()
+        for start in range(0, total, SHARE):
+            words |= _run_items(items[start : start + SHARE], work)
+            if progress:
+                progress(min(start + SHARE, total), total)
+        return words
     _JOB.update(items=items, work=work, output=output)
-    words: set[str] = set()
+    words = set()
+    done = 0
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = [range(start, len(items), workers) for start in range(workers)]
-            for kept, changed, pages, written, unchanged, share_words in pool.map(_run_share, shares):
+            shares = [range(start, min(start + SHARE, total)) for start in range(0, total, SHARE)]
+            for kept, changed, pages, written, unchanged, share_words, count in pool.imap_unordered(_run_share, shares):
                 output.kept |= kept
                 output.changed |= changed
                 output.report.pages += pages
                 output.report.written += written
                 output.report.unchanged += unchanged
                 words |= share_words
+                done += count
+                if progress:
+                    progress(min(done, total), total)
     finally:
         _JOB.clear()
     return words

@@ -41,8 +41,8 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,11 +339,17 @@ class Indexing:
         """The folder whose copy of Pagefind's search UI the search page loads."""
         return f"{INDEX_FOLDER}/{self.parts[0].name}/" if self.parts else f"{INDEX_FOLDER}/"
 
-    def finish(self) -> tuple[bool, float, str]:
-        """(indexed, seconds, message); writes the manifest and removes parts no longer planned."""
+    def finish(self, progress: Callable[[int, int], None] | None = None) -> tuple[bool, float, str]:
+        """(indexed, seconds, message); writes the manifest and removes parts no longer
+        planned. `progress(done, total)` is told as parts finish."""
         if not pagefind_available():
             return False, 0.0, "search index skipped: pagefind is not installed (pip install 'pagefind[bin]')"
-        answers = {name: job.result() for name, job in self.jobs.items()}
+        names = {job: name for name, job in self.jobs.items()}
+        answers = {}
+        for done, job in enumerate(as_completed(names), start=1):
+            answers[names[job]] = job.result()
+            if progress:
+                progress(done, len(names))
         if self.pool is not None:
             self.pool.shutdown()
         problems = {name: problem for name, (problem, _) in answers.items() if problem}

@@ -44,7 +44,7 @@ def test_a_real_workbook_reads_value_for_value_as_the_tidy_file(workbook, tidy):
 def test_a_country_page_built_from_both_workbooks_shows_the_indicators_under_its_scores(tmp_path):
     library = Library(tmp_path / "library")
     for workbook, _ in PAIRS:
-        library.import_scores(MIPEX / "raw" / workbook)
+        library.import_scores(MIPEX / "raw" / workbook, edition=workbook.removesuffix(".xlsx"))
     library.build()
     page = (library.paths.root / "site" / "countries" / "de" / "index.html").read_text(encoding="utf-8")
     # Germany's family reunification score in the EU update, and the core set's 16 indicators under it:

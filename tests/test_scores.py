@@ -127,7 +127,7 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
     workbook = write_workbook(tmp_path / "mipex.xlsx", WORKBOOK)
     result = cli("scores", "import", str(workbook), "--edition", "test edition", "--source", SOURCE)
     assert result.exit_code == 0, result.output
-    assert "10 scores read: 10 added, 0 changed, 0 unchanged; 2 rows skipped" in result.output
+    assert "10 scores read: 10 added, 0 with a new value, 0 unchanged; 2 rows skipped" in result.output
     assert "[TU] row 11: 120.0 is outside 0-100" in result.output
     shown = cli("scores", "show", "Sweden").output
     assert "labour_market (test edition)" in shown and "92" in shown  # 91.5 rounds to 92
@@ -140,7 +140,7 @@ def test_scores_import_show_reimport_and_rebuild(cli, write, library_dir, db_url
         "SWE,family_reunion,2019,60,test edition,Migration Policy Group, MIPEX 2020\n",
     )
     again = cli("scores", "import", str(tidy))
-    assert "1 scores read: 0 added, 1 changed, 0 unchanged; 3 rows skipped" in again.output
+    assert "1 scores read: 0 added, 1 with a new value, 0 unchanged; 3 rows skipped" in again.output
     assert "fix.csv:5: 7 cells where the header names 6 (a value with a comma needs quotes)" in again.output
     assert "fix.csv:3: 'colour' is not an area" in again.output
     assert "fix.csv:4: 'Narnia' is not one of the 56 MIPEX countries" in again.output
@@ -158,10 +158,10 @@ def test_a_reimport_with_replace_removes_what_its_editions_no_longer_hold(cli, w
     cli("scores", "import", str(write("first.csv", first)))
     corrected = header + "SE,health,2019,60,e1,bb28a,Entitlements\nSE,health,2019,71,e1,,\n"
     plain = cli("scores", "import", str(write("corrected.csv", corrected)))
-    assert "2 scores read: 1 added, 1 changed, 0 unchanged; 0 rows skipped" in plain.output
+    assert "2 scores read: 1 added, 1 with a new value, 0 unchanged; 0 rows skipped" in plain.output
     assert "indicator 4" in (library_dir / "bib" / "scores" / "indicators.csv").read_text()  # kept without --replace
     replaced = cli("scores", "import", str(write("corrected.csv", corrected)), "--replace")
-    assert "2 scores read: 0 added, 0 changed, 2 unchanged, 1 removed; 0 rows skipped" in replaced.output
+    assert "2 scores read: 0 added, 0 with a new value, 2 unchanged, 1 removed; 0 rows skipped" in replaced.output
     indicators = (library_dir / "bib" / "scores" / "indicators.csv").read_text()
     assert "indicator 4" not in indicators and "bb28a" in indicators
     assert "SE,overall,2019,80.0,e2" in (library_dir / "bib" / "scores" / "scores.csv").read_text()  # another edition
@@ -235,3 +235,31 @@ def test_hostile_workbooks_are_refused_in_one_line_within_bounds(cli, tmp_path):
         assert time.perf_counter() - started < 30, name  # was MemoryError after 51 s, 4.8 GB for the bomb
         assert result.exit_code == 1 and expected[name] in result.output, (name, result.output)
         assert "Traceback" not in result.output
+
+
+def test_overall_only_tables_editions_drop_and_counts_that_add_up(cli, write, tmp_path):
+    overall = write("overall.csv", "iso3,year,edition,overall_score\nSWE,2010,MIPEX III,83\nAUT,2010,MIPEX III,42\n")
+    read = cli("scores", "import", str(overall))
+    assert "2 scores read: 2 added" in read.output, read.output
+    assert "overall (MIPEX III)" in cli("scores", "show", "SE").output
+    variants = write(
+        "variants.csv",
+        "iso2,year,edition,overall_variant,score\n"
+        "SE,2019,MIPEX 2020,with_health,86.4\nSE,2019,MIPEX 2020,without_health,88\n"
+        "SE,2019,MIPEX 2020,with_health,86.4\n",
+    )
+    counted = cli("scores", "import", str(variants)).output
+    assert "2 scores read: 1 added, 0 with a new value, 0 unchanged, 1 repeated in the file" in counted
+    assert "1 rows of overall_variant 'without_health' (the overall score is 'with_health') set aside" in counted
+    bare = write("bare.csv", "country,year,edition,score\nSE,2019,MIPEX 2020,70\n")
+    assert "missing columns: area" in cli("scores", "import", str(bare)).output
+    assert "1 with a new value" in cli("scores", "import", str(bare), "--area", "overall").output
+    again = cli("scores", "import", str(bare), "--area", "overall", "--source", "MPG")
+    assert "0 with a new value, 0 unchanged, 1 with a new source or title" in again.output  # not "changed"
+    book = write_workbook(tmp_path / "mipex.xlsx", WORKBOOK)
+    unnamed = cli("scores", "import", str(book))
+    assert unnamed.exit_code == 1 and "name the edition the workbook holds" in unnamed.output
+    assert "MIPEX 2020; MIPEX III" in unnamed.output  # the editions to choose from
+    assert "removed 2 scores of edition 'MIPEX III'" in cli("scores", "drop", "MIPEX III", "--yes").output
+    assert "MIPEX III" not in cli("scores", "show").output
+    assert cli("scores", "drop", "MIPEX III", "--yes").exit_code == 1

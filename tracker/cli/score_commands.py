@@ -23,7 +23,8 @@ def scores() -> None:
 
 @scores.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--edition", help="The edition the scores belong to (workbooks; default: the file's name).")
+@click.option("--edition", help="The edition the scores belong to (a workbook does not say: name it).")
+@click.option("--area", help="The area of every row, for a table without an area column (e.g. overall).")
 @click.option("--source", help="Where the figures come from, as the site will name it.")
 @click.option(
     "--replace",
@@ -31,24 +32,44 @@ def scores() -> None:
     help="The file replaces its editions whole: their scores it no longer holds are removed.",
 )
 @pass_library
-def import_scores(library: Library, file: Path, edition: str | None, source: str | None, replace: bool) -> None:
+def import_scores(
+    library: Library, *, file: Path, edition: str | None, area: str | None, source: str | None, replace: bool
+) -> None:
     """Import scores from a tidy CSV or MPG's spreadsheet download; bad rows are listed and skipped."""
-    report = library.import_scores(file, edition, source, replace_editions=replace)
+    report = library.import_scores(file, edition, source, replace_editions=replace, area=area)
     out, err = console_for(), console_for(stderr=True)
     stored = report.stored
+    counts = [f"{stored.added} added", f"{stored.changed} with a new value", f"{stored.unchanged} unchanged"]
+    if stored.relabelled:
+        counts.append(f"{stored.relabelled} with a new source or title")
+    if stored.repeated:
+        counts.append(f"{stored.repeated} repeated in the file (the first stands)")
+    if replace:
+        counts.append(f"{stored.removed} removed")
     out.print(
-        f"{report.path}: {report.read} scores read: {stored.added} added, {stored.changed} changed, "
-        f"{stored.unchanged} unchanged"
-        + (f", {stored.removed} removed" if replace else "")
-        + f"; {len(report.problems)} rows skipped",
+        f"{report.path}: {report.read} scores read: {', '.join(counts)}; {len(report.problems)} rows skipped",
         markup=False,
     )
+    for why, count in report.set_aside.items():
+        out.print(f"{report.path}: {count} rows of {why} set aside, not stored", markup=False)
     for where, why in report.problems[:MAX_PROBLEM_LINES]:
         err.print(f"{where}: {why}", markup=False)
     if len(report.problems) > MAX_PROBLEM_LINES:
         err.print(f"... and {len(report.problems) - MAX_PROBLEM_LINES} more rows skipped", markup=False)
     if report.problems and not stored.added and not stored.changed and not stored.unchanged:
         sys.exit(1)
+
+
+@scores.command("drop")
+@click.argument("edition")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
+@pass_library
+def drop_scores(library: Library, edition: str, yes: bool) -> None:
+    """Remove every score of EDITION (imported under a wrong name, say); `git` keeps the old bib/scores."""
+    if not yes and not click.confirm(f"remove every score of edition {edition!r}?", default=False):
+        console_for().print("nothing changed", markup=False)
+        return
+    console_for().print(f"removed {library.drop_scores(edition)} scores of edition {edition!r}", markup=False)
 
 
 @scores.command("show")

@@ -42,8 +42,8 @@ from tracker.library.image import (
 from tracker.models import CURATOR, Decision, Digest, Meta, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.publish import BuildReport, build_site
 from tracker.publish.settings import SettingsError
-from tracker.scores.check import ScoreError, country_code
-from tracker.scores.store import ScoreImport, load_score_rows, read_score_files, store_scores
+from tracker.scores.check import ScoreError, area_code, country_code
+from tracker.scores.store import ScoreImport, drop_edition, load_score_rows, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
 from tracker.screening import EXCLUDED, INCLUDED, SCREEN
@@ -115,6 +115,7 @@ class ScoreFileReport:
     read: int
     stored: ScoreImport
     problems: list[tuple[str, str]]
+    set_aside: dict[str, int]
 
 
 class ProgressBar(Protocol):
@@ -652,8 +653,30 @@ class Library:
 
     # -- scores -----------------------------------------------------------------------------
 
+    def score_editions(self) -> list[str]:
+        """The editions the library holds scores of."""
+        if not self.exists():
+            return []
+        with self.session() as session:
+            return sorted(set(session.exec(select(Score.edition))))
+
+    def drop_scores(self, edition: str) -> int:
+        """Remove every score of an edition (imported under a wrong name, say). Returns how many."""
+        editions = self.score_editions()
+        if edition not in editions:
+            known = "; ".join(editions) or "none"
+            raise LibraryError(f"no scores of edition {edition!r} (the library holds: {known})")
+        with self.transaction() as session:
+            return drop_edition(session, edition)
+
     def import_scores(
-        self, path: Path, edition: str | None = None, source: str | None = None, *, replace_editions: bool = False
+        self,
+        path: Path,
+        edition: str | None = None,
+        source: str | None = None,
+        *,
+        replace_editions: bool = False,
+        area: str | None = None,
     ) -> ScoreFileReport:
         """MIPEX scores from a tidy CSV or MPG's workbook: bad rows reported and skipped,
         the rest stored in one transaction (a value already there is replaced; with
@@ -662,19 +685,29 @@ class Library:
             raise LibraryError(f"{path}: no such file")
         shown = self.shown_path(path)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            read = read_workbook(path, edition or path.stem, source or f"MPG workbook {path.name}")
+            if not edition:  # the workbook does not say: a file name would start a second series
+                known = "; ".join(self.score_editions()) or "none yet"
+                raise LibraryError(
+                    f"{shown}: name the edition the workbook holds, e.g. --edition 'MIPEX 2020' "
+                    f"(editions in the library: {known})"
+                )
+            read = read_workbook(path, edition, source or f"MPG workbook {path.name}")
         else:
             try:
                 text = path.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError as error:
                 raise LibraryError(f"{path}: not a UTF-8 CSV file ({error.reason} at byte {error.start})") from error
-            read = read_tidy(Path(shown), text, source or "")
+            try:
+                area = area_code(area) if area else None
+            except ScoreError as error:
+                raise LibraryError(f"--area: {error}") from error
+            read = read_tidy(Path(shown), text, source or "", area)
         if not read.rows:
             detail = f": {read.problems[0][0]}: {read.problems[0][1]}" if read.problems else ""
             raise LibraryError(f"{shown}: no scores could be read{detail}")
         with self.transaction(create=True) as session:
             stored = store_scores(session, read.rows, replace_editions=replace_editions)
-        return ScoreFileReport(shown, len(read.rows), stored, read.problems)
+        return ScoreFileReport(shown, len(read.rows), stored, read.problems, read.set_aside)
 
     def scores(self, country: str | None = None) -> list[Score]:
         """The scores of one country (or all), strands and overall, by area and year."""

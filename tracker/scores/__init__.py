@@ -52,3 +52,5 @@ class ReadScores:
 
     rows: list[ScoreRow] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    #: Rows read and deliberately not stored, by why (other overall variants), with counts.
+    set_aside: dict[str, int] = field(default_factory=dict)

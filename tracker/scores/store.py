@@ -32,9 +32,14 @@ COLUMNS = ("country", "area", "year", "score", "edition", "level", "place", "ind
 
 @dataclass(slots=True)
 class ScoreImport:
+    """What an import did to the stored scores; `added + changed + relabelled + unchanged +
+    repeated` is every row read."""
+
     added: int = 0
-    changed: int = 0
+    changed: int = 0  # a different value
+    relabelled: int = 0  # the same value, another source or title
     unchanged: int = 0
+    repeated: int = 0  # the same score twice in the file: the first stands
     removed: int = 0
 
 
@@ -52,7 +57,8 @@ def store_scores(session: Session, rows: Iterable[ScoreRow], *, replace_editions
     seen: set[tuple] = set()
     for row in rows:
         if row.identity in seen:
-            continue  # the same value twice in one file: the first stands
+            report.repeated += 1  # the same score twice in one file: the first stands
+            continue
         seen.add(row.identity)
         found = existing.get(row.identity)
         if found is None:
@@ -60,7 +66,10 @@ def store_scores(session: Session, rows: Iterable[ScoreRow], *, replace_editions
             report.added += 1
         elif (found[1], found[2], found[3]) != (row.value, row.source, row.title):
             updates.append({"sid": found[0], "v": row.value, "s": row.source, "t": row.title})
-            report.changed += 1
+            if found[1] != row.value:
+                report.changed += 1
+            else:
+                report.relabelled += 1
         else:
             report.unchanged += 1
     connection = session.connection()
@@ -149,3 +158,9 @@ def read_score_files(folder: Path) -> ReadScores:
             result.rows.extend(read.rows)
             result.problems.extend(read.problems)
     return result
+
+
+def drop_edition(session: Session, edition: str) -> int:
+    """Remove every score of an edition; returns how many."""
+    table = Score.__table__
+    return session.connection().execute(delete(table).where(table.c.edition == edition)).rowcount or 0

@@ -3,7 +3,11 @@
 Columns (a header row; names case-insensitive): `country` (or `iso2`/`iso3`: an ISO-2 or
 ISO-3 code or an English name), `area`, `year`, `score` (or `value`), `edition`; optional
 `level` (national, regional, local), `place`, `source`, `indicator`, `title`. The shared
-tidy files (`iso2,iso3,country,year,edition,area,score`) read as they are.
+tidy files (`iso2,iso3,country,year,edition,area,score`) read as they are, and so do the
+overall-only layouts: an `overall_score` column, or `overall_variant` + `score`, where the
+index's overall score is the `with_health` variant (the others are counted, not stored:
+they are not the overall score the site shows). Without an `area` column, `area` (the
+command's `--area`) names it for every row.
 """
 
 from __future__ import annotations
@@ -18,14 +22,20 @@ from tracker.scores.check import ScoreError, area_code, country_code, level_valu
 _REQUIRED = ("area", "year", "edition")
 
 
-def read_tidy(path: Path, text: str, default_source: str = "") -> ReadScores:
+#: The overall variant that is the index's overall score (as in MPG's workbook).
+OVERALL_VARIANT = "with_health"
+
+
+def read_tidy(path: Path, text: str, default_source: str = "", area: str | None = None) -> ReadScores:
     """Every row that is a score; the others reported as `path:line: why`."""
     result = ReadScores()
     reader = csv.DictReader(io.StringIO(text))
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     country_column = next((columns[c] for c in ("iso2", "country", "iso3") if c in columns), None)
-    value_column = next((columns[c] for c in ("score", "value") if c in columns), None)
-    missing = [c for c in _REQUIRED if c not in columns]
+    value_column = next((columns[c] for c in ("score", "value", "overall_score") if c in columns), None)
+    if "area" not in columns and ("overall_score" in columns or "overall_variant" in columns):
+        area = area or "overall"
+    missing = [c for c in _REQUIRED if c not in columns and not (c == "area" and area)]
     if country_column is None:
         missing.insert(0, "country (or iso2/iso3)")
     if value_column is None:
@@ -37,7 +47,12 @@ def read_tidy(path: Path, text: str, default_source: str = "") -> ReadScores:
     def cell(row: dict[str, str], name: str) -> str:
         return (row.get(columns[name]) or "").strip() if name in columns else ""
 
+    other_variants: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
+        variant = cell(row, "overall_variant")
+        if variant and variant != OVERALL_VARIANT:
+            other_variants[variant] = other_variants.get(variant, 0) + 1
+            continue
         try:
             if None in row:  # more cells than the header names
                 raise ScoreError(
@@ -50,7 +65,7 @@ def read_tidy(path: Path, text: str, default_source: str = "") -> ReadScores:
             result.rows.append(
                 ScoreRow(
                     country=country_code(row.get(country_column) or ""),
-                    area=area_code(cell(row, "area")),
+                    area=area_code(cell(row, "area") or area or ""),
                     year=year_value(cell(row, "year")),
                     value=value,
                     edition=cell(row, "edition") or _refuse("no edition"),
@@ -63,6 +78,8 @@ def read_tidy(path: Path, text: str, default_source: str = "") -> ReadScores:
             )
         except ScoreError as error:
             result.problems.append((f"{path}:{line}", str(error)))
+    for variant, count in sorted(other_variants.items()):
+        result.set_aside[f"overall_variant {variant!r} (the overall score is {OVERALL_VARIANT!r})"] = count
     return result
 
 

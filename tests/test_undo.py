@@ -115,3 +115,39 @@ def test_undo_shows_the_change_and_asks_first(cli, write):
     ):
         result = cli(*mistake)
         assert result.exit_code == 1 and expected in result.output, result.output
+
+
+def test_decisions_from_two_curators_merged_by_git_stay_on_their_own_entries(tmp_path, write):
+    """Both imported an entry keyed x2020 and edited it; in the merged library one entry
+    becomes x2020-2, and its curator's edit follows it there (with a word), not A's."""
+    import json
+    import shutil
+
+    paper_a = write("a.bib", "@article{x2020, title = {Paper of curator A}, year = {2020}}\n")
+    paper_b = write("b.bib", "@article{x2020, title = {Paper of curator B}, year = {2020}}\n")
+    libraries = {}
+    for name, paper in (("a", paper_a), ("b", paper_b)):
+        library = Library(tmp_path / name)
+        library.import_files([paper])
+        library.edit("x2020", {"note": f"checked by {name.upper()}"})
+        libraries[name] = library
+    merged = tmp_path / "merged" / "bib"
+    shutil.copytree(tmp_path / "a" / "bib", merged)  # what a git merge of B into A gives:
+    shutil.copytree(tmp_path / "b" / "bib" / "sources", merged / "sources", dirs_exist_ok=True)
+    imports = json.loads((merged / "imports.json").read_text())
+    imports.append({**json.loads((tmp_path / "b" / "bib" / "imports.json").read_text())[0], "seq": 2})
+    (merged / "imports.json").write_text(json.dumps(imports))
+    decisions = json.loads((merged / "decisions.json").read_text())
+    theirs = json.loads((tmp_path / "b" / "bib" / "decisions.json").read_text())["decisions"][0]
+    decisions["decisions"].append({**theirs, "seq": 2, "after_import": 2})
+    (merged / "decisions.json").write_text(json.dumps(decisions))
+    (merged / "library.bib").unlink()
+    said: list[str] = []
+    library = Library(tmp_path / "merged")
+    library.on_notice = said.append
+    notes = {v.key: (v.fields["title"], v.fields.get("note")) for v in library.views()}
+    assert notes == {
+        "x2020": ("Paper of curator A", "checked by A"),
+        "x2020-2": ("Paper of curator B", "checked by B"),
+    }
+    assert any("decision 2 (edit) named 'x2020'; that entry is 'x2020-2'" in line for line in said), said

@@ -108,6 +108,9 @@ class Decision(SQLModel, table=True):
     after_import: int = 0  # the number of imports made before it: where a rebuild replays it
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # edit: field -> value
     undone: bool = Field(default=False, index=True)  # taken back by a later `undo` (kept, as history)
+    # each key's record by the identity of its text (`Record.fingerprint`), which no key
+    # clash can re-point: two curators' imports both keyed `x2020` merged by git
+    records: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class ReviewPair(SQLModel, table=True):

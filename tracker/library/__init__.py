@@ -241,7 +241,8 @@ class Library:
             def decisions_up_to(imports: int | None) -> None:
                 due = [d for d in pending if imports is None or d.get("after_import", 0) <= imports]
                 if due:
-                    replay_decisions(session, due, cancelled)
+                    for line in replay_decisions(session, due, cancelled):
+                        self._notify(line)
                     withdrawn = any(d["action"] == WITHDRAW and d["seq"] not in cancelled for d in due)
                     importer.forget_studies(withdrawn=withdrawn)
                     pending[:] = [d for d in pending if d not in due]

@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from tracker.config import LibraryPaths
+from tracker.db import in_chunks
 from tracker.models import Decision, Meta, Record, ReviewPair, Source
 from tracker.screening import SCREEN
 from tracker.store.files import ImageFileError, read_image_json
@@ -48,6 +49,27 @@ class DecisionsFile:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     review: list[dict[str, Any]] = field(default_factory=list)
     compared_through: int = 0
+
+
+def fingerprints(session: Session, keys: Iterable[str]) -> dict[str, str]:
+    """Each record key's fingerprint (the identity of its entry's text)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, str] = {}
+    for chunk in in_chunks(wanted):
+        found.update(session.exec(select(Record.key, Record.fingerprint).where(col(Record.key).in_(chunk))).all())  # type: ignore[arg-type]
+    return found
+
+
+def keys_of_fingerprints(session: Session, prints: Iterable[str]) -> dict[str, str]:
+    """The key of the record (in force) each fingerprint names."""
+    wanted = [p for p in dict.fromkeys(prints) if p]
+    found: dict[str, str] = {}
+    for chunk in in_chunks(wanted):
+        query = select(Record.fingerprint, Record.key).where(
+            col(Record.fingerprint).in_(chunk), col(Record.key).is_not(None), Record.status != "withdrawn"
+        )
+        found.update(session.exec(query).all())  # type: ignore[arg-type]
+    return found
 
 
 def record_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
@@ -86,6 +108,7 @@ def log_decisions(session: Session, proposed: Sequence[Proposed], made_at: str) 
         return []
     last = session.exec(select(func.max(Decision.seq))).one() or 0
     imports = session.exec(select(func.max(Source.seq))).one() or 0
+    prints = fingerprints(session, [key for item in proposed for key in item.keys])
     rows = [
         {
             "seq": last + offset,
@@ -97,6 +120,7 @@ def log_decisions(session: Session, proposed: Sequence[Proposed], made_at: str) 
             "made_at": made_at,
             "after_import": imports,
             "values": dict(item.values or {}),
+            "records": [prints.get(key, "") for key in item.keys] if any(k in prints for k in item.keys) else [],
         }
         for offset, item in enumerate(proposed, start=1)
     ]
@@ -173,7 +197,9 @@ def write_decisions_file(session: Session, paths: LibraryPaths, change: ImageCha
     """Write `bib/decisions.json` (only when there is something to write)."""
     columns = (Decision.seq, Decision.action, Decision.by, Decision.keys, Decision.score, Decision.reasons)
     rows = session.exec(
-        select(*columns, Decision.made_at, Decision.after_import, Decision.values).order_by(col(Decision.seq))
+        select(*columns, Decision.made_at, Decision.after_import, Decision.values, Decision.records).order_by(
+            col(Decision.seq)
+        )
     )
     decisions = [
         {
@@ -186,8 +212,9 @@ def write_decisions_file(session: Session, paths: LibraryPaths, change: ImageCha
             "made_at": made_at,
             "after_import": after_import,
             **({"values": values} if action in WITH_VALUES else {}),
+            **({"records": records} if records else {}),
         }
-        for seq, action, by, keys, score, reasons, made_at, after_import, values in rows
+        for seq, action, by, keys, score, reasons, made_at, after_import, values, records in rows
     ]
     review = [
         {"keys": [p.key_a, p.key_b], "score": p.score, "reasons": p.reasons}
@@ -229,25 +256,41 @@ def read_decisions_file(paths: LibraryPaths) -> DecisionsFile:
         raise ValueError(f"{paths.decisions}: not a decisions file the tracker wrote ({error})") from error
 
 
-def replay_decisions(session: Session, decisions: Iterable[dict[str, Any]], cancelled: set[int]) -> None:
+def replay_decisions(session: Session, decisions: Sequence[dict[str, Any]], cancelled: set[int]) -> list[str]:
     """Log and apply decisions read from `bib/decisions.json` (during a rebuild); those
-    an undo took back (`cancelled`) are logged as undone and not applied."""
+    an undo took back (`cancelled`) are logged as undone and not applied. A key that no
+    longer names the record the decision was about (two imports used the key and a git
+    merge put them in another order) is re-pointed by the record's fingerprint; returns
+    what was re-pointed, in words."""
+    prints = keys_of_fingerprints(session, [p for item in decisions for p in item.get("records", [])])
+    said: list[str] = []
     for item in decisions:
+        keys = list(item["keys"])
+        for index, print_ in enumerate(item.get("records", [])[: len(keys)]):
+            now = prints.get(print_)
+            if now and now != keys[index]:
+                said.append(
+                    f"decision {item['seq']} ({item['action']}) named {keys[index]!r}; that entry is "
+                    f"{now!r} in this library (two imports used the key): applied to {now!r}"
+                )
+                keys[index] = now
         decision = Decision(
             seq=item["seq"],
             action=item["action"],
             by=item["by"],
-            keys=list(item["keys"]),
+            keys=keys,
             score=item.get("score"),
             reasons=list(item.get("reasons", [])),
             made_at=item["made_at"],
             after_import=item.get("after_import", 0),
             values=dict(item.get("values", {})),
             undone=item["seq"] in cancelled,
+            records=list(item.get("records", [])),
         )
         session.add(decision)
         if not decision.undone:
             apply_decision(session, decision)
+    return said
 
 
 def restore_review(session: Session, document: DecisionsFile) -> None:

@@ -269,3 +269,13 @@ def test_an_outcome_named_in_other_words_is_found_by_two_words_near_each_other()
         "Attitudes of teachers", "Teachers' attitudes to homework. Migration of birds is another topic."
     )
     assert "public_attitudes" not in unrelated.codes("outcome")
+
+
+def test_a_place_word_inside_a_phrase_of_another_facet_is_not_a_place():
+    tagging = tag_text(
+        "Family Reunion Policies in Europe",
+        "The Family Reunion Directive sets the rules. Elsewhere, migrants in Réunion face French law.",
+    )
+    others = [(p.facet, p.code) for p in tagging.proposals if p.facet == "other_country"]
+    assert others == [("other_country", "Réunion")]  # once: the island, not the policy area
+    assert ("area", "family_reunion") in [(p.facet, p.code) for p in tagging.proposals]

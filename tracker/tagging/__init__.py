@@ -103,7 +103,24 @@ class _Scanned:
             grouped[match.group].append(match)
         for facet in ("outcome",):
             grouped[facet].extend(near_matches(text, _near_rules(facet)))
+        grouped["country"] = _not_inside_concepts(grouped.get("country", []), grouped)
         return cls(text, {facet: longest_first(matches) for facet, matches in grouped.items()})
+
+
+def _not_inside_concepts(places: list[Match], grouped: dict[str, list[Match]]) -> list[Match]:
+    """Place words that are not part of a longer phrase another facet knows: "Reunion" in
+    "Family Reunion" is the policy area, not the island; a place names a place only on its own."""
+    concepts = [(m.start, m.end) for facet, found in grouped.items() if facet != "country" for m in found]
+    if not concepts or not places:
+        return places
+    return [
+        place
+        for place in places
+        if not any(
+            start <= place.start and place.end <= end and end - start > place.end - place.start
+            for start, end in concepts
+        )
+    ]
 
 
 #: Words just before a phrase that deny it ("not labour market access but ...", "rather

@@ -220,6 +220,10 @@ def test_the_preview_server_serves_the_built_site(tmp_path, write):
         url = f"http://127.0.0.1:{server.server_address[1]}/studies/kogan2016/index.html"
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200 and b"citation_title" in response.read()
+        base = f"http://127.0.0.1:{server.server_address[1]}/downloads/library"
+        for suffix, kind in ((".ris", "application/x-research-info-systems"), (".bib", "application/x-bibtex")):
+            with urllib.request.urlopen(base + suffix, timeout=10) as response:  # as Zotero's connector wants
+                assert response.headers["Content-Type"].startswith(kind)
     finally:
         server.shutdown()
         server.server_close()

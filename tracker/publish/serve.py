@@ -5,9 +5,22 @@ from __future__ import annotations
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    #: The cite and download files by what they are, so a reference manager's browser
+    #: connector takes a `.ris` as RIS (not `application/octet-stream`), a `.bib` as BibTeX.
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".ris": "application/x-research-info-systems",
+        ".bib": "application/x-bibtex; charset=utf-8",
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".atom": "application/atom+xml",
+    }
+
     def log_message(self, format: str, *args: object) -> None:
         """No request log on the terminal: the preview is for looking, not for reading logs."""
 

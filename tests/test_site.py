@@ -170,6 +170,8 @@ def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):
     evidence = (site / "map" / "index.html").read_text()
     assert 'href="overall/wellbeing/index.html">1</a>' in evidence  # the study's cell, linked
     assert evidence.count('class="gap"') > 100  # empty cells stay visible as gaps
+    assert 'aria-label="no studies"' not in evidence  # not allowed on a bare span: said as hidden text
+    assert evidence.count('<span class="visually-hidden">no studies</span>') == evidence.count('class="gap"')
     assert 'href="se/index.html"' in evidence  # the country filter
     cell = (site / "map" / "overall" / "wellbeing" / "index.html").read_text()
     assert 'href="../../../studies/kogan2016/index.html"' in cell

@@ -657,3 +657,17 @@ def test_a_build_tells_its_progress_stage_by_stage_with_counts(tmp_path, write):
     others = [(done, total) for stage, done, total in seen if stage == "writing the other pages"]
     assert others[-1][0] == others[-1][1] > 3
     assert any(stage == "indexing for search (parts)" for stage, _, _ in seen)
+
+
+def test_a_study_page_gives_citation_managers_its_month_and_abstract(tmp_path, write):
+    study = (
+        "@article{novak2022, author = {Novak, Ana}, title = {MIPEX and the wellbeing of migrants}, year = {2022},"
+        " month = may, journal = {Comparative Migration Studies},"
+        " abstract = {We use MIPEX to explain wellbeing. Inclusive policies go with higher wellbeing.}}\n"
+    )
+    library = _library(tmp_path, write, study)
+    library.build()
+    page = (library.paths.root / "site" / "studies" / "novak2022" / "index.html").read_text()
+    assert '<meta name="citation_publication_date" content="2022/05">' in page
+    assert '<meta name="citation_abstract" content="We use MIPEX to explain wellbeing.' in page
+    assert '<meta name="description" content="We use MIPEX to explain wellbeing.' in page

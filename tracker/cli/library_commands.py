@@ -72,7 +72,7 @@ def _print_report_lines(reports: list[FileReport], out: Console, err: Console) -
                 "nothing added (to read it another way: import it again with --format or --encoding)",
                 markup=False,
             )
-        if report.replaced_format:
+        elif report.replaced_format:
             out.print(
                 f"{report.path}: the earlier import of this file, read as {report.replaced_format}, is withdrawn: "
                 "this one replaces it (`mipex-tracker history`)",

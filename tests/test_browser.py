@@ -353,7 +353,7 @@ def test_a_study_page_reads_as_zoteros_embedded_metadata_translator_reads_it(pag
     assert tags["citation_author"] == ["Kogan, Irena", "Shen, Jing"]
     assert tags["citation_publication_date"] == ["2016"]
     assert tags["citation_journal_title"] == ["Journal of Ethnic and Migration Studies"]
-    assert tags["citation_doi"] == ["10.1080/1369183x.2016.1152174"]
+    assert tags["citation_doi"] == ["10.1080/1369183X.2016.1152174"]
     assert page.locator("svg.chart").count() == 1
     _shot(page, "study")
     assert page.errors == []

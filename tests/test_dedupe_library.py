@@ -134,7 +134,7 @@ def test_the_study_takes_the_published_and_most_complete_fields(cli, write, libr
     assert view.field_sources["container"] == "kogan2016"
     assert view.fields["title"].startswith("What makes a satisfied immigrant?")
     assert view.fields["year"] == "2016"  # the published year, not the working paper's
-    assert view.fields["doi"] == "10.1080/1369183x.2016.1152174"
+    assert view.fields["doi"] == "10.1080/1369183X.2016.1152174"
     assert "institution" not in view.fields  # where the preprint appeared is not mixed in
     assert [a.given for a in view.authors] == ["Irena", "Jing", "Manuel"]
     assert view.early_versions == [("koganwp2014", "discussion paper")]

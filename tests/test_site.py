@@ -74,7 +74,7 @@ def test_a_study_page_has_its_facts_its_scores_and_cite_files(tmp_path, write):
         '<meta name="citation_firstpage" content="1783">' in page
         and '<meta name="citation_lastpage" content="1809">' in page
     )
-    assert 'href="https://doi.org/10.1080/1369183x.2016.1152174"' in page
+    assert 'href="https://doi.org/10.1080/1369183X.2016.1152174"' in page
     assert '"@type": "ScholarlyArticle"' in page
     assert '<svg class="chart" role="img"' in page and "<desc>" in page  # the chart says what it shows
     assert "<caption>The scores in the chart</caption>" in page  # and its figures stand in a table
@@ -156,9 +156,12 @@ def test_only_http_links_and_dois_become_links_and_keys_become_safe_slugs():
     assert doi_url("10.1080/1369183X.2016.1152174") == "https://doi.org/10.1080/1369183X.2016.1152174"
     assert doi_url("javascript:alert(1)") is None
     assert slug("kogan2016") == "kogan2016"
+    assert slug("Roach2019443") == "Roach2019443"  # a key's case is kept, never hashed
+    assert slug("2019-19018-006") == "2019-19018-006"
     assert re.fullmatch(r"[a-z0-9-]+", slug("../../etc/passwd"))
     assert slug("Kogan2016") != slug("kogan2016")  # two keys never share a page
-    assert slug(slug("Smith2020")) != slug("Smith2020")  # not even a key shaped like another's slug
+    assert slug("smith 2020") != slug("smith-2020")
+    assert slug(slug("smith 2020")) != slug("smith 2020")  # not even a key shaped like another's slug
 
 
 def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):

@@ -57,6 +57,11 @@ class LibraryPaths:
         return self.root / ".tracker"
 
     @property
+    def citation_cache(self) -> Path:
+        """Formatted citations kept from one site build to the next (`tracker.publish.citations`)."""
+        return self.state / "cache" / "citations.json"
+
+    @property
     def store_file(self) -> Path:
         return self.state / "library.sqlite"
 

@@ -107,6 +107,13 @@ class Name:
         family = " ".join(p for p in (self.particle, self.family) if p)
         return f"{family}, {self.given}" if self.given else family
 
+    def display_form(self) -> str:
+        """`Jan van der Berg Jr` — a name as a reader reads it on a page."""
+        if self.literal:
+            return self.literal
+        family = " ".join(p for p in (self.particle, self.family) if p)
+        return " ".join(p for p in (self.given, family, self.suffix) if p)
+
 
 @dataclass(slots=True)
 class Entry:

@@ -17,7 +17,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
-_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 MAX_SLUG = 80
 
 
@@ -25,11 +25,12 @@ _DIGEST_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
 
 
 def slug(key: str) -> str:
-    """A key as a folder name: lower-case ASCII letters, digits and hyphens; a short
-    digest is added whenever the key had to change, so two keys never share a slug. A key
-    that already ends like a digest (`smith2020-7f9837a3`) gets one too: otherwise it could
-    take the slug of another key (`Smith2020`) and its page."""
-    cleaned = _SLUG_UNSAFE.sub("-", key.lower()).strip("-")[:MAX_SLUG] or "study"
+    """A key as a folder name: ASCII letters (their case kept, so `Roach2019` reads as
+    written), digits and hyphens; a short digest is added whenever the key had to change,
+    so two keys never share a slug. A key that already ends like a digest
+    (`smith2020-7f9837a3`) gets one too: otherwise it could take the slug of another key
+    (`smith2020!`) and its page."""
+    cleaned = _SLUG_UNSAFE.sub("-", key).strip("-")[:MAX_SLUG] or "study"
     if cleaned == key and not _DIGEST_SUFFIX.search(key):
         return cleaned
     return f"{cleaned}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"

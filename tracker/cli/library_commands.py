@@ -303,6 +303,8 @@ def build(library: Library, out: Path | None, base_url: str | None) -> None:
         markup=False,
     )
     out_console.print(report.search, markup=False)
+    for warning in report.warnings:
+        console_for(stderr=True).print(f"warning: {warning}", markup=False)
 
 
 @main.command()

@@ -40,6 +40,12 @@ _CSL_VARIABLES = {
 }
 
 
+#: biblatex's type keys (BibTeX's @phdthesis, @techreport...) as the genre a reader sees.
+_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "techreport": "Technical report"}
+#: Types whose `number` is their own number (a report's), not a journal issue's.
+_NUMBERED = frozenset({"report", "thesis", "dataset", "manuscript", "misc"})
+
+
 def csl_name(name: Name) -> dict[str, str]:
     """A name as CSL-JSON writes it: our parts, the particle under CSL's name for it."""
     return {("non-dropping-particle" if part == "particle" else part): v for part, v in name.to_json().items()}
@@ -59,6 +65,12 @@ def csl_item(view: StudyView) -> dict[str, Any]:
     for canonical, variable in _CSL_VARIABLES.items():
         if canonical in fields:
             item[variable] = fields[canonical]
+    if view.entry_type in _NUMBERED and "issue" in item:  # CSL's `number`: "Working paper 12"
+        item["number"] = item.pop("issue")
+    if fields.get("institution") and "publisher" not in item:  # a report's institution, a thesis's school
+        item["publisher"] = fields["institution"]
+    if fields.get("type"):
+        item["genre"] = _GENRES.get(str(fields["type"]).lower(), fields["type"])
     if fields.get("keywords"):
         item["keyword"] = ", ".join(fields["keywords"])
     custom = {name: value for name, value in sorted(fields.items()) if name not in CANONICAL_FIELDS}

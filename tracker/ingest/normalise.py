@@ -14,7 +14,6 @@ from collections.abc import Callable
 from tracker.entry import ENTRY_TYPES, Entry
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
-_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _ISO_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?")
 _PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*(?:-+|–|—|‐|‑)\s*([^\s\-–—]+)\s*$")
@@ -48,15 +47,15 @@ def collapse_whitespace(text: str) -> str:
 
 
 def normalise_doi(value: str) -> str:
-    """A bare, lower-case DOI: `10.1080/1369183x.2020.1`, whatever prefix it came with.
-
-    DOIs are case-insensitive by definition, so lower case makes them comparable.
+    """A bare DOI, `10.1080/1369183X.2020.1`, whatever prefix it came with, its case as
+    written: DOIs are case-insensitive by definition, so whatever compares them folds case
+    (`tracker.dedupe`), but readers, exports and citations show it as its publisher wrote it.
     A value that is not DOI-shaped after stripping is kept as written (cleaned).
     """
     text = collapse_whitespace(value).replace("{", "").replace("}", "")  # WoS writes `{[}` for `[`
     text = _DOI_PREFIX.sub("", text).strip().rstrip(".")
     text = text.replace("%2F", "/").replace("%2f", "/")
-    return text.lower() if _DOI_SHAPE.match(text.lower()) else text
+    return text
 
 
 def year_from(value: str) -> str:

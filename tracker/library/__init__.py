@@ -749,6 +749,7 @@ class Library:
                 base_url=base_url,
                 digests=published,
                 progress=progress,
+                citation_cache=self.paths.citation_cache,
             )
         except (SettingsError, TemplateRenderError) as error:
             raise LibraryError(str(error)) from error

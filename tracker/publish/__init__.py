@@ -21,6 +21,7 @@ from jinja2 import Environment, TemplateError
 
 from tracker.publish import urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
+from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, FacetValue, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
 from tracker.publish.output import BuildReport, Output
@@ -149,6 +150,7 @@ class Build:
     added: dict[str, str]
     base: str  # the site's absolute URL with a trailing slash, or "" (relative feeds, no sitemap)
     digests: Sequence[PublishedIssue]
+    citations: Citations = field(default_factory=Citations)
     env: Environment = field(init=False)
     labels: dict[str, dict[str, str]] = field(init=False)
     by_country: dict[str, Profile] = field(init=False)
@@ -168,6 +170,7 @@ class Build:
             "areas": self.labels["area"],
             "countries": self.labels["country"],
             "outcomes": self.labels["outcome"],
+            "uses": self.labels["use"],
             "settings": settings,
         }
 
@@ -199,16 +202,22 @@ def build_site(
     base_url: str | None = None,
     digests: Sequence[PublishedIssue] = (),
     progress: Callable[[str, int, int], None] | None = None,
+    citation_cache: Path | None = None,
 ) -> BuildReport:
     """Every page of the site, from the studies (with their tags) and the scores. `added`
     dates each study (its first import) for feeds and "latest"; with `base_url` the site
-    gets a sitemap.xml and absolute feed links. The study pages come first: they are what
+    gets a sitemap.xml and absolute feed links; `citation_cache` keeps the formatted
+    citations from one build to the next. The study pages come first: they are what
     search indexes, and Pagefind starts on them in processes of its own while the page
     makers write the rest."""
     base = (base_url.rstrip("/") + "/") if base_url else ""
-    build = Build(views, scores, library_root, Output(out), added or {}, base, digests)
+    citations = Citations.load(citation_cache) if citation_cache else Citations()
+    build = Build(views, scores, library_root, Output(out), added or {}, base, digests, citations)
     told = progress or (lambda _stage, _done, _total: None)
-    indexing = _study_pages(build, lambda done, total: told("writing study pages", done, total))
+    build.output.report.warnings.extend(_slugs_alike_but_case(build.views))
+    indexing, used_citations = _study_pages(build, lambda done, total: told("writing study pages", done, total))
+    if citation_cache:
+        save_citations(citation_cache, used_citations)
     for number, make in enumerate(PAGE_MAKERS, start=1):
         make(build)
         told("writing the other pages", number, len(PAGE_MAKERS))
@@ -224,21 +233,54 @@ def build_site(
     return output.report
 
 
-def _study_pages(build: Build, progress: Callable[[int, int], None]) -> Indexing:
+def _slugs_alike_but_case(views: Sequence[StudyView]) -> list[str]:
+    """Study pages whose folders differ only in case (`Smith2020/`, `smith2020/`): a static
+    host keeps both, but a copy of the site on a case-blind disk (macOS, Windows) would not."""
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for view in views:
+        by_folded[slug(view.key).casefold()].append(view.key)
+    return [
+        f"the pages of {' and '.join(keys)} differ only in the case of their address: serve the site from "
+        "a host that tells case apart (any web server does); a copy on a disk that ignores case (macOS, "
+        "Windows) keeps only one of them"
+        for keys in by_folded.values()
+        if len(keys) > 1
+    ]
+
+
+@dataclass
+class StudyHarvest:
+    """What the study pages give back to the build: the words search may index, and the
+    formatted citations they used (which the next build may reuse)."""
+
+    words: set[str] = field(default_factory=set)
+    citations: dict[str, str] = field(default_factory=dict)
+
+    def __ior__(self, other: StudyHarvest) -> StudyHarvest:
+        self.words |= other.words
+        self.citations.update(other.citations)
+        return self
+
+
+def _study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[Indexing, dict[str, str]]:
     """The list of studies and a page per study (with its cite files), written on every
-    core; then the search index is started on the parts whose pages changed."""
+    core; then the search index is started on the parts whose pages changed. Returns it,
+    with the citations the pages used."""
     build.render("studies.html", urls.page("studies"), studies=build.views, facets=build.groups, titles=FACET_TITLES)
-    words = in_parallel(build.views, partial(_study_page, build), build.output, progress)
+    harvest = in_parallel(build.views, partial(_study_page, build), build.output, progress, StudyHarvest)
+    words = harvest.words
     # Every tag's label, too: retagging a study then brings no new word to every part.
     words.update(word for labels in build.labels.values() for label in labels.values() for word in label.split())
     build.output.remove_the_rest("studies")
     studies = build.output.root / "studies"
     changed = {path.parent.name for path in build.output.changed if path.parent.parent == studies}
-    return Indexing(build.output.root, (slug(v.key) for v in build.views), changed, words)
+    indexing = Indexing(build.output.root, (slug(v.key) for v in build.views), changed, words)
+    return indexing, harvest.citations
 
 
-def _study_page(build: Build, view: StudyView) -> set[str]:
-    """Writes the study's page and cite files; returns the words search may index from it."""
+def _study_page(build: Build, view: StudyView) -> StudyHarvest:
+    """Writes the study's page and cite files; returns the words search may index from it
+    and its formatted citations."""
     areas, countries, by_country = build.labels["area"], build.labels["country"], build.by_country
     folder = urls.study_folder(view.key)
     chart_series = [
@@ -258,10 +300,12 @@ def _study_page(build: Build, view: StudyView) -> set[str]:
             for a in AREA_ORDER
             if a in view.tags.get("area", {}) and (rows := latest_scores(by_country, a, countries, sorted(studied)))
         )
+    citations = build.citations.of(view)
     page = build.render(
         "study.html",
         urls.page("study", view.key),
         study=view,
+        citations=[c for c in citations if c.html],
         chart=chart,
         folded=len(chart_series) > LINES_PER_CHART,
         series=chart_series,
@@ -269,7 +313,7 @@ def _study_page(build: Build, view: StudyView) -> set[str]:
     )
     for path, text in build.texts.cite_files(folder, view):
         build.output.write(path, text)
-    return indexed_words(page)
+    return StudyHarvest(indexed_words(page), {c.key: c.html for c in citations})
 
 
 def _facet_lists(build: Build) -> None:
@@ -300,7 +344,8 @@ def _home_and_about(build: Build) -> None:
     )
     build.render("about.html", urls.page("about"), count=len(build.views), sources=score_sources(build.scores))
     build.render("404.html", "404.html")
-    build.output.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8"))
+    for asset in ("site.css", "cite.js"):
+        build.output.write(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
 
 
 def _downloads(build: Build) -> None:

@@ -9,19 +9,16 @@ joined from those texts, which keeps a 10k-study build from exporting a study do
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker.export import ENTRY_FORMATS
+from tracker.publish.urls import FACET_FOLDERS, page, value_folder
 from tracker.safety import slug
 from tracker.store.views import StudyView
 
-_PLAIN_CODE = re.compile(r"[a-z0-9_]{1,40}")
 FACETS = ("area", "country", "outcome", "use", "year")
-#: Each facet's folder on the site and under downloads/.
-FOLDERS = {"area": "areas", "country": "countries", "outcome": "outcomes", "use": "uses", "year": "years"}
 FACET_TITLES = {
     "area": "Policy area",
     "country": "Country",
@@ -39,21 +36,9 @@ def facet_values(view: StudyView, facet: str) -> list[str]:
     return sorted(view.tags.get(facet, {}))
 
 
-def value_folder(facet: str, code: str) -> str:
-    """A facet value's folder name: vocabulary codes as they are (areas/labour_market/),
-    anything else (years come from fields) through `slug`, safe whatever the data holds."""
-    if facet == "country":
-        return code.lower()
-    return code if _PLAIN_CODE.fullmatch(code) else slug(code)
-
-
-def facet_page(facet: str, code: str) -> str:
-    return f"{FOLDERS[facet]}/{value_folder(facet, code)}/index.html"
-
-
 def download_stem(facet: str, code: str) -> str:
     """`downloads/<facet folder>/<value>`; add the format's extension."""
-    return f"downloads/{FOLDERS[facet]}/{value_folder(facet, code)}"
+    return f"downloads/{FACET_FOLDERS[facet]}/{value_folder(facet, code)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +50,7 @@ class FacetValue:
 
     @property
     def page(self) -> str:
-        return facet_page(self.facet, self.code)
+        return page("facet", self.facet, self.code)
 
     @property
     def downloads(self) -> str:

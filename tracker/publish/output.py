@@ -4,7 +4,7 @@ did not write removed, so a rebuild touches only what changed."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -16,6 +16,7 @@ class BuildReport:
     removed: int = 0
     search: str = ""  # what became of the search index
     search_seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what the builder should know, in words
 
 
 class Output:

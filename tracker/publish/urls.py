@@ -10,11 +10,15 @@ changes here alone. Keys and codes go through `slug`, so no key becomes a path o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tracker.safety import slug
 
 HOME = "index.html"
+#: Each facet's folder on the site and under downloads/.
+FACET_FOLDERS = {"area": "areas", "country": "countries", "outcome": "outcomes", "use": "uses", "year": "years"}
+_PLAIN_CODE = re.compile(r"[a-z0-9_]{1,40}")
 
 
 def _in(folder: str) -> str:
@@ -36,6 +40,7 @@ PAGES: dict[str, Callable[..., str]] = {
     "digest": lambda month: _in(f"digests/{month}"),
     "search": lambda: _in("search"),
     "about": lambda: _in("about"),
+    "facet": lambda facet, code: _in(f"{FACET_FOLDERS[facet]}/{value_folder(facet, code)}"),
 }
 
 
@@ -47,6 +52,14 @@ def page(kind: str, *args: str | None) -> str:
 def study_folder(key: str) -> str:
     """A study's folder: its page and its cite files."""
     return f"studies/{slug(key)}"
+
+
+def value_folder(facet: str, code: str) -> str:
+    """A facet value's folder name: vocabulary codes as they are (areas/labour_market/),
+    anything else (years come from fields) through `slug`, safe whatever the data holds."""
+    if facet == "country":
+        return code.lower()
+    return code if _PLAIN_CODE.fullmatch(code) else slug(code)
 
 
 def map_folder(country: str | None = None) -> str:

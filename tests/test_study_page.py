@@ -1,0 +1,114 @@
+"""A study's page as a reader uses it: the authors by their full names, every tag a link,
+its citation formatted to copy in APA, Chicago and Harvard, at an address that reads like
+its key."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import include_all
+from tracker.library import Library
+from tracker.publish import citations
+
+STUDIES = r"""
+@article{kogan2016,
+  author = {Kogan, Irena and Shen, Jing},
+  title = {Integration policies and the life satisfaction of immigrants in Sweden},
+  journal = {Journal of Ethnic and Migration Studies}, year = {2016}, volume = {42}, number = {11},
+  pages = {1783--1809}, doi = {10.1080/1369183X.2016.1152174},
+  abstract = {Multilevel models relate MIPEX integration policy scores to the life satisfaction of immigrants.}
+}
+@techreport{Roach2019443,
+  author = {{European Commission} and van der Berg, Jan},
+  title = {Migrant health and <b>bold</b> policy in Denmark},
+  institution = {Publications Office}, year = {2019}, type = {Working paper}, number = {12}
+}
+"""
+
+
+def _built(tmp_path: Path, write, text: str = STUDIES) -> tuple[Library, Path]:  # type: ignore[no-untyped-def]
+    library = Library(tmp_path / "library")
+    library.import_files([write("studies.bib", text)])
+    include_all(library)
+    library.tag()
+    library.build()
+    return library, library.paths.root / "site"
+
+
+def _citations(page: str) -> dict[str, str]:
+    """Style name -> the citation as the page shows it, tags and all."""
+    found = re.findall(r'<figcaption id="style-\d">([^<]+)</figcaption>\s*<p class="reference"[^>]*>(.*?)</p>', page)
+    return dict(found)
+
+
+def test_a_study_page_names_its_authors_in_full_and_links_every_tag(tmp_path, write):
+    _, site = _built(tmp_path, write)
+    page = (site / "studies" / "kogan2016" / "index.html").read_text()
+    assert "Irena Kogan, Jing Shen (2016)" in page
+    for folder in ("areas", "countries", "outcomes", "uses"):  # every kind of tag it has is a link
+        assert re.search(rf'<a class="tag" href="\.\./\.\./{folder}/[a-z_]+/index\.html"', page), folder
+    for link in re.findall(r'<a class="tag" href="([^"]+)"', page):
+        assert (site / "studies" / "kogan2016" / link).resolve().is_file(), link  # and leads to a page
+    report = (site / "studies" / "Roach2019443" / "index.html").read_text()
+    assert "European Commission, Jan van der Berg (2019)" in report  # an organisation keeps its name whole
+
+
+def test_a_study_page_offers_its_citation_in_apa_chicago_and_harvard(tmp_path, write):
+    _, site = _built(tmp_path, write)
+    shown = _citations((site / "studies" / "kogan2016" / "index.html").read_text())
+    assert shown == {
+        "APA 7th": "Kogan, I., &amp; Shen, J. (2016). Integration policies and the life satisfaction of immigrants "
+        "in Sweden. <i>Journal of Ethnic and Migration Studies</i>, <i>42</i>(11), 1783–1809. "
+        "https://doi.org/10.1080/1369183X.2016.1152174",
+        "Chicago (author-date)": "Kogan, Irena, and Jing Shen. 2016. “Integration Policies and the Life Satisfaction "
+        "of Immigrants in Sweden.” <i>Journal of Ethnic and Migration Studies</i> 42 (11): 1783–1809. "
+        "https://doi.org/10.1080/1369183X.2016.1152174.",
+        "Harvard": "Kogan, I. and Shen, J. (2016) ‘Integration policies and the life satisfaction of immigrants in "
+        "Sweden’, <i>Journal of Ethnic and Migration Studies</i>, 42(11), pp. 1783–1809. "
+        "Available at: https://doi.org/10.1080/1369183X.2016.1152174.",
+    }
+    report = _citations((site / "studies" / "Roach2019443" / "index.html").read_text())
+    assert report["APA 7th"].startswith("European Commission, &amp; van der Berg, J. (2019).")
+    for text in report.values():  # markup in a title prints as text: only the style's own italics are tags
+        assert "&lt;b&gt;bold&lt;/b&gt;" in text and "<b>" not in text
+        assert "working paper" in text.lower() and "12" in text and "Publications Office" in text
+
+
+def test_citations_are_formatted_once_and_reused_by_the_next_build(tmp_path, write, monkeypatch):
+    formatted: list[str] = []
+    real = citations.format_citation
+
+    def counted(item, stem):  # type: ignore[no-untyped-def]
+        formatted.append(stem)
+        return real(item, stem)
+
+    monkeypatch.setattr(citations, "format_citation", counted)
+    library, site = _built(tmp_path, write)
+    assert len(formatted) == 6  # two studies, three styles
+    first = (site / "studies" / "kogan2016" / "index.html").read_bytes()
+    library.build()
+    assert len(formatted) == 6 and (site / "studies" / "kogan2016" / "index.html").read_bytes() == first
+    library.edit("kogan2016", {"volume": "43"})
+    library.build()
+    assert len(formatted) == 9  # only the changed study, again
+    assert "<i>43</i>(11)" in (site / "studies" / "kogan2016" / "index.html").read_text()
+    kept = json.loads(library.paths.citation_cache.read_text())
+    assert len(kept) == 6  # the citations of the old volume are not kept
+
+
+def test_a_cache_that_cannot_be_read_only_costs_time(tmp_path, write):
+    library, site = _built(tmp_path, write)
+    library.paths.citation_cache.write_text("{not json")
+    library.build()
+    assert "APA 7th" in (site / "studies" / "kogan2016" / "index.html").read_text()
+
+
+def test_a_keys_case_never_hashes_its_address_and_pages_alike_but_for_case_are_reported(tmp_path, write):
+    text = STUDIES + "@article{kogan2016x, title = {Another}, author = {A, B}, year = {2020}, journal = {J}}\n"
+    library, site = _built(tmp_path, write, text.replace("kogan2016x", "KOGAN2016"))
+    assert (site / "studies" / "Roach2019443" / "Roach2019443.bib").is_file()
+    assert (site / "studies" / "KOGAN2016" / "index.html").is_file()
+    report = library.build()
+    assert any("KOGAN2016" in w and "kogan2016" in w and "case" in w for w in report.warnings), report.warnings

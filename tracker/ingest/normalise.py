@@ -54,8 +54,7 @@ def normalise_doi(value: str) -> str:
     """
     text = collapse_whitespace(value).replace("{", "").replace("}", "")  # WoS writes `{[}` for `[`
     text = _DOI_PREFIX.sub("", text).strip().rstrip(".")
-    text = text.replace("%2F", "/").replace("%2f", "/")
-    return text
+    return text.replace("%2F", "/").replace("%2f", "/")
 
 
 def year_from(value: str) -> str:

@@ -359,6 +359,30 @@ def test_a_study_page_reads_as_zoteros_embedded_metadata_translator_reads_it(pag
     assert page.errors == []
 
 
+def test_a_citation_is_copied_by_its_button_in_the_style_chosen(browser, site_url):
+    """The study page's "Copy" buttons (hidden without JavaScript) put the citation on the
+    clipboard, as plain text and as rich text that keeps the journal's italics."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(site_url + "studies/kogan2016/index.html")
+        chicago = page.locator("figure.citation", has_text="Chicago")
+        chicago.get_by_role("button", name="Copy").click()
+        page.get_by_role("status").filter(has_text="copied").wait_for()
+        assert page.get_by_role("status").text_content() == "Chicago (author-date) citation copied."
+        plain = page.evaluate("navigator.clipboard.readText()")
+        assert plain.startswith("Kogan, Irena, and Jing Shen. 2016. “Integration Policies")
+        rich = page.evaluate(
+            """async () => { const [item] = await navigator.clipboard.read();
+                             return await (await item.getType("text/html")).text(); }"""
+        )
+        assert "<i>Journal of Ethnic and Migration Studies</i>" in rich
+        _shot(page, "study_cite")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     "path",
     [

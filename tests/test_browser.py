@@ -323,7 +323,7 @@ def test_the_year_filter_narrows_and_the_excerpts_hold_only_what_the_study_says(
     assert "Sweden" in results.first.inner_text()
     # each result names its authors, year and venue, as a reader scanning citations expects
     playwright.expect(page.locator(".pagefind-ui__result-tag")).to_have_text(
-        "By: Kogan, Shen (2016). Journal of Ethnic and Migration Studies 42(11): 1783–1809"
+        "By: Irena Kogan, Jing Shen (2016). Journal of Ethnic and Migration Studies 42(11): 1783–1809"
     )
     assert page.errors == []
 

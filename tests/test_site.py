@@ -674,3 +674,26 @@ def test_a_study_page_gives_citation_managers_its_month_and_abstract(tmp_path, w
     assert '<meta name="citation_publication_date" content="2022/05">' in page
     assert '<meta name="citation_abstract" content="We use MIPEX to explain wellbeing.' in page
     assert '<meta name="description" content="We use MIPEX to explain wellbeing.' in page
+
+
+def test_the_home_page_lists_the_latest_additions_by_date_added_and_links_the_latest_digest(tmp_path, write):
+    older = r"""
+@article{zz2010, title = {An older study of citizenship}, author = {Zed, Z}, year = {2010}, journal = {J}}
+@article{aa2020, title = {A newer study of citizenship}, author = {Ay, A}, year = {2020}, journal = {J}}
+"""
+    library = _library(tmp_path, write, older)
+    later = "@article{mm2015, title = {Imported last}, author = {M, M}, year = {2015}, journal = {J}}"
+    library.import_files([write("later.bib", later)])
+    include_all(library)
+    library.digests.new("2026-11", "November MIPEX in Use")
+    for key in ("zz2010", "aa2020", "mm2015"):
+        library.digests.write_summary(key, "A summary. Of two sentences.")
+    library.digests.publish("2026-11")
+    library.build()
+    home = (library.paths.root / "site" / "index.html").read_text()
+    latest = home[home.index("Latest additions") :]
+    order = [latest.index(title) for title in ("Imported last", "A newer study", "An older study")]
+    assert order == sorted(order)  # the last import first; of one import, the newest publication first
+    assert re.search(r'added <time datetime="\d{4}-\d\d-\d\d">', latest)
+    assert 'Latest digest: <a href="digests/2026-11/index.html">November MIPEX in Use</a>' in home
+    assert "November 2026: 3 new studies" in home

@@ -74,7 +74,7 @@ from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagRe
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import refresh_rendered, rendered_bibtex
 from tracker.store.screening import Answer, answers_in_force
-from tracker.store.views import StudyView, first_imports, load_views
+from tracker.store.views import StudyView, added_to_the_evidence, first_imports, load_views
 from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
 from tracker.tagging.store import REVIEW_BELOW, TagReport, run_tagging
@@ -737,7 +737,7 @@ class Library:
         with self.session() as session:
             views = load_views(session)
             scores = load_score_rows(session, Score.level == "national")  # indicators too
-            added = first_imports(session)
+            added = added_to_the_evidence(views, first_imports(session))
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]
         try:
             return build_site(

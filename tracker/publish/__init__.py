@@ -43,6 +43,8 @@ from tracker.store.views import StudyView
 from tracker.templating import TEMPLATES, TemplateRenderError, environment, month_name, template_problem
 from tracker.vocab import load_vocabulary
 
+#: Studies the home page lists as the latest additions.
+LATEST = 10
 #: A study's scores over the years as lines, up to this many (its countries times its areas);
 #: more cross and hide each other, and it gets each area's countries as bars instead.
 LINES_PER_CHART = 6
@@ -329,16 +331,29 @@ def _facet_lists(build: Build) -> None:
             )
 
 
+def newest_first(views: Sequence[StudyView], added: dict[str, str]) -> list[StudyView]:
+    """The latest added first; of those added together (one import), the newest publication,
+    then by title — never by citekey, which says nothing to a reader. (Stable sorts, from the
+    last key to the first.)"""
+    ordered = sorted(views, key=lambda v: str(v.fields.get("title", v.key)).casefold())
+    ordered.sort(key=lambda v: str(v.fields.get("year", "")), reverse=True)
+    ordered.sort(key=lambda v: added.get(v.key, ""), reverse=True)
+    return ordered
+
+
 def _home_and_about(build: Build) -> None:
     """The home page (counts, the latest additions, the countries scored), the page about
     the data, the 404 page and the stylesheet."""
-    latest = sorted(build.views, key=lambda v: (build.added.get(v.key, ""), v.key), reverse=True)[:10]
+    latest = newest_first(build.views, build.added)[:LATEST]
     countries = build.labels["country"]
+    digest = max(build.digests, key=lambda issue: issue.month, default=None)
     build.render(
         "home.html",
         urls.page("home"),
         count=len(build.views),
-        latest=latest,
+        latest=[(view, build.added.get(view.key, "")[:10]) for view in latest],
+        digest=digest,
+        digest_month=month_name(digest.month) if digest else "",
         scored=sorted(build.by_country, key=lambda c: countries.get(c, c)),
         studied={facet: len(build.groups[facet]) for facet in ("country", "area", "outcome")},
     )

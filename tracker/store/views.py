@@ -224,6 +224,17 @@ def load_views(
     return views
 
 
+def added_to_the_evidence(views: Iterable[StudyView], imported: dict[str, str]) -> dict[str, str]:
+    """When each study joined the published evidence: its first import, or its inclusion
+    by screening if that came later (a study imported in May and included in June is news
+    in June). ISO 8601 timestamps, so they sort as text."""
+    added = {}
+    for view in views:
+        included = view.screening.made_at if view.screening.status == "included" else ""
+        added[view.key] = max(imported.get(view.key, ""), included)
+    return added
+
+
 def first_imports(session: Session) -> dict[str, str]:
     """Each study's key -> when its first record was imported: when it entered the library
     (what feeds, "latest additions" and the digest go by)."""

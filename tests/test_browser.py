@@ -333,8 +333,8 @@ def test_the_evidence_map_links_to_its_studies(page, site_url):
     _shot(page, "map")
     page.locator("table.map a").first.click()
     page.wait_for_load_state()
-    assert page.locator("ul.studies a").count() >= 1
-    page.locator("ul.studies a").first.click()
+    assert page.locator(".studies a").count() >= 1
+    page.locator(".studies a").first.click()
     page.wait_for_load_state()
     assert "/studies/" in page.url
     assert page.errors == []

@@ -140,7 +140,7 @@ def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
     for path in site.rglob("*.html"):
         text = path.read_text()
         scripts = re.findall(r"<script[^>]*>", text)
-        own = re.compile(r'<script src="(\.\./)*(pagefind/\d+/pagefind-ui|assets/search)\.js">')
+        own = re.compile(r'<script src="(\.\./)*(pagefind/\d+/pagefind-ui|assets/[a-z]+)\.js"( defer)?>')
         assert all(s == '<script type="application/ld+json">' or own.fullmatch(s) for s in scripts), (path, scripts)
         assert not re.search(r"<(img|svg|iframe)[^>]*\son\w+=", text, re.IGNORECASE), path
         assert "<iframe" not in text
@@ -284,7 +284,10 @@ def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write
     page = (library.paths.root / "site" / "countries" / "se" / "index.html").read_text()
     assert "Rank 1 of 1 countries by the latest overall MIPEX score." in page
     assert "<h3>By policy area</h3>" in page and "<h3>By outcome</h3>" in page
-    assert "<h4>Well-being</h4>" in page
+    assert '<li>Well-being <span class="count">1</span></li>' in page
+    assert 'href="studies/index.html">All 1 study about Sweden' in page
+    listed = (library.paths.root / "site" / "countries" / "se" / "studies" / "index.html").read_text()
+    assert 'href="../../../studies/kogan2016/index.html"' in listed
 
 
 def test_a_country_page_draws_each_areas_scores_in_a_small_chart_of_its_own(tmp_path, write):
@@ -684,7 +687,7 @@ def test_the_home_page_lists_the_latest_additions_by_date_added_and_links_the_la
     library = _library(tmp_path, write, older)
     later = "@article{mm2015, title = {Imported last}, author = {M, M}, year = {2015}, journal = {J}}"
     library.import_files([write("later.bib", later)])
-    include_all(library)
+    include_all(library)  # all on one day: the newest publication first
     library.digests.new("2026-11", "November MIPEX in Use")
     for key in ("zz2010", "aa2020", "mm2015"):
         library.digests.write_summary(key, "A summary. Of two sentences.")
@@ -692,8 +695,8 @@ def test_the_home_page_lists_the_latest_additions_by_date_added_and_links_the_la
     library.build()
     home = (library.paths.root / "site" / "index.html").read_text()
     latest = home[home.index("Latest additions") :]
-    order = [latest.index(title) for title in ("Imported last", "A newer study", "An older study")]
-    assert order == sorted(order)  # the last import first; of one import, the newest publication first
+    order = [latest.index(title) for title in ("A newer study", "Imported last", "An older study")]
+    assert order == sorted(order)
     assert re.search(r'added <time datetime="\d{4}-\d\d-\d\d">', latest)
     assert 'Latest digest: <a href="digests/2026-11/index.html">November MIPEX in Use</a>' in home
     assert "November 2026: 3 new studies" in home

@@ -24,6 +24,7 @@ from tracker.publish.charts import Series, bar_chart, line_chart, small_multiple
 from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, FacetValue, download_stem, facet_groups
 from tracker.publish.feeds import FeedEntry, atom, atom_feed, sitemap
+from tracker.publish.lists import ORDERS, ordered, pages_of
 from tracker.publish.output import BuildReport, Output
 from tracker.publish.parallel import in_parallel
 from tracker.publish.profiles import (
@@ -45,6 +46,8 @@ from tracker.vocab import load_vocabulary
 
 #: Studies the home page lists as the latest additions.
 LATEST = 10
+#: Studies an area's or a country's page lists (the latest added), before the link to all.
+LATEST_ON_PAGE = 5
 #: A study's scores over the years as lines, up to this many (its countries times its areas);
 #: more cross and hide each other, and it gets each area's countries as bars instead.
 LINES_PER_CHART = 6
@@ -124,7 +127,9 @@ def _evidence_map(build: Build) -> None:
         links = {cell: urls.link(urls.page("map_cell", *cell, country), here) for cell in cells}
         for (area, outcome), members in cells.items():
             title = f"{_labels('area').get(area, area)} and {_labels('outcome').get(outcome, 'no outcome').lower()}"
-            render("list.html", urls.page("map_cell", area, outcome, country), title=title, studies=members)
+            cell_page = urls.page("map_cell", area, outcome, country)
+            back = (urls.link(here, cell_page), "The evidence map")
+            _paged_list(build, cell_page, title, members, back=back, filter={"area": area, "outcome": outcome})
         render(
             "map.html",
             here,
@@ -182,8 +187,12 @@ class Build:
         def url(kind: str, *args: str | None) -> str:
             return urls.link(urls.page(kind, *args), relative)
 
+        def href(target: str) -> str:
+            return urls.link(target, relative)
+
         try:
-            text = self.env.get_template(template).render(root=urls.root(relative), url=url, **self.common, **context)
+            template_file = self.env.get_template(template)
+            text = template_file.render(root=urls.root(relative), url=url, href=href, **self.common, **context)
         except TemplateError as error:
             raise TemplateRenderError(template_problem(template, error)) from error
         self.output.write(relative, text)
@@ -268,7 +277,7 @@ def _study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[In
     """The list of studies and a page per study (with its cite files), written on every
     core; then the search index is started on the parts whose pages changed. Returns it,
     with the citations the pages used."""
-    build.render("studies.html", urls.page("studies"), studies=build.views, facets=build.groups, titles=FACET_TITLES)
+    _list_of_all_studies(build)
     harvest = in_parallel(build.views, partial(_study_page, build), build.output, progress, StudyHarvest)
     words = harvest.words
     # Every tag's label, too: retagging a study then brings no new word to every part.
@@ -278,6 +287,31 @@ def _study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[In
     changed = {path.parent.name for path in build.output.changed if path.parent.parent == studies}
     indexing = Indexing(build.output.root, (slug(v.key) for v in build.views), changed, words)
     return indexing, harvest.citations
+
+
+def _list_of_all_studies(build: Build) -> None:
+    """The list of all studies, beside its facets, paged, in each of its orders."""
+    orders = {order: urls.page("browse", order) for order in ORDERS}
+    for order in ORDERS:
+        studies = ordered(build.views, order, build.added)
+        for page in pages_of(studies, partial(urls.page, "browse", order)):  # type: ignore[arg-type]
+            build.render(
+                "studies.html",
+                page.path,
+                page=page,
+                order=order,
+                orders={name: urls.link(path, page.path) for name, path in orders.items()},
+                order_labels=ORDERS,
+                facets=build.groups,
+                titles=FACET_TITLES,
+            )
+
+
+def _paged_list(build: Build, first: str, title: str, studies: Sequence[StudyView], **context: Any) -> None:
+    """A list of studies as pages of `PER_PAGE` (see `lists`), the first at `first`, latest
+    added first."""
+    for page in pages_of(ordered(studies, "added", build.added), partial(urls.list_page, first)):
+        build.render("list.html", page.path, title=title, page=page, **context)
 
 
 def _study_page(build: Build, view: StudyView) -> StudyHarvest:
@@ -322,29 +356,14 @@ def _facet_lists(build: Build) -> None:
     """A list page per outcome, use of MIPEX and year, with its downloads."""
     for facet in ("outcome", "use", "year"):
         for value in build.groups[facet]:
-            build.render(
-                "list.html",
-                value.page,
-                title=f"{FACET_TITLES[facet]}: {value.label}",
-                studies=value.studies,
-                downloads=value.downloads,
-            )
-
-
-def newest_first(views: Sequence[StudyView], added: dict[str, str]) -> list[StudyView]:
-    """The latest added first; of those added together (one import), the newest publication,
-    then by title — never by citekey, which says nothing to a reader. (Stable sorts, from the
-    last key to the first.)"""
-    ordered = sorted(views, key=lambda v: str(v.fields.get("title", v.key)).casefold())
-    ordered.sort(key=lambda v: str(v.fields.get("year", "")), reverse=True)
-    ordered.sort(key=lambda v: added.get(v.key, ""), reverse=True)
-    return ordered
+            title = f"{FACET_TITLES[facet]}: {value.label}"
+            _paged_list(build, value.page, title, value.studies, downloads=value.downloads, filter={facet: value.code})
 
 
 def _home_and_about(build: Build) -> None:
     """The home page (counts, the latest additions, the countries scored), the page about
     the data, the 404 page and the stylesheet."""
-    latest = newest_first(build.views, build.added)[:LATEST]
+    latest = ordered(build.views, "added", build.added)[:LATEST]
     countries = build.labels["country"]
     digest = max(build.digests, key=lambda issue: issue.month, default=None)
     build.render(
@@ -391,8 +410,11 @@ def _country_pages(build: Build) -> None:
     for code in sorted(set(by_country) | set(studies_of_country)):
         profile = by_country.get(code, {})
         members = studies_of_country.get(code, [])
-        by_area = {a: [v for v in members if a in v.tags.get("area", {})] for a in AREA_ORDER}
-        by_outcome = {o: [v for v in members if o in v.tags.get("outcome", {})] for o in sorted(outcomes)}
+        by_area = {a: sum(a in v.tags.get("area", {}) for v in members) for a in AREA_ORDER}
+        by_outcome = {o: sum(o in v.tags.get("outcome", {}) for v in members) for o in outcomes}
+        listed = urls.page("studies_of", "country", code)
+        back = (urls.link(urls.page("country", code), listed), countries.get(code, code))
+        _paged_list(build, listed, f"Studies about {back[1]}", members, back=back, filter={"country": code})
         series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
         rank = (ranking.index(code) + 1, len(ranking)) if code in overall_latest else None
         render(
@@ -404,7 +426,9 @@ def _country_pages(build: Build) -> None:
             series=series,
             profile=profile,
             indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},
-            studies=members,
+            studies=len(members),
+            latest=ordered(members, "added", build.added)[:LATEST_ON_PAGE],
+            listed=listed,
             by_area={a: found for a, found in by_area.items() if found},
             by_outcome={o: found for o, found in by_outcome.items() if found},
             rank=rank,
@@ -423,6 +447,10 @@ def _area_pages(build: Build) -> None:
     rows = []
     for code in AREA_ORDER:
         latest = latest_scores(by_country, code, countries)
+        members = studies_of_area.get(code, [])
+        listed = urls.page("studies_of", "area", code)
+        back = (urls.link(urls.page("area", code), listed), areas.get(code, code))
+        _paged_list(build, listed, f"Studies about {back[1].lower()}", members, back=back, filter={"area": code})
         render(
             "area.html",
             urls.page("area", code),
@@ -431,7 +459,9 @@ def _area_pages(build: Build) -> None:
             chart=bar_chart(f"Latest MIPEX score in {areas.get(code, code)}, by country", year_notes(latest)),
             bars=latest,
             newest=max((year for _, _, year in latest), default=None),
-            studies=studies_of_area.get(code, []),
+            studies=len(members),
+            latest=ordered(members, "added", build.added)[:LATEST_ON_PAGE],
+            listed=listed,
             downloads=download_stem("area", code) if code in studies_of_area else None,
         )
         average = sum(value for _, value, _ in latest) / len(latest) if latest else None

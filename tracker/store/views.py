@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -227,12 +228,26 @@ def load_views(
 def added_to_the_evidence(views: Iterable[StudyView], imported: dict[str, str]) -> dict[str, str]:
     """When each study joined the published evidence: its first import, or its inclusion
     by screening if that came later (a study imported in May and included in June is news
-    in June). ISO 8601 timestamps, so they sort as text."""
+    in June). ISO 8601 timestamps in UTC to the microsecond, so they sort as text (imports
+    are stamped to the second, decisions to the millisecond)."""
     added = {}
     for view in views:
         included = view.screening.made_at if view.screening.status == "included" else ""
-        added[view.key] = max(imported.get(view.key, ""), included)
+        added[view.key] = max(_instant(imported.get(view.key, "")), _instant(included))
     return added
+
+
+def _instant(stamp: str) -> str:
+    """An ISO 8601 timestamp as `YYYY-MM-DDTHH:MM:SS.ffffffZ` ("" stays "")."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def first_imports(session: Session) -> dict[str, str]:

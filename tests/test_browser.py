@@ -328,16 +328,49 @@ def test_the_year_filter_narrows_and_the_excerpts_hold_only_what_the_study_says(
     assert page.errors == []
 
 
-def test_the_evidence_map_links_to_its_studies(page, site_url):
+def test_the_evidence_map_filters_in_place_and_lists_a_cells_studies_beside_it(page, site_url):
     page.goto(site_url + "map/index.html")
+    status = page.locator(".map-status")
+    playwright.expect(status).to_have_text("2 studies shown.")
+    assert not page.locator("nav.filter").is_visible()  # the live filters replace the country links
+    sweden = page.locator('td[data-area="overall"][data-outcome="wellbeing"]')
+    assert sweden.locator(".n").text_content() == "1"
+    page.select_option("#map-country", label="Denmark")
+    playwright.expect(status).to_have_text("1 study shown (Denmark).")
+    assert sweden.locator("circle.ring").count() == 1 and sweden.locator(".n").count() == 0  # now a gap
+    page.select_option("#map-country", label="All countries")
+    page.fill("#map-from", "2017")
+    playwright.expect(status).to_have_text("1 study shown.")  # Sweden's study (2016) is before the range
+    family = page.locator('td[data-area="family_reunion"][data-outcome="wellbeing"] a.cell')
+    family.click()
+    panel = page.locator(".cell-studies")
+    playwright.expect(panel.locator("h2")).to_have_text("Family reunification and well-being: 1 study")
+    assert panel.locator("li").all_inner_texts() == [
+        "Family reunification rules and the life satisfaction of immigrants in Denmark — Ruhs (2018)"
+    ]
     _shot(page, "map")
-    page.locator("table.map a").first.click()
+    panel.locator("a").first.click()
     page.wait_for_load_state()
-    assert page.locator(".studies a").count() >= 1
-    page.locator(".studies a").first.click()
-    page.wait_for_load_state()
-    assert "/studies/" in page.url
+    assert page.url.endswith("/studies/ruhs2018/index.html")
     assert page.errors == []
+
+
+def test_the_evidence_map_without_javascript_is_static_pages_that_link_every_cell(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "map/index.html")
+        assert page.locator("nav.filter").is_visible() and not page.locator("form.live-filters").is_visible()
+        page.locator("nav.filter a", has_text="Sweden").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").text_content() == "Evidence map: Sweden"
+        page.locator("table.map a.cell").first.click()
+        page.wait_for_load_state()
+        page.locator(".studies a").first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/studies/kogan2016/index.html")
+    finally:
+        context.close()
 
 
 def test_a_study_page_reads_as_zoteros_embedded_metadata_translator_reads_it(page, site_url):
@@ -414,7 +447,9 @@ AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "a
         "countries/se/index.html",
         "countries/index.html",
         "map/index.html",
+        "map/se/index.html",
         "areas/overall/index.html",
+        "areas/overall/studies/index.html",
         "areas/index.html",
         "search/index.html",
         "studies/index.html",

@@ -171,17 +171,38 @@ def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):
     area = (site / "areas" / "overall" / "index.html").read_text()
     assert '<svg class="chart bars" role="img"' in area and "Sweden" in area and "kogan2016" in area
     evidence = (site / "map" / "index.html").read_text()
-    assert 'href="overall/wellbeing/index.html">1</a>' in evidence  # the study's cell, linked
-    assert evidence.count('class="gap"') > 100  # empty cells stay visible as gaps
-    assert 'aria-label="no studies"' not in evidence  # not allowed on a bare span: said as hidden text
-    assert evidence.count('<span class="visually-hidden">no studies</span>') == evidence.count('class="gap"')
-    assert 'href="se/index.html"' in evidence  # the country filter
-    cell = (site / "map" / "overall" / "wellbeing" / "index.html").read_text()
-    assert 'href="../../../studies/kogan2016/index.html"' in cell
+    cell = re.search(r'<td data-area="overall" data-outcome="wellbeing">(.*?)</td>', evidence).group(1)
+    assert cell.startswith('<a class="cell" href="overall/wellbeing/index.html">')  # the study's cell, linked
+    assert '<circle cx="20" cy="20" r="17.0"/>' in cell and '<span class="n">1</span>' in cell  # its bubble
+    gaps = evidence.count('<circle class="ring"')
+    assert gaps == 9 * 14 - 1 + 1  # every other outcome cell is marked as a gap (and the legend shows one)
+    assert evidence.count('<span class="visually-hidden">no studies</span>') == 9 * 15 - 1  # said, not only drawn
+    assert 'data-outcome="none" data-label="No outcome measured"' in evidence  # no outcome: a column apart
+    assert "a gap: no study yet" in evidence and "1 study" in evidence  # the legend
+    assert 'href="se/index.html"' in evidence  # the country filter without JavaScript
+    assert '<script src="../assets/map.js" defer>' in evidence
+    catalogue = (site / "assets" / "catalogue.js").read_text()
+    data = json.loads(catalogue.removeprefix("window.MIPEX_CATALOGUE = ").removesuffix(";\n"))
+    (study,) = data["studies"]
+    columns = dict(zip(data["columns"], study, strict=True))
+    assert columns["slug"] == "kogan2016" and columns["year"] == "2016"
+    assert [data["codes"]["country"][i] for i in columns["country"]] == ["SE"]
+    listed = (site / "map" / "overall" / "wellbeing" / "index.html").read_text()
+    assert 'href="../../../studies/kogan2016/index.html"' in listed
     sweden = (site / "map" / "se" / "index.html").read_text()
-    assert "Evidence map: Sweden" in sweden and 'href="overall/wellbeing/index.html">1</a>' in sweden
+    assert "Evidence map: Sweden" in sweden and 'href="overall/wellbeing/index.html"' in sweden
     link = site / "map" / "se" / "overall" / "wellbeing" / "index.html"
     assert 'href="../../../../studies/kogan2016/index.html"' in link.read_text()
+
+
+def test_the_studies_that_measure_no_outcome_do_not_shrink_the_other_bubbles():
+    from tracker.publish import BubbleScale
+
+    scale = BubbleScale(most=4)
+    assert scale.radius(0) == 0 and scale.radius(4) == scale.largest
+    assert scale.radius(1) == round(scale.smallest + (scale.largest - scale.smallest) * 0.5, 1)  # area, not radius
+    assert scale.radius(1000) == scale.largest  # a no-outcome count beyond the scale is capped, not the scale
+    assert [count for count, _ in scale.legend()] == [1, 4]
 
 
 def test_downloads_feeds_and_sitemap(tmp_path, write):

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, TemplateError
 
-from tracker.publish import urls
+from tracker.publish import catalogue, urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, FacetValue, download_stem, facet_groups
@@ -110,12 +110,18 @@ class PublishedIssue(Protocol):
 
 
 def _evidence_map(build: Build) -> None:
-    """map/index.html (all countries), map/<iso2>/index.html (one country), and a list page
-    per non-empty cell: policy areas × outcomes, gaps shown."""
-    studies, with_country, render = build.views, build.studies_of("country"), build.render
-    outcome_codes = [*load_vocabulary("outcome").terms, NO_OUTCOME]
-    countries = _labels("country")
-    filters = [(code, countries.get(code, code)) for code in sorted(with_country)]
+    """map/index.html (all countries), map/<iso2>/index.html (one country, for readers
+    without JavaScript: with it, the map filters in place), and a paged list per non-empty
+    cell: policy areas × outcomes as bubbles sized by count, gaps marked, the studies that
+    measure no outcome apart; and the catalogue the map's filters count from."""
+    studies, with_country = build.views, build.studies_of("country")
+    outcome_codes = list(load_vocabulary("outcome").terms)
+    countries, labels = build.labels["country"], build.labels
+    filters = [(code, countries.get(code, code)) for code in sorted(with_country, key=lambda c: countries.get(c, c))]
+    codes = {"area": list(AREA_ORDER), "outcome": [*outcome_codes, NO_OUTCOME], "country": [c for c, _ in filters]}
+    codes["use"] = list(labels["use"])
+    build.output.write(catalogue.PATH, catalogue.catalogue_script(studies, codes, build.added))
+    years = sorted({str(v.fields.get("year")) for v in studies if str(v.fields.get("year", "")).isdigit()})
     for country, chosen in [(None, studies), *((c, with_country[c]) for c, _ in filters)]:
         here = urls.page("map", country)
         cells: dict[tuple[str, str], list[StudyView]] = defaultdict(list)
@@ -123,25 +129,58 @@ def _evidence_map(build: Build) -> None:
             for area in study.tags.get("area", {}):
                 for outcome in study.tags.get("outcome", {}) or [NO_OUTCOME]:
                     cells[(area, outcome)].append(study)
-        most = max((len(v) for v in cells.values()), default=1)
-        links = {cell: urls.link(urls.page("map_cell", *cell, country), here) for cell in cells}
         for (area, outcome), members in cells.items():
-            title = f"{_labels('area').get(area, area)} and {_labels('outcome').get(outcome, 'no outcome').lower()}"
+            area_label = labels["area"].get(area, area)
+            title = f"{area_label} and {labels['outcome'].get(outcome, 'no outcome measured').lower()}"
+            if country:
+                title += f": {countries.get(country, country)}"
             cell_page = urls.page("map_cell", area, outcome, country)
             back = (urls.link(here, cell_page), "The evidence map")
-            _paged_list(build, cell_page, title, members, back=back, filter={"area": area, "outcome": outcome})
-        render(
+            filter_ = {"area": area, "outcome": outcome} | ({"country": country} if country else {})
+            _paged_list(build, cell_page, title, members, back=back, filter=filter_)
+        counts = {cell: len(members) for cell, members in cells.items()}
+        scale = BubbleScale(max((n for (_, o), n in counts.items() if o != NO_OUTCOME), default=1))
+        build.render(
             "map.html",
             here,
             title="Evidence map" + (f": {countries.get(country, country)}" if country else ""),
             rows=AREA_ORDER,
             columns=outcome_codes,
-            cells={cell: len(members) for cell, members in cells.items()},
-            shade={cell: 1 + round(3 * (len(members) - 1) / max(most - 1, 1)) for cell, members in cells.items()},
-            cell_link=links,
+            cells=counts,
+            radius={cell: scale.radius(n) for cell, n in counts.items()},
+            legend=scale.legend(),
+            cell_link={cell: urls.link(urls.page("map_cell", *cell, country), here) for cell in cells},
+            row_total={a: sum(a in v.tags.get("area", {}) for v in chosen) for a in AREA_ORDER},
+            total=len(chosen),
+            none_most=max((n for (_, o), n in counts.items() if o == NO_OUTCOME), default=0),
             country=country,
             filters=filters,
+            years=(years[0], years[-1]) if years else None,
+            scale_most=scale.most,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class BubbleScale:
+    """Bubble radii for counts, by area (the square root), as evidence gap maps draw them:
+    a cell of four times the studies has twice the radius. `most` is the largest count of
+    the map's outcome cells (the studies that measure no outcome are drawn apart, so that
+    their count, often most of a library, does not shrink every other bubble)."""
+
+    most: int
+    smallest: float = 3.5
+    largest: float = 17.0
+
+    def radius(self, count: int) -> float:
+        if count <= 0:
+            return 0.0
+        share = min(count, self.most) / max(self.most, 1)
+        return round(self.smallest + (self.largest - self.smallest) * share**0.5, 1)
+
+    def legend(self) -> list[tuple[int, float]]:
+        """A few counts with their radii: 1, the middle, the most (fewer when they coincide)."""
+        shown = sorted({1, max(1, round(self.most / 4)), self.most})
+        return [(count, self.radius(count)) for count in shown]
 
 
 @dataclass
@@ -378,7 +417,7 @@ def _home_and_about(build: Build) -> None:
     )
     build.render("about.html", urls.page("about"), count=len(build.views), sources=score_sources(build.scores))
     build.render("404.html", "404.html")
-    for asset in ("site.css", "cite.js"):
+    for asset in ("site.css", "cite.js", "map.js"):
         build.output.write(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
 
 

@@ -355,6 +355,20 @@ def test_the_evidence_map_filters_in_place_and_lists_a_cells_studies_beside_it(p
     assert page.errors == []
 
 
+def test_any_list_sorts_by_title_year_or_date_added_and_keeps_the_order_in_its_address(page, site_url):
+    page.goto(site_url + "outcomes/wellbeing/index.html")
+    titles = page.locator("ol.studies li > a")
+    page.get_by_role("link", name="title").click()
+    playwright.expect(page.locator(".showing")).to_have_text("2 studies, by title.")
+    assert titles.all_inner_texts()[0].startswith("Family reunification rules")  # F before I
+    assert page.url.endswith("?order=title&page=1")
+    page.goto(site_url + "outcomes/wellbeing/index.html?order=year&page=1")  # a shared, sorted address
+    playwright.expect(page.locator(".showing")).to_have_text("2 studies, by newest publication.")
+    assert [t[:6] for t in titles.all_inner_texts()] == ["Family", "Integr"]  # 2018, then 2016
+    assert page.locator('.orders a[aria-current="true"]').text_content() == "newest publication"
+    assert page.errors == []
+
+
 def test_the_evidence_map_without_javascript_is_static_pages_that_link_every_cell(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -450,6 +464,7 @@ AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "a
         "map/se/index.html",
         "areas/overall/index.html",
         "areas/overall/studies/index.html",
+        "outcomes/wellbeing/index.html?order=title",
         "areas/index.html",
         "search/index.html",
         "studies/index.html",

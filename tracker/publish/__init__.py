@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, TemplateError
 
-from tracker.publish import catalogue, urls
+from tracker.publish import catalogue, lists, urls
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, FACETS, EntryTexts, FacetValue, download_stem, facet_groups
@@ -350,7 +350,7 @@ def _paged_list(build: Build, first: str, title: str, studies: Sequence[StudyVie
     """A list of studies as pages of `PER_PAGE` (see `lists`), the first at `first`, latest
     added first."""
     for page in pages_of(ordered(studies, "added", build.added), partial(urls.list_page, first)):
-        build.render("list.html", page.path, title=title, page=page, **context)
+        build.render("list.html", page.path, title=title, page=page, per_page=lists.PER_PAGE, **context)
 
 
 def _study_page(build: Build, view: StudyView) -> StudyHarvest:
@@ -417,7 +417,7 @@ def _home_and_about(build: Build) -> None:
     )
     build.render("about.html", urls.page("about"), count=len(build.views), sources=score_sources(build.scores))
     build.render("404.html", "404.html")
-    for asset in ("site.css", "cite.js", "map.js"):
+    for asset in ("site.css", "cite.js", "map.js", "lists.js"):
         build.output.write(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
 
 

@@ -153,3 +153,26 @@ def test_round_trip_keeps_awkward_values(write, name, view):
     assert again.fields == view.fields
     assert again.authors == view.authors
     assert write([again]) == first
+
+
+def test_coins_give_zotero_a_chapter_its_book_and_an_organisation_its_whole_name():
+    from urllib.parse import parse_qs
+
+    from tracker.export.coins import coins_title
+    from tracker.store.views import StudyView
+
+    chapter = StudyView(
+        "ch2020",
+        "chapter",
+        {"title": "Measuring policy", "container": "Handbook of Migration", "year": "2020", "pages": "10–25",
+         "publisher": "Elgar", "isbn": "978-1-78811-000-0", "doi": "10.4337/ABC.1"},
+        authors=[Name(literal="Migration Policy Group"), Name(family="Berg", given="Jan", particle="van der")],
+        editors=[],
+        aliases=[],
+    )
+    kev = parse_qs(coins_title(chapter))
+    assert kev["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:book"] and kev["rft.genre"] == ["bookitem"]
+    assert kev["rft.atitle"] == ["Measuring policy"] and kev["rft.btitle"] == ["Handbook of Migration"]
+    assert kev["rft.aucorp"] == ["Migration Policy Group"] and kev["rft.au"] == ["van der Berg, Jan"]
+    assert kev["rft.spage"] == ["10"] and kev["rft.epage"] == ["25"] and kev["rft.isbn"] == ["978-1-78811-000-0"]
+    assert kev["rft_id"] == ["info:doi/10.4337/ABC.1"]  # the DOI as its publisher wrote it

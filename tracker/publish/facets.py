@@ -1,10 +1,10 @@
 """The site's facets — policy area, country, outcome, use, year — as groups of studies,
-and the downloads written for the library and for every facet value.
+and every study rendered once in each export format (its cite files and the library's
+downloads are joined from those texts).
 
-Facet pages and downloads are plain files, so a reader without JavaScript can still narrow
-the list (with the counts beside each value) and take any slice of the library away in the
-four export formats. Each study is rendered into each format once and the downloads are
-joined from those texts, which keeps a 10k-study build from exporting a study dozens of times.
+Facet pages are plain files, so a reader without JavaScript can still narrow the list (with
+the counts beside each value). A facet value's studies are not written again as downloads
+of their own (see `tracker.publish._downloads`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker.export import ENTRY_FORMATS
-from tracker.publish.urls import FACET_FOLDERS, page, value_folder
+from tracker.publish.urls import page
 from tracker.safety import slug
 from tracker.store.views import StudyView
 
@@ -36,11 +36,6 @@ def facet_values(view: StudyView, facet: str) -> list[str]:
     return sorted(view.tags.get(facet, {}))
 
 
-def download_stem(facet: str, code: str) -> str:
-    """`downloads/<facet folder>/<value>`; add the format's extension."""
-    return f"downloads/{FACET_FOLDERS[facet]}/{value_folder(facet, code)}"
-
-
 @dataclass(frozen=True, slots=True)
 class FacetValue:
     facet: str
@@ -51,10 +46,6 @@ class FacetValue:
     @property
     def page(self) -> str:
         return page("facet", self.facet, self.code)
-
-    @property
-    def downloads(self) -> str:
-        return download_stem(self.facet, self.code)
 
 
 def facet_groups(views: Iterable[StudyView], labels: dict[str, dict[str, str]]) -> dict[str, list[FacetValue]]:

@@ -15,8 +15,8 @@ from tracker.publish import urls
         ("home", (), "index.html"),
         ("study", ("kogan2016",), "studies/kogan2016/index.html"),
         ("country", ("SE",), "countries/se/index.html"),
-        ("map", ("DE",), "map/de/index.html"),
-        ("map_cell", ("health", "wellbeing", None), "map/health/wellbeing/index.html"),
+        ("map", (), "map/index.html"),
+        ("map_cell", ("health", "wellbeing"), "map/health/wellbeing/index.html"),
         ("digest", ("2026-11",), "digests/2026-11/index.html"),
     ],
 )

@@ -1,7 +1,7 @@
 // The evidence map, live: the filters beside it (country, use of MIPEX, years) recount every
 // cell from the site's catalogue (catalogue.js) without leaving the page, and choosing a
-// cell lists its studies beside the map. Without this script the map is the static page it
-// was built as: country links to each country's map, each bubble a link to its cell's list.
+// cell lists its studies beside the map; `?country=SE` in the address opens it filtered (a
+// country page links so). Without this script each bubble is a link to its cell's list.
 // Text from the catalogue is only ever set as text (textContent), never as markup.
 "use strict";
 (() => {
@@ -20,9 +20,10 @@
   const SVG = "http://www.w3.org/2000/svg";
   let chosen = null; // [area, outcome] of the cell whose studies are listed
 
-  // The static country links give way to the form, which does the same in place.
-  map.querySelector("nav.filter").hidden = true;
+  map.querySelector(".without-script").hidden = true;
   form.hidden = false;
+  const asked = new URLSearchParams(location.search).get("country");
+  if (asked && codes.country.includes(asked.toUpperCase())) { form.elements.country.value = asked.toUpperCase(); }
 
   const labels = (selector, name) =>
     Object.fromEntries([...map.querySelectorAll(selector)].map((th) => [th.dataset[name], th.dataset.label]));
@@ -80,8 +81,7 @@
     return span;
   };
 
-  const staticLink = (area, outcome, country) =>
-    `${root}map/${country ? country.toLowerCase() + "/" : ""}${area}/${outcome}/index.html`;
+  const staticLink = (area, outcome) => `${root}map/${area}/${outcome}/index.html`;
 
   let drawn = "";
   const draw = () => {
@@ -110,7 +110,7 @@
         cell.append(bubble(r, !n));
       }
       if (n) {
-        cell.href = staticLink(area, outcome, wanted.country);
+        cell.href = staticLink(area, outcome);
         const count = document.createElement("span");
         count.className = "n";
         count.textContent = n;
@@ -130,6 +130,7 @@
     }
     for (const span of map.querySelectorAll("[data-row-total]")) { span.textContent = rows.get(span.dataset.rowTotal) || 0; }
     const country = form.elements.country.selectedOptions[0].textContent;
+    history.replaceState(null, "", wanted.country ? `?country=${wanted.country}` : location.pathname);
     status.textContent = `${total} ${total === 1 ? "study" : "studies"} shown` + (wanted.country ? ` (${country})` : "") + ".";
     if (chosen) { list(chosen[0], chosen[1], null, true); }
   };
@@ -161,8 +162,8 @@
     more.replaceChildren();
     if (studies.length > SHOWN) {
       const all = document.createElement("a");
-      all.href = staticLink(area, outcome, wanted.country);
-      all.textContent = "the whole cell, page by page";
+      all.href = staticLink(area, outcome);
+      all.textContent = "the whole cell, unfiltered, page by page";
       more.append(`The ${SHOWN} latest added are listed here; see `, all, ".");
     }
     panel.hidden = false;

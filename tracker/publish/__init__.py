@@ -111,54 +111,48 @@ class PublishedIssue(Protocol):
 
 
 def _evidence_map(build: Build) -> None:
-    """map/index.html (all countries), map/<iso2>/index.html (one country, for readers
-    without JavaScript: with it, the map filters in place), and a paged list per non-empty
-    cell: policy areas × outcomes as bubbles sized by count, gaps marked, the studies that
-    measure no outcome apart; and the catalogue the map's filters count from."""
-    studies, with_country = build.views, build.studies_of("country")
+    """map/index.html and a paged list per non-empty cell: policy areas × outcomes as
+    bubbles sized by count, gaps marked, the studies that measure no outcome apart; and the
+    catalogue the map's filters count from. A country's map is this page filtered in the
+    browser (`map/?country=SE`), not pages of its own: at 10,000 studies those repeated
+    every cell list once per country (17 of 20 MB of the map)."""
+    studies, labels = build.views, build.labels
     outcome_codes = list(load_vocabulary("outcome").terms)
-    countries, labels = build.labels["country"], build.labels
+    countries = labels["country"]
+    with_country = build.studies_of("country")
     filters = [(code, countries.get(code, code)) for code in sorted(with_country, key=lambda c: countries.get(c, c))]
     codes = {"area": list(AREA_ORDER), "outcome": [*outcome_codes, NO_OUTCOME], "country": [c for c, _ in filters]}
     codes["use"] = list(labels["use"])
     build.output.write(catalogue.PATH, catalogue.catalogue_script(studies, codes, build.added))
     years = sorted({str(v.fields.get("year")) for v in studies if str(v.fields.get("year", "")).isdigit()})
-    for country, chosen in [(None, studies), *((c, with_country[c]) for c, _ in filters)]:
-        here = urls.page("map", country)
-        cells: dict[tuple[str, str], list[StudyView]] = defaultdict(list)
-        for study in chosen:
-            for area in study.tags.get("area", {}):
-                for outcome in study.tags.get("outcome", {}) or [NO_OUTCOME]:
-                    cells[(area, outcome)].append(study)
-        for (area, outcome), members in cells.items():
-            area_label = labels["area"].get(area, area)
-            title = f"{area_label} and {labels['outcome'].get(outcome, 'no outcome measured').lower()}"
-            if country:
-                title += f": {countries.get(country, country)}"
-            cell_page = urls.page("map_cell", area, outcome, country)
-            back = (urls.link(here, cell_page), "The evidence map")
-            filter_ = {"area": area, "outcome": outcome} | ({"country": country} if country else {})
-            _paged_list(build, cell_page, title, members, back=back, filter=filter_)
-        counts = {cell: len(members) for cell, members in cells.items()}
-        scale = BubbleScale(max((n for (_, o), n in counts.items() if o != NO_OUTCOME), default=1))
-        build.render(
-            "map.html",
-            here,
-            title="Evidence map" + (f": {countries.get(country, country)}" if country else ""),
-            rows=AREA_ORDER,
-            columns=outcome_codes,
-            cells=counts,
-            radius={cell: scale.radius(n) for cell, n in counts.items()},
-            legend=scale.legend(),
-            cell_link={cell: urls.link(urls.page("map_cell", *cell, country), here) for cell in cells},
-            row_total={a: sum(a in v.tags.get("area", {}) for v in chosen) for a in AREA_ORDER},
-            total=len(chosen),
-            none_most=max((n for (_, o), n in counts.items() if o == NO_OUTCOME), default=0),
-            country=country,
-            filters=filters,
-            years=(years[0], years[-1]) if years else None,
-            scale_most=scale.most,
-        )
+    here = urls.page("map")
+    cells: dict[tuple[str, str], list[StudyView]] = defaultdict(list)
+    for study in studies:
+        for area in study.tags.get("area", {}):
+            for outcome in study.tags.get("outcome", {}) or [NO_OUTCOME]:
+                cells[(area, outcome)].append(study)
+    for (area, outcome), members in cells.items():
+        title = f"{labels['area'].get(area, area)} and {labels['outcome'].get(outcome, 'no outcome measured').lower()}"
+        cell_page = urls.page("map_cell", area, outcome)
+        back = (urls.link(here, cell_page), "The evidence map")
+        _paged_list(build, cell_page, title, members, back=back, filter={"area": area, "outcome": outcome})
+    counts = {cell: len(members) for cell, members in cells.items()}
+    scale = BubbleScale(max((n for (_, o), n in counts.items() if o != NO_OUTCOME), default=1))
+    build.render(
+        "map.html",
+        here,
+        title="Evidence map",
+        rows=AREA_ORDER,
+        columns=outcome_codes,
+        cells=counts,
+        radius={cell: scale.radius(n) for cell, n in counts.items()},
+        legend=scale.legend(),
+        cell_link={cell: urls.link(urls.page("map_cell", *cell), here) for cell in cells},
+        row_total={a: sum(a in v.tags.get("area", {}) for v in studies) for a in AREA_ORDER},
+        total=len(studies),
+        filters=filters,
+        years=(years[0], years[-1]) if years else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,8 +34,8 @@ PAGES: dict[str, Callable[..., str]] = {
     "country": lambda code: _in(f"countries/{code.lower()}"),
     "areas": lambda: _in("areas"),
     "area": lambda code: _in(f"areas/{code}"),
-    "map": lambda country=None: _in(map_folder(country)),
-    "map_cell": lambda area, outcome, country=None: _in(f"{map_folder(country)}/{area}/{outcome}"),
+    "map": lambda: _in("map"),
+    "map_cell": lambda area, outcome: _in(f"map/{area}/{outcome}"),
     "digests": lambda: _in("digests"),
     "digest": lambda month: _in(f"digests/{month}"),
     "search": lambda: _in("search"),
@@ -77,11 +77,6 @@ def value_folder(facet: str, code: str) -> str:
     if facet == "country":
         return code.lower()
     return code if _PLAIN_CODE.fullmatch(code) else slug(code)
-
-
-def map_folder(country: str | None = None) -> str:
-    """The evidence map's folder, of all countries or of one."""
-    return f"map/{country.lower()}" if country else "map"
 
 
 def root(page_path: str) -> str:

@@ -1,10 +1,19 @@
 // Starts Pagefind's search box with its filters (area, country, outcome, use, year) on the
 // engine that merges the index's parts (search/engine/pagefind.js), gives
 // its input an accessible name (Pagefind's own has only a placeholder), and runs the query
-// a search form elsewhere on the site sent (search/index.html?q=...).
+// a search form elsewhere on the site sent (search/index.html?q=...). Opened from disk
+// (file://), browsers refuse to load the index as a module: it says so and how to serve it,
+// rather than "Searching..." for ever.
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("search");
-  if (!element || typeof PagefindUI === "undefined") { return; }
+  if (!element) { return; }
+  if (window.location.protocol === "file:") {
+    var note = document.getElementById("search-from-disk");
+    if (note) { note.hidden = false; }
+    element.hidden = true;
+    return;
+  }
+  if (typeof PagefindUI === "undefined") { return; }
   // An absolute path: Pagefind's UI imports the engine relative to its own script otherwise.
   var engine = new URL(element.dataset.engine, document.baseURI).pathname;
   var ui = new PagefindUI({ element: "#search", bundlePath: engine, showSubResults: false, showImages: false, resetStyles: false, debounceTimeoutMs: 0 });

@@ -142,7 +142,9 @@ def test_hostile_bibtex_becomes_harmless_pages_inside_site(tmp_path, write):
     for path in site.rglob("*.html"):
         text = path.read_text()
         scripts = re.findall(r"<script[^>]*>", text)
-        own = re.compile(r'<script src="(\.\./)*(pagefind/\d+/pagefind-ui|assets/[a-z]+)\.js"( defer)?>')
+        own = re.compile(
+            r'<script src="(\.\./)*(pagefind/\d+/pagefind-ui|assets/[a-z]+)\.js"( defer| data-engine="[./a-z]+")?>'
+        )
         assert all(s == '<script type="application/ld+json">' or own.fullmatch(s) for s in scripts), (path, scripts)
         assert not re.search(r"<(img|svg|iframe)[^>]*\son\w+=", text, re.IGNORECASE), path
         assert "<iframe" not in text
@@ -318,9 +320,32 @@ def test_a_country_page_draws_each_areas_scores_in_a_small_chart_of_its_own(tmp_
     captions = re.findall(r"<figcaption>([^<]+) <span", page)
     assert captions == ["Integration policy as a whole", "Labour market mobility"]  # the whole first
     assert "<title>Labour market mobility in Sweden</title>" in page
-    assert "<desc>Labour market mobility: 90 in 2014, 91 in 2019.</desc>" in page  # each chart in words
+    assert "<desc>Labour market mobility: 90 in 2014, 91 in 2019." in page  # each chart in words
     text = _page_text(library.paths.root / "site" / "countries" / "se" / "index.html")
-    assert "Labour market mobility 2019 91 +1 since 2014" in text  # and in the table beside them
+    assert "Labour market mobility 2019 91 favourable 91 (+0) +1 since 2014" in text  # and in the table beside them
+
+
+def test_a_country_is_set_beside_the_average_of_the_countries_scored_that_year_in_mipex_colours(tmp_path, write):
+    library = _library(tmp_path, write, STUDY)
+    scores = "country,area,year,score,edition,source\n" + "".join(
+        f"{country},labour_market,{year},{value},test edition,test data written by the project\n"
+        for country, values in {"DE": (30, 50), "FR": (70, 71)}.items()
+        for year, value in zip((2014, 2019), values, strict=True)
+    )
+    library.import_scores(write("more.csv", scores))
+    library.build()
+    page = (library.paths.root / "site" / "countries" / "se" / "index.html").read_text()
+    # Sweden 90 and 91; the average of SE, DE and FR: 63.3 in 2014, 70.7 in 2019
+    said = "Labour market mobility: 90 in 2014, 91 in 2019. The average of the countries scored: 63 in 2014, 71 in 2019"
+    assert said in page
+    assert '<polyline class="average"' in page and "the average of the countries MIPEX scored that year" in page
+    text = _page_text(library.paths.root / "site" / "countries" / "se" / "index.html")
+    assert "Labour market mobility 2019 91 favourable 71 (+20)" in text
+    germany = (library.paths.root / "site" / "countries" / "de" / "index.html").read_text()
+    assert 'class="band-halfway latest-dot"' in germany  # 50: halfway favourable, the colour of its band
+    assert "Halfway favourable" in germany and 'aria-label="MIPEX score bands"' in germany  # with its legend
+    area = (library.paths.root / "site" / "areas" / "labour_market" / "index.html").read_text()
+    assert '<rect class="band-favourable"' in area and '<rect class="band-halfway"' in area  # bars in band colours
 
 
 INDICATORS = (

@@ -54,6 +54,7 @@ async function unpack(folder) {
 }
 
 let engine = null;
+let basePath = null;
 let partCount = 0;
 let wordsPages = new Set();
 let newestSearch = 0;
@@ -67,7 +68,8 @@ const methods = {
     engine = module;
     // The folder as a path: in a worker, Pagefind takes its module's whole URL, and its
     // results' links would carry the host.
-    await engine.options({ ...settings, basePath: folders[0] });
+    basePath = folders[0];
+    await engine.options({ ...settings, basePath });
     // All at once: one after another, each part's entry and metadata were fetched in turn.
     // (Pagefind adds each part to its list before its first wait, so the order holds.)
     await Promise.all(folders.slice(1).map((folder) => engine.mergeIndex(folder, settings)));
@@ -79,7 +81,9 @@ const methods = {
       : new Set((await engine.search(`"${WORDS_MARKER}"`)).results.map((result) => result.id));
     return true;
   },
-  options: (settings) => engine.options(settings),
+  // The page's settings may come after the start (the search page starts the engine before
+  // Pagefind's UI sends them); the index's folder stays the part's, whatever they say.
+  options: (settings) => engine.options({ ...settings, basePath }),
   preload: (term, settings) => engine.preload(term, settings),
   filters: () => engine.filters(),
   async search(number, term, settings) {

@@ -21,6 +21,7 @@ from jinja2 import Environment, TemplateError
 
 from tracker.export.coins import coins_title
 from tracker.publish import catalogue, lists, urls
+from tracker.publish.bands import band_of
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, EntryTexts, FacetValue, facet_groups
@@ -36,6 +37,7 @@ from tracker.publish.profiles import (
     national_indicators,
     national_profiles,
     year_notes,
+    yearly_averages,
 )
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SiteSettings, score_sources
@@ -215,6 +217,7 @@ class Build:
             "settings": settings,
         }
         self.env.globals["coins"] = coins_title  # read by the macros of _list.html
+        self.env.globals["band_of"] = band_of  # and the meters of _meter.html
 
     def render(self, template: str, relative: str, **context: object) -> str:
         """Write the page at `relative` (a path `urls` decided); its links are relative to it."""
@@ -440,6 +443,7 @@ def _country_pages(build: Build) -> None:
     studies_of_country = build.studies_of("country")
     areas, countries, outcomes = labels["area"], labels["country"], labels["outcome"]
     overall_latest = {c: max(p["overall"].items()) for c, p in by_country.items() if p.get("overall")}
+    averages = yearly_averages(by_country)
     ranking = sorted(overall_latest, key=lambda c: (-overall_latest[c][1], c))
     rows = []
     for code in sorted(set(by_country) | set(studies_of_country)):
@@ -450,14 +454,16 @@ def _country_pages(build: Build) -> None:
         listed = urls.page("studies_of", "country", code)
         back = (urls.link(urls.page("country", code), listed), countries.get(code, code))
         _paged_list(build, listed, f"Studies about {back[1]}", members, back=back, filter={"country": code})
-        series = [Series(areas.get(a, a), profile[a]) for a in AREA_ORDER if profile.get(a)]
+        scored_areas = [a for a in AREA_ORDER if profile.get(a)]
+        series = [Series(areas.get(a, a), profile[a]) for a in scored_areas]
         rank = (ranking.index(code) + 1, len(ranking)) if code in overall_latest else None
         render(
             "country.html",
             urls.page("country", code),
             code=code,
             name=countries.get(code, code),
-            chart=small_multiples(countries.get(code, code), series),
+            chart=small_multiples(countries.get(code, code), series, [averages[a] for a in scored_areas]),
+            averages=[averages[a] for a in scored_areas],
             series=series,
             profile=profile,
             indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},

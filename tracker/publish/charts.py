@@ -6,9 +6,11 @@ pages put the same figures in a table beside it, for screen readers and for prin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from tracker.publish.bands import BANDS, band_of, legend_html
 
 WIDTH, HEIGHT, PAD = 560, 220, 36
 #: Colour-blind-safe palette (Okabe-Ito), one colour per series.
@@ -19,6 +21,19 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 class Series:
     label: str
     points: Mapping[int, float]  # year -> score 0-100
+
+
+def _stripes(y: Callable[[float], float], left: float, right: float) -> str:
+    """MIPEX's bands as faint stripes behind a chart on the 0-100 scale (their edges halfway
+    between whole scores, as scores are rounded)."""
+    stripes = []
+    for band in BANDS:
+        if band.low == band.high:  # a band of one score (0) is a line, not a stripe
+            continue
+        top, bottom = y(min(100, band.high + 0.5)), y(max(0, band.low - 0.5))
+        size = f'width="{right - left}" height="{bottom - top:.1f}"'
+        stripes.append(f'<rect class="stripe {band.css}" x="{left}" y="{top:.1f}" {size}/>')
+    return "".join(stripes)
 
 
 def line_chart(title: str, series: Sequence[Series]) -> str:
@@ -39,6 +54,7 @@ def line_chart(title: str, series: Sequence[Series]) -> str:
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(describe(series))}</desc>",
+        _stripes(y, PAD, WIDTH - PAD),
     ]
     for tick in (0, 25, 50, 75, 100):
         parts.append(f'<line class="grid" x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
@@ -60,13 +76,15 @@ def line_chart(title: str, series: Sequence[Series]) -> str:
         f'fill="{PALETTE[i % len(PALETTE)]}"/></svg>{escape(s.label)}</li>'
         for i, s in enumerate(series)
     )
-    return "".join(parts) + f'<ul class="legend">{legend}</ul>'
+    return "".join(parts) + f'<ul class="legend">{legend}</ul>' + legend_html()
 
 
-def small_multiples(subject: str, series: Sequence[Series]) -> str:
+def small_multiples(subject: str, series: Sequence[Series], averages: Sequence[Mapping[int, float]] = ()) -> str:
     """One small chart per series on the same 0-100 scale and years (a country's areas):
     nine lines in one chart cross and hide each other; side by side each reads at a glance,
-    and their heights still compare. Each chart names its series and its latest score."""
+    and their heights still compare. Each chart names its series and its latest score, and,
+    when `averages` gives one per series (year -> the average of the countries scored that
+    year, as mipex.eu compares a country), draws it as a dashed grey line."""
     years = sorted({year for s in series for year in s.points})
     if not years:
         return ""
@@ -81,13 +99,18 @@ def small_multiples(subject: str, series: Sequence[Series]) -> str:
         return top + (100 - value) / 100 * (height - top - bottom)
 
     figures = []
-    for item in series:
+    for index, item in enumerate(series):
         ordered = sorted(item.points.items())
         latest_year, latest = ordered[-1]
+        average = sorted((averages[index] if index < len(averages) else {}).items())
+        said = describe([item]) + (
+            f" The average of the countries scored: {describe_points(average)}." if average else ""
+        )
         parts = [
             f'<svg class="chart small" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
             f"<title>{escape(f'{item.label} in {subject}')}</title>",
-            f"<desc>{escape(describe([item]))}</desc>",
+            f"<desc>{escape(said)}</desc>",
+            _stripes(y, left, width - right),
         ]
         for tick in (0, 50, 100):
             parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
@@ -95,15 +118,28 @@ def small_multiples(subject: str, series: Sequence[Series]) -> str:
         ends = [(first, "start"), (last, "end")] if last != first else [(first, "middle")]
         for year, anchor in ends:  # inside the chart's box, not cut at its edges
             parts.append(f'<text class="tick" x="{x(year):.1f}" y="{height - 6}" text-anchor="{anchor}">{year}</text>')
+        if average:
+            dashes = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in average)
+            parts.append(f'<polyline class="average" fill="none" points="{dashes}"/>')
         points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in ordered)
         parts.append(f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{points}"/>')
-        parts.append(f'<circle cx="{x(latest_year):.1f}" cy="{y(latest):.1f}" r="3" fill="{PALETTE[0]}"/>')
+        parts.append(
+            f'<circle class="{band_of(latest).css} latest-dot" cx="{x(latest_year):.1f}" cy="{y(latest):.1f}" r="3.5"/>'
+        )
         parts.append("</svg>")
         figures.append(
             f'<figure><figcaption>{escape(item.label)} <span class="latest">{latest:.0f}'
             f'<span class="count"> in {latest_year}</span></span></figcaption>{"".join(parts)}</figure>'
         )
-    return f'<div class="multiples">{"".join(figures)}</div>'
+    key = (
+        '<li><svg class="swatch" width="18" height="12" aria-hidden="true" focusable="false"><line class="average" '
+        'x1="0" x2="18" y1="6" y2="6"/></svg>the average of the countries MIPEX scored that year</li>'
+        if averages
+        else ""
+    )
+    return f'<div class="multiples">{"".join(figures)}</div>{legend_html()}' + (
+        f'<ul class="legend">{key}</ul>' if key else ""
+    )
 
 
 def year_ticks(first: int, last: int) -> list[int]:
@@ -115,13 +151,18 @@ def year_ticks(first: int, last: int) -> list[int]:
     return [first, *between, last]
 
 
+def describe_points(points: Sequence[tuple[int, float]]) -> str:
+    """A line's first and last value in words: "40 in 2007, 60 in 2019"."""
+    (y0, v0), (y1, v1) = points[0], points[-1]
+    return f"{v0:.0f} in {y0}" + (f", {v1:.0f} in {y1}" if y1 != y0 else "")
+
+
 def describe(series: Sequence[Series]) -> str:
     """The chart in words: each series' first and last score."""
     sentences = []
     for item in series:
         ordered = sorted(item.points.items())
-        (y0, v0), (y1, v1) = ordered[0], ordered[-1]
-        sentences.append(f"{item.label}: {v0:.0f} in {y0}" + (f", {v1:.0f} in {y1}" if y1 != y0 else ""))
+        sentences.append(f"{item.label}: {describe_points(ordered)}")
     return "; ".join(sentences) + "."
 
 
@@ -151,8 +192,10 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float, str]]) -> str:
             f'<text class="tick" x="{label_width - 6}" y="{top + 12}" text-anchor="end">{escape(label)}</text>'
         )
         width = f"{value * scale:.1f}"
-        parts.append(f'<rect x="{label_width}" y="{top + 2}" width="{width}" height="{row - 5}" fill="{PALETTE[0]}"/>')
+        parts.append(
+            f'<rect class="{band_of(value).css}" x="{label_width}" y="{top + 2}" width="{width}" height="{row - 5}"/>'
+        )
         after = f'{value:.0f}<tspan class="note"> {escape(note)}</tspan>' if note else f"{value:.0f}"
         parts.append(f'<text class="tick" x="{label_width + value * scale + 4:.1f}" y="{top + 12}">{after}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return "".join(parts) + legend_html()

@@ -142,3 +142,15 @@ def year_notes(rows: Iterable[tuple[str, float, int]]) -> list[tuple[str, float,
     rows = list(rows)
     newest = max((year for _, _, year in rows), default=0)
     return [(name, value, "" if year == newest else f"({year})") for name, value, year in rows]
+
+
+def yearly_averages(by_country: dict[str, Profile]) -> dict[str, dict[int, float]]:
+    """Area -> year -> the average score of the countries MIPEX scored in it that year: what
+    mipex.eu sets a country's score beside. (Countries scored in other years do not count:
+    an average of a year's scores compares like with like.)"""
+    sums: dict[str, dict[int, list[float]]] = {}
+    for profile in by_country.values():
+        for area, years in profile.items():
+            for year, score in years.items():
+                sums.setdefault(area, {}).setdefault(year, []).append(score)
+    return {area: {year: sum(v) / len(v) for year, v in sorted(years.items())} for area, years in sums.items()}

@@ -26,9 +26,12 @@ START_PACK = "start.pack"
 
 
 def start_files(part: Path) -> list[Path]:
-    """The files of a part that the search page needs before any query, in a stable order."""
+    """The files of a part that the search page needs before any query, in a stable order:
+    its entry, metadata, filters and Pagefind's WebAssembly engine (fetched after the
+    metadata otherwise: one more round trip before the first results)."""
     entry = [part / "pagefind-entry.json"] if (part / "pagefind-entry.json").is_file() else []
-    return entry + sorted(part.glob("pagefind.*.pf_meta")) + sorted((part / "filter").glob("*.pf_filter"))
+    wasm = sorted(part.glob("wasm.*.pagefind"))
+    return entry + sorted(part.glob("pagefind.*.pf_meta")) + sorted((part / "filter").glob("*.pf_filter")) + wasm
 
 
 def write_start_pack(part: Path) -> None:

@@ -300,6 +300,12 @@ def test_a_word_one_part_lacks_finds_only_the_studies_that_have_it(page, site_ur
 
 def test_the_home_pages_search_box_opens_the_results(page, site_url):
     page.goto(site_url + "index.html")
+    assert page.locator('link[rel="prefetch"]').count() == 0  # nothing fetched for a reader who does not search
+    page.focus("#home-search")  # one who starts to: the search page's files come while the query is typed
+    prefetched = page.locator('link[rel="prefetch"]')
+    playwright.expect(page.locator('link[rel="prefetch"][href$="start.pack"]')).to_have_count(2)  # both parts
+    hrefs = prefetched.evaluate_all("(links) => links.map((l) => l.getAttribute('href'))")
+    assert {"search/engine/search-worker.js", "pagefind/0/pagefind.js", "pagefind/1/start.pack"} <= set(hrefs)
     page.fill("#home-search", "satisfaction")
     page.press("#home-search", "Enter")
     playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(2, timeout=10_000)

@@ -194,6 +194,7 @@ class Build:
     base: str  # the site's absolute URL with a trailing slash, or "" (relative feeds, no sitemap)
     digests: Sequence[PublishedIssue]
     citations: Citations = field(default_factory=Citations)
+    search_ui: str = f"{INDEX_FOLDER}/"  # the index part whose copy of Pagefind's UI the search page loads
     env: Environment = field(init=False)
     labels: dict[str, dict[str, str]] = field(init=False)
     by_country: dict[str, Profile] = field(init=False)
@@ -267,6 +268,7 @@ def build_site(
     indexing, used_citations = _study_pages(build, lambda done, total: told("writing study pages", done, total))
     if citation_cache:
         save_citations(citation_cache, used_citations)
+    build.search_ui = indexing.first_part
     for number, make in enumerate(PAGE_MAKERS, start=1):
         make(build)
         told("writing the other pages", number, len(PAGE_MAKERS))
@@ -411,12 +413,13 @@ def _home_and_about(build: Build) -> None:
         latest=[(view, build.added.get(view.key, "")[:10]) for view in latest],
         digest=digest,
         digest_month=month_name(digest.month) if digest else "",
+        search_ui=build.search_ui,
         scored=sorted(build.by_country, key=lambda c: countries.get(c, c)),
         studied={facet: len(build.groups[facet]) for facet in ("country", "area", "outcome")},
     )
     build.render("about.html", urls.page("about"), count=len(build.views), sources=score_sources(build.scores))
     build.render("404.html", "404.html")
-    for asset in ("site.css", "cite.js", "map.js", "lists.js"):
+    for asset in ("site.css", "cite.js", "map.js", "lists.js", "home.js"):
         build.output.write(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
 
 

@@ -455,14 +455,26 @@ def test_a_citation_is_copied_by_its_button_in_the_style_chosen(browser, site_ur
         "areas/overall/index.html",
         "areas/index.html",
         "studies/index.html",
+        "browse/title/1/index.html",
+        "outcomes/wellbeing/index.html",
+        "areas/overall/studies/index.html",
+        "map/index.html",
+        "search/index.html?q=satisfaction",
+        "about/index.html",
         "digests/2026-11/index.html",
     ],
 )
 def test_pages_load_without_console_errors(page, site_url, path):
     page.goto(site_url + path)
     assert page.locator("h1").count() == 1
-    _shot(page, path.replace("/", "_").removesuffix(".html"))
+    if "?q=" in path:
+        page.locator(".pagefind-ui__result-link").first.wait_for()
+    _shot(page, _shot_name(path))
     assert page.errors == []
+
+
+def _shot_name(path: str) -> str:
+    return path.replace("/", "_").replace("?q=", "_").replace("?", "_").replace("=", "-").removesuffix(".html")
 
 
 AXE = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -515,6 +527,9 @@ PHONE = {"width": 375, "height": 740}
         "countries/se/index.html",
         "countries/index.html",
         "map/index.html",
+        "areas/overall/index.html",
+        "outcomes/wellbeing/index.html",
+        "search/index.html?q=satisfaction",
         "about/index.html",
         "digests/2026-11/index.html",
     ],
@@ -532,7 +547,9 @@ def test_pages_fit_a_phone_screen(browser, site_url, path):
             "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)"
         ):
             assert width <= PHONE["width"]
-        _shot(page, "phone_" + path.replace("/", "_").removesuffix(".html"))
+        if "?q=" in path:
+            page.locator(".pagefind-ui__result-link").first.wait_for()
+        _shot(page, "phone_" + _shot_name(path))
     finally:
         context.close()
 

@@ -198,7 +198,7 @@ def test_area_pages_and_the_evidence_map_link_to_their_studies(tmp_path, write):
 
 
 def test_the_studies_that_measure_no_outcome_do_not_shrink_the_other_bubbles():
-    from tracker.publish import BubbleScale
+    from tracker.publish.bubbles import BubbleScale
 
     scale = BubbleScale(most=4)
     assert scale.radius(0) == 0 and scale.radius(4) == scale.largest

@@ -22,6 +22,7 @@ from jinja2 import Environment, TemplateError
 from tracker.export.coins import coins_title
 from tracker.publish import catalogue, lists, urls
 from tracker.publish.bands import band_of
+from tracker.publish.bubbles import BubbleScale
 from tracker.publish.charts import Series, bar_chart, line_chart, small_multiples
 from tracker.publish.citations import Citations, save_citations
 from tracker.publish.facets import FACET_TITLES, EntryTexts, FacetValue, facet_groups
@@ -155,29 +156,6 @@ def _evidence_map(build: Build) -> None:
         filters=filters,
         years=(years[0], years[-1]) if years else None,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class BubbleScale:
-    """Bubble radii for counts, by area (the square root), as evidence gap maps draw them:
-    a cell of four times the studies has twice the radius. `most` is the largest count of
-    the map's outcome cells (the studies that measure no outcome are drawn apart, so that
-    their count, often most of a library, does not shrink every other bubble)."""
-
-    most: int
-    smallest: float = 3.5
-    largest: float = 17.0
-
-    def radius(self, count: int) -> float:
-        if count <= 0:
-            return 0.0
-        share = min(count, self.most) / max(self.most, 1)
-        return round(self.smallest + (self.largest - self.smallest) * share**0.5, 1)
-
-    def legend(self) -> list[tuple[int, float]]:
-        """A few counts with their radii: 1, the middle, the most (fewer when they coincide)."""
-        shown = sorted({1, max(1, round(self.most / 4)), self.most})
-        return [(count, self.radius(count)) for count in shown]
 
 
 @dataclass

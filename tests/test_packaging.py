@@ -68,3 +68,5 @@ def test_the_wheel_carries_the_templates_and_builds_the_example_site(installed, 
     home = (library / "site" / "index.html").read_text(encoding="utf-8")
     assert "MIPEX" in home
     assert (library / "site" / "assets" / "site.css").is_file()
+    study = (library / "site" / "studies" / "hainmueller2015naturalization" / "index.html").read_text(encoding="utf-8")
+    assert '<figcaption id="style-1">APA 7th</figcaption>' in study  # the citation styles ship in the wheel

@@ -112,3 +112,23 @@ def test_a_keys_case_never_hashes_its_address_and_pages_alike_but_for_case_are_r
     assert (site / "studies" / "KOGAN2016" / "index.html").is_file()
     report = library.build()
     assert any("KOGAN2016" in w and "kogan2016" in w and "case" in w for w in report.warnings), report.warnings
+
+
+def test_json_ld_says_what_kind_of_work_it_is_who_wrote_it_and_where_the_page_is(tmp_path, write):
+    library, site = _built(tmp_path, write)
+    page = (site / "studies" / "Roach2019443" / "index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1))
+    assert data["@type"] == "Report" and data["url"] == "./"  # the page itself, not studies/KEY/ below it
+    assert data["author"] == [
+        {"@type": "Organization", "name": "European Commission"},
+        {"@type": "Person", "name": "Jan van der Berg", "familyName": "van der Berg", "givenName": "Jan"},
+    ]
+    assert data["sourceOrganization"] == {"@type": "Organization", "name": "Publications Office"}
+    article = (site / "studies" / "kogan2016" / "index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article).group(1))
+    assert data["@type"] == "ScholarlyArticle"
+    assert data["isPartOf"] == {"@type": "Periodical", "name": "Journal of Ethnic and Migration Studies"}
+    library.build(base_url="https://example.org/mipex")
+    article = (site / "studies" / "kogan2016" / "index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article).group(1))
+    assert data["url"] == "https://example.org/mipex/studies/kogan2016/"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.conftest import include_all
-from tracker.library import Library
+from tracker.library import Library, LibraryError
 from tracker.publish.charts import Series, line_chart
 from tracker.publish.search_pack import START_PACK, read_start_pack, start_files
 from tracker.safety import doi_url, safe_url, slug
@@ -752,3 +752,27 @@ def test_the_home_page_lists_the_latest_additions_by_date_added_and_links_the_la
     assert re.search(r'added <time datetime="\d{4}-\d\d-\d\d">', latest)
     assert 'Latest digest: <a href="digests/2026-11/index.html">November MIPEX in Use</a>' in home
     assert "November 2026: 3 new studies" in home
+
+
+def test_feeds_of_a_plain_build_link_where_a_feed_reader_looks_and_site_toml_can_name_the_address(tmp_path, write):
+    import xml.etree.ElementTree as ET
+    from urllib.parse import urljoin
+
+    library = _library(tmp_path, write, STUDY)
+    site = library.paths.root / "site"
+    library.build()
+    atom = "{http://www.w3.org/2005/Atom}"
+    for feed_path in ("feeds/studies.atom.xml", "feeds/areas/overall.atom.xml"):
+        entry = ET.parse(site / feed_path).getroot().find(f"{atom}entry")
+        # a reader resolves the link against the feed's own address: it must land on the study's page
+        served = urljoin(f"https://host.example/{feed_path}", entry.find(f"{atom}link").get("href"))
+        assert served == "https://host.example/studies/kogan2016/index.html", feed_path
+        assert entry.find(f"{atom}id").text == "urn:mipex-tracker:studies/kogan2016/index.html"  # an absolute IRI
+    (library.paths.root / "bib" / "site.toml").write_text('base_url = "https://example.org/mipex/"\n')
+    library.build()  # no --base-url: the library says where its site lives
+    entry = ET.parse(site / "feeds" / "studies.atom.xml").getroot().find(f"{atom}entry")
+    assert entry.find(f"{atom}link").get("href") == "https://example.org/mipex/studies/kogan2016/index.html"
+    assert (site / "sitemap.xml").is_file()
+    (library.paths.root / "bib" / "site.toml").write_text('base_url = "example.org"\n')
+    with pytest.raises(LibraryError, match="base_url must be an http"):
+        library.build()

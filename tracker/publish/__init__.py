@@ -277,6 +277,7 @@ def build_site(
     citations from one build to the next. The study pages come first: they are what
     search indexes, and Pagefind starts on them in processes of its own while the page
     makers write the rest."""
+    base_url = base_url or SiteSettings.load(library_root).base_url
     base = (base_url.rstrip("/") + "/") if base_url else ""
     citations = Citations.load(citation_cache) if citation_cache else Citations()
     build = Build(views, scores, library_root, Output(out), added or {}, base, digests, citations)

@@ -1,8 +1,10 @@
 """Atom feeds and the sitemap, written as XML with the standard library (escaped, stable).
 
-Entries are dated by when their study was first imported, so a rebuild gives the same
-bytes; links are absolute when the site's base URL is known, relative otherwise (a feed
-reader resolves them against the feed's own address).
+Entries are dated by when their study joined the evidence, so a rebuild gives the same
+bytes. Links are absolute when the site's base URL is known (`--base-url`, or `base_url` in
+`bib/site.toml`); otherwise relative to the feed's own address, which is what a feed reader
+resolves them against ("../studies/x/index.html" from feeds/), and the ids are URNs
+(Atom's ids must be absolute IRIs; a path is not one).
 """
 
 from __future__ import annotations
@@ -29,22 +31,28 @@ class FeedEntry:
 def atom(title: str, feed_path: str, entries: Sequence[FeedEntry], base: str) -> str:
     """Entries (newest first, as given) as an Atom 1.0 feed."""
     updated = max((e.updated for e in entries), default="") or "1970-01-01T00:00:00Z"
+
+    def address(path: str) -> str:
+        return base + path if base else urls.link(path, feed_path)
+
+    def identity(path: str) -> str:
+        return base + path if base else f"urn:mipex-tracker:{path}"
+
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{escape(title)}</title>",
-        f"<id>{escape(base + feed_path)}</id>",
-        f'<link rel="self" href={quoteattr(base + feed_path)}/>',
+        f"<id>{escape(identity(feed_path))}</id>",
+        f'<link rel="self" href={quoteattr(address(feed_path))}/>',
         f"<updated>{escape(updated)}</updated>",
         "<author><name>MIPEX Evidence Tracker</name></author>",
     ]
     for entry in entries:
-        link = base + entry.link
         lines += [
             "<entry>",
             f"<title>{escape(entry.title)}</title>",
-            f"<id>{escape(link)}</id>",
-            f"<link href={quoteattr(link)}/>",
+            f"<id>{escape(identity(entry.link))}</id>",
+            f"<link href={quoteattr(address(entry.link))}/>",
             f"<updated>{escape(entry.updated or updated)}</updated>",
             "".join(f"<author><name>{escape(name)}</name></author>" for name in entry.authors),
             f"<summary>{escape(entry.summary)}</summary>" if entry.summary else "",

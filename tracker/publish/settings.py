@@ -7,6 +7,8 @@ The file is optional; every key has a default:
     digest_from = "MIPEX <mipex@example.org>"   # the From of the digest's e-mail file
     show_undecided = true   # also publish studies not screened yet, labelled as such
                             # (default false: only studies that use MIPEX are published)
+    base_url = "https://mpg.example.org/mipex/"   # where the site is published: a plain
+                            # `build` then writes absolute feed links and sitemap.xml
 
 It lives in `bib/` so it travels with the library in git, like everything a site is built from.
 """
@@ -35,6 +37,7 @@ class SiteSettings:
     about: str = ""
     digest_from: str = ""
     show_undecided: bool = False
+    base_url: str = ""
 
     @classmethod
     def load(cls, library_root: Path) -> SiteSettings:
@@ -54,6 +57,9 @@ class SiteSettings:
             if not isinstance(value, expected):
                 kind = "true or false" if expected is bool else "a text in quotes"
                 raise SettingsError(f"{path}: {name} must be {kind}")
+        base = data.get("base_url", "")
+        if base and not base.startswith(("https://", "http://")):
+            raise SettingsError(f"{path}: base_url must be an http(s) address, not {base!r}")
         return cls(**data)
 
     def published(self, status: str) -> bool:

@@ -132,3 +132,44 @@ def test_json_ld_says_what_kind_of_work_it_is_who_wrote_it_and_where_the_page_is
     article = (site / "studies" / "kogan2016" / "index.html").read_text()
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article).group(1))
     assert data["url"] == "https://example.org/mipex/studies/kogan2016/"
+
+
+CHAPTERS = r"""
+@incollection{berg2020,
+  author = {van der Berg, Jan}, editor = {Bauböck, Rainer},
+  title = {Measuring integration policy}, booktitle = {Handbook of Migration Policy},
+  publisher = {Elgar}, year = {2020}, pages = {10--25}, isbn = {978-1-78811-000-0},
+  keywords = {MIPEX; measurement}
+}
+@phdthesis{ruiz2019, author = {Ruiz, Ana}, title = {Policies of belonging},
+  school = {European University Institute}, year = {2019}}
+@inproceedings{lee2021, author = {Lee, Min}, title = {Policy and health},
+  booktitle = {Proceedings of the Migration Conference}, year = {2021}}
+@article{kim2022, author = {Kim, Jo}, title = {Integration}, journal = {Migration Studies}, year = {2022},
+  number = {3}, issn = {2049-5838, 2049-5846}}
+"""
+
+
+def _meta(page: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, content in re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', page):
+        found.setdefault(name, []).append(content)
+    return found
+
+
+def test_highwire_tags_say_what_kind_of_work_each_study_is_as_zotero_reads_them(tmp_path, write):
+    _, site = _built(tmp_path, write, STUDIES + CHAPTERS)
+    chapter = _meta((site / "studies" / "berg2020" / "index.html").read_text())
+    assert chapter["citation_inbook_title"] == ["Handbook of Migration Policy"]  # a book section, not an article
+    assert chapter["citation_editor"] == ["Bauböck, Rainer"] and chapter["citation_isbn"] == ["978-1-78811-000-0"]
+    assert chapter["citation_keywords"] == ["MIPEX; measurement"] and "citation_journal_title" not in chapter
+    thesis = _meta((site / "studies" / "ruiz2019" / "index.html").read_text())
+    assert thesis["citation_dissertation_institution"] == ["European University Institute"]
+    report = _meta((site / "studies" / "Roach2019443" / "index.html").read_text())
+    assert report["citation_technical_report_institution"] == ["Publications Office"]
+    assert report["citation_technical_report_number"] == ["12"] and "citation_issue" not in report
+    paper = _meta((site / "studies" / "lee2021" / "index.html").read_text())
+    assert paper["citation_conference_title"] == ["Proceedings of the Migration Conference"]
+    article = _meta((site / "studies" / "kim2022" / "index.html").read_text())
+    assert article["citation_journal_title"] == ["Migration Studies"] and article["citation_issue"] == ["3"]
+    assert article["citation_issn"] == ["2049-5838", "2049-5846"]

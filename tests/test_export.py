@@ -176,3 +176,23 @@ def test_coins_give_zotero_a_chapter_its_book_and_an_organisation_its_whole_name
     assert kev["rft.aucorp"] == ["Migration Policy Group"] and kev["rft.au"] == ["van der Berg, Jan"]
     assert kev["rft.spage"] == ["10"] and kev["rft.epage"] == ["25"] and kev["rft.isbn"] == ["978-1-78811-000-0"]
     assert kev["rft_id"] == ["info:doi/10.4337/ABC.1"]  # the DOI as its publisher wrote it
+
+
+@pytest.mark.parametrize(
+    ("title", "written"),
+    [
+        # sentence case: its capitals are proper nouns and acronyms, which a style must keep
+        ("Integration policies in Europe and the MIPEX", "Integration policies in {Europe} and the {MIPEX}"),
+        ("Who gets a Swiss passport?", "Who gets a {Swiss} passport?"),
+        # title case: the proper nouns cannot be told apart, only acronyms and mixed case are kept
+        ("Integration Policies in Europe and the EU", "Integration Policies in Europe and the {EU}"),
+        ("The OECD: McDonald's iPhone", "The {OECD}: {McDonald's} {iPhone}"),
+        ("Naturalization fosters integration", "Naturalization fosters integration"),
+    ],
+)
+def test_bibtex_titles_brace_the_capitals_a_style_would_lower_case(title, written):
+    from tracker.export.bibtex import protect_capitals
+
+    assert protect_capitals(title) == written
+    entry = read_bytes(Path("t.bib"), f"@article{{k, title = {{{written}}}, pages = {{1--20}}}}".encode()).entries[0]
+    assert entry.fields["title"] == title and entry.fields["pages"] == "1–20"  # read back as it was

@@ -96,11 +96,56 @@ def _bibtex_field_name(view: StudyView, canonical: str) -> str:
     return _BIBTEX_NAMES.get(canonical, canonical)
 
 
+_WORD = re.compile(r"[^\s]+")
+_CORE = re.compile(r"^(\W*)(.*?\w)(\W*)$", re.DOTALL)
+_CAPITALS = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]")  # MIPEX, EU, McDonald, iPhone
+
+
+def _is_sentence_case(words: list[str]) -> bool:
+    """Whether a title is in sentence case: most of its longer words after the first are
+    lower case (so its capitals are proper nouns and acronyms, which styles must keep)."""
+    later = [w for w in words[1:] if len(w) > 3 and w[:1].isalpha() and not _CAPITALS.search(w)]  # acronyms: no vote
+    return not later or sum(w[:1].isupper() for w in later) * 2 <= len(later)
+
+
+def protect_capitals(title: str) -> str:
+    """The title as BibTeX, its capitals that a style must not lower-case in braces: styles
+    that set titles in sentence case (APA, classic BibTeX's plain) lower-case every word not
+    braced, "Integration policies in europe", "Mipex". Acronyms and mixed case are always
+    braced; in a title in sentence case, so is every capitalised word after the first (a
+    proper noun); in one in title case those cannot be told from the rest, and are left to
+    the style. The tracker's reader takes the braces off again."""
+    words = _WORD.findall(title)
+    sentence_case = _is_sentence_case(words)
+    out, last = [], 0
+    for index, match in enumerate(_WORD.finditer(title)):
+        word = match.group(0)
+        escaped = latex_escape(word)
+        letters = "".join(c for c in word if c.isalpha())
+        acronym = bool(_CAPITALS.search(letters))
+        proper = sentence_case and index > 0 and letters[:1].isupper()
+        out.append(latex_escape(title[last : match.start()]))
+        if letters and (acronym or proper):
+            core = _CORE.match(word)  # the braces round the word, not its punctuation: {EU}:
+            lead, body, trail = core.groups() if core else ("", word, "")
+            escaped = latex_escape(lead) + "{" + latex_escape(body) + "}" + latex_escape(trail)
+        out.append(escaped)
+        last = match.end()
+    out.append(latex_escape(title[last:]))
+    return "".join(out)
+
+
 def _bibtex_value(name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(latex_escape(str(v)) for v in value)
     text = str(value)
-    return _verbatim(text) if name in VERBATIM_FIELDS else latex_escape(text)
+    if name in VERBATIM_FIELDS:
+        return _verbatim(text)
+    if name == "title":
+        return protect_capitals(text)
+    if name == "pages":  # BibTeX's range is `--`, which classic styles print as an en dash
+        return latex_escape(text).replace("–", "--")
+    return latex_escape(text)
 
 
 def bibtex_fields(view: StudyView) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Site speed: generated libraries of 1k and 10k tagged studies with the real score layout.
 
-    python bench/site_speed.py [--sizes 1000 10000] [--pages-per-part N]
+    python bench/site_speed.py [--sizes 1000 10000] [--pages-per-part N] [--no-browser]
 
 For each size (its own process): import generated studies (`tracker.synthetic`: their
 abstracts use the words MIPEX studies share as often as real abstracts do), tag them, import
@@ -191,7 +191,15 @@ def _search_latency(
     return rows, opening, from_home  # type: ignore[return-value]
 
 
-def _child(size: int, pages_per_part: int | None) -> None:
+def _peak_megabytes() -> float:
+    """The largest resident size of this process or of any of its children (the build's
+    workers) so far, in MB (Linux reports kilobytes)."""
+    import resource
+
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+
+
+def _child(size: int, pages_per_part: int | None, browser: bool = True) -> None:
     if pages_per_part:
         from tracker.publish import search
 
@@ -202,6 +210,7 @@ def _child(size: int, pages_per_part: int | None) -> None:
         started = time.perf_counter()
         report = library.build()
         seconds = time.perf_counter() - started
+        peak = _peak_megabytes()
         site = library.paths.root / "site"
         files = [p for p in site.rglob("*") if p.is_file()]
         again = time.perf_counter()
@@ -217,7 +226,8 @@ def _child(size: int, pages_per_part: int | None) -> None:
                     "index_seconds": report.search_seconds,
                     "parts": len(json.loads((site / "pagefind" / "parts.json").read_text())["parts"]),
                     "rebuild": rebuild,
-                    "latency": _search_latency(site),
+                    "peak": peak,
+                    "latency": _search_latency(site) if browser else None,
                 }
             )
         )
@@ -227,15 +237,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000])
     parser.add_argument("--pages-per-part", type=int, help="studies per search index part (default: the site's)")
+    parser.add_argument("--no-browser", action="store_true", help="build only: no search timing (for 50,000)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.pages_per_part)
+        _child(args.child, args.pages_per_part, browser=not args.no_browser)
         return
     for size in args.sizes:
-        f = run_child(
-            __file__, str(size), *(["--pages-per-part", str(args.pages_per_part)] if args.pages_per_part else [])
-        )
+        options = ["--pages-per-part", str(args.pages_per_part)] if args.pages_per_part else []
+        f = run_child(__file__, str(size), *options, *(["--no-browser"] if args.no_browser else []))
         if isinstance(f, str):
             print(f"{size}: failed\n{f}")
             continue
@@ -243,11 +253,11 @@ def main() -> None:
             f"{size:>6} studies: build {f['seconds']:5.1f} s ({f['pages']} pages, {f['files']} files, "
             f"{f['megabytes']:.1f} MB; Pagefind index in {f['parts']} parts {f['index_seconds']:.1f} s, "
             "partly alongside); "
-            f"unchanged rebuild {f['rebuild']:.1f} s",
+            f"unchanged rebuild {f['rebuild']:.1f} s; peak memory {f['peak']:.0f} MB",
             flush=True,
         )
         if not f["latency"]:
-            print("        search latency: not measured (no Chromium or Playwright)")
+            print("        search latency: not measured (--no-browser, or no Chromium or Playwright)")
             continue
         rows, opening, from_home = f["latency"]
         rows = sorted(rows, key=lambda row: row[1])

@@ -196,3 +196,26 @@ def test_bibtex_titles_brace_the_capitals_a_style_would_lower_case(title, writte
     assert protect_capitals(title) == written
     entry = read_bytes(Path("t.bib"), f"@article{{k, title = {{{written}}}, pages = {{1--20}}}}".encode()).entries[0]
     assert entry.fields["title"] == title and entry.fields["pages"] == "1–20"  # read back as it was
+
+
+def test_ris_gives_reports_theses_papers_and_manuscripts_the_tags_zotero_reads(tmp_path):
+    from tracker.export.ris import ris_entry
+    from tracker.store.views import StudyView
+
+    def view(key: str, kind: str, fields: dict[str, str]) -> StudyView:
+        return StudyView(key, kind, fields, authors=[Name(family="Ruiz", given="Ana")], editors=[], aliases=[])
+
+    facts = {"title": "T", "institution": "OECD", "number": "12", "type": "Working paper"}
+    report = ris_entry(view("r", "report", facts))
+    assert "SN  - 12" in report and "M3  - Working paper" in report and "PB  - OECD" in report
+    assert "IS  - " not in report  # a report's number is not a journal issue
+    paper = ris_entry(view("p", "conference", {"title": "T", "container": "Proceedings of X"}))
+    assert "C3  - Proceedings of X" in paper and "T2  - " not in paper  # Zotero: proceedings title
+    assert ris_entry(view("m", "manuscript", {"title": "T"})).startswith("TY  - MANSCPT")
+    editors = [Name(family="Berg", given="Jan")]
+    chapter = StudyView("c", "chapter", {"title": "T"}, authors=[], editors=editors, aliases=[])
+    assert "A2  - Berg, Jan" in ris_entry(chapter)  # citation-js reads a chapter's editors there
+    back = {e.key: e for e in read_bytes(Path("x.ris"), (report + paper + ris_entry(chapter)).encode()).entries}
+    assert back["r"].fields["number"] == "12" and back["r"].fields["type"] == "Working paper"
+    assert back["p"].fields["container"] == "Proceedings of X"
+    assert [n.family for n in back["c"].editors] == ["Berg"]

@@ -16,7 +16,7 @@ _RIS_TYPES = {
     "thesis": "THES",
     "dataset": "DATA",
     "webpage": "ELEC",
-    "manuscript": "UNPB",
+    "manuscript": "MANSCPT",  # Zotero reads UNPB as a journal article
     "misc": "GEN",
 }
 
@@ -31,9 +31,16 @@ def ris_name(name: Name) -> str:
     return f"{family}, {name.given}" if name.given else f"{family},"
 
 
+#: Types whose `number` is their own (a report's number: RIS `SN`, which Zotero reads as the
+#: report number), not a journal issue's.
+_OWN_NUMBER = frozenset({"report", "thesis"})
+
+
 def ris_entry(view: StudyView) -> str:
     """One study as RIS with the common tags, ending with `ER  - ` and a newline; RIS has no
-    place for other fields, so they are left out."""
+    place for other fields, so they are left out. Tags as Zotero and citation-js read them:
+    editors `A2`; a paper's proceedings `C3` (Zotero's proceedings title; `T2` would be the
+    conference's name); a report's number `SN`, its kind `M3`, its institution `PB`."""
     lines: list[str] = []
 
     def tag(name: str, value: Any) -> None:
@@ -46,15 +53,17 @@ def ris_entry(view: StudyView) -> str:
     for name in view.authors:
         tag("AU", ris_name(name))
     for name in view.editors:
-        tag("ED", ris_name(name))
+        tag("A2", ris_name(name))
     tag("TI", fields.get("title"))
-    tag("T2", fields.get("container"))
+    tag("C3" if view.entry_type == "conference" else "T2", fields.get("container"))
     tag("PY", fields.get("year"))
     date = fields.get("date")
     if date:
         tag("DA", "/".join(date.split("-")) + ("/" if len(date) < 10 else ""))
     tag("VL", fields.get("volume"))
-    tag("IS", fields.get("number"))
+    own_number = view.entry_type in _OWN_NUMBER
+    if not own_number:
+        tag("IS", fields.get("number"))
     pages = str(fields.get("pages", ""))
     start, _, end = pages.partition("–")
     tag("SP", start)
@@ -68,7 +77,13 @@ def ris_entry(view: StudyView) -> str:
         ("url", "UR"),
     ):
         tag(ris, fields.get(name))
-    tag("SN", fields.get("issn") or fields.get("isbn"))
+    if own_number:
+        if not fields.get("publisher"):
+            tag("PB", fields.get("institution"))
+        tag("M3", fields.get("type"))
+        tag("SN", fields.get("number"))
+    else:
+        tag("SN", fields.get("issn") or fields.get("isbn"))
     tag("LA", fields.get("language"))
     for keyword in fields.get("keywords", []):
         tag("KW", keyword)

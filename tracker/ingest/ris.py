@@ -194,14 +194,24 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     if keywords:
         fields["keywords"] = keywords
     issn = _first(record.get("issn"))
-    if issn:
+    if issn and entry.entry_type in ("report", "thesis") and not _ISBN_SHAPE.match(issn) and "number" not in fields:
+        fields["number"] = issn  # a report's SN is its number (as Zotero reads it)
+    elif issn:
         is_book = entry.entry_type in ("book", "chapter")
         fields["isbn" if is_book and _ISBN_SHAPE.match(issn) else "issn"] = issn
+    used = set()
+    if "container" not in fields and record.get("custom3"):
+        fields["container"] = _first(record["custom3"])  # C3: a paper's proceedings
+        used.add("custom3")
+    kind = _first(record.get("type_of_work"))
+    if kind and entry.entry_type in ("report", "thesis"):
+        fields["type"] = kind  # M3: the report's or thesis's kind
+        used.add("type_of_work")
     notes = [n for n in record.get("notes", []) if n] + misc_notes
     if notes:
         fields["note"] = "; ".join(notes)
     for key, value in record.items():
-        if key not in _CONSUMED and value:
+        if key not in _CONSUMED and key not in used and value:
             fields[key] = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
     for tag, values in unknown.items():
         if values:  # a line whose tag is missing or broken keeps its text under `ris-untagged`

@@ -219,3 +219,23 @@ def test_ris_gives_reports_theses_papers_and_manuscripts_the_tags_zotero_reads(t
     assert back["r"].fields["number"] == "12" and back["r"].fields["type"] == "Working paper"
     assert back["p"].fields["container"] == "Proceedings of X"
     assert [n.family for n in back["c"].editors] == ["Berg"]
+
+
+def test_reports_and_theses_leave_in_the_entry_types_classic_bibtex_styles_know():
+    from tracker.export.bibtex import bibtex_entry
+    from tracker.store.views import StudyView
+
+    def entry(kind: str, fields: dict[str, str]) -> str:
+        return bibtex_entry(StudyView("k", kind, {"title": "T", **fields}, authors=[], editors=[], aliases=[]))
+
+    report = entry("report", {"institution": "OECD", "number": "12"})
+    assert report.startswith("@techreport{k,") and "institution = {OECD}" in report and "number = {12}" in report
+    assert "type = " not in entry("report", {"type": "techreport"})  # said by the entry type
+    assert "type = {Working paper}" in entry("report", {"type": "Working paper"})
+    phd = entry("thesis", {"institution": "EUI", "type": "phdthesis"})
+    assert phd.startswith("@phdthesis{k,") and "school = {EUI}" in phd and "type = " not in phd
+    assert entry("thesis", {"type": "mastersthesis"}).startswith("@mastersthesis{k,")
+    assert entry("thesis", {}).startswith("@thesis{k,")  # a kind nobody said is not made up
+    for text in (report, phd):  # and they read back as they were
+        (back,) = read_bytes(Path("x.bib"), text.encode()).entries
+        assert back.fields.get("type", "") in ("", "phdthesis") and back.fields["institution"] in ("OECD", "EUI")

@@ -90,9 +90,30 @@ def bibtex_name(name: Name) -> str:
     return f"{last}, {given}" if given else last
 
 
+#: The classic BibTeX types of a thesis, by its `type` (biblatex reads them too; classic
+#: styles such as plain know no @thesis and would drop its school).
+_THESIS_TYPES = {"phdthesis": "phdthesis", "mastersthesis": "mastersthesis"}
+
+
+def entry_type_name(view: StudyView) -> tuple[str, bool]:
+    """The entry type written, and whether the `type` field is then said by it already.
+    Reports and theses get the classic types every style knows (@techreport, @phdthesis,
+    @mastersthesis), which biblatex reads as @report and @thesis with that type; a thesis
+    whose kind is not known stays @thesis (@phdthesis would say what nobody said)."""
+    kind = str(view.fields.get("type", "")).strip()
+    if view.entry_type == "report":
+        return "techreport", kind.lower() in ("", "techreport")
+    if view.entry_type == "thesis":  # a thesis of unknown kind stays biblatex's @thesis
+        classic = _THESIS_TYPES.get(kind.lower())
+        return classic or "thesis", bool(classic)
+    return _BIBLATEX_TYPES.get(view.entry_type, "misc"), False
+
+
 def _bibtex_field_name(view: StudyView, canonical: str) -> str:
     if canonical == "container":
         return "booktitle" if view.entry_type in _BOOKISH or view.entry_type == "book" else "journal"
+    if canonical == "institution" and view.entry_type == "thesis":
+        return "school"  # classic BibTeX's name; biblatex takes it for institution
     return _BIBTEX_NAMES.get(canonical, canonical)
 
 
@@ -161,15 +182,16 @@ def bibtex_fields(view: StudyView) -> list[tuple[str, str]]:
         if canonical in view.fields:
             pairs.append((_bibtex_field_name(view, canonical), _bibtex_value(canonical, view.fields[canonical])))
     written = {name for name, _ in pairs}
+    _, type_said = entry_type_name(view)
     for name in sorted(set(view.fields) - set(CANONICAL_FIELDS)):
-        if name not in written:
+        if name not in written and not (name == "type" and type_said):
             pairs.append((name, _bibtex_value(name, view.fields[name])))
     return pairs
 
 
 def bibtex_entry(view: StudyView) -> str:
     """One study as a BibTeX entry, ending with a newline."""
-    lines = [f"@{_BIBLATEX_TYPES.get(view.entry_type, 'misc')}{{{view.key},"]
+    lines = [f"@{entry_type_name(view)[0]}{{{view.key},"]
     lines.extend(f"  {name} = {{{value}}}," for name, value in bibtex_fields(view))
     lines.append("}\n")
     return "\n".join(lines)

@@ -1,10 +1,13 @@
 """The tracker's exports read by the clients its users cite with: pandoc's citeproc (which
-LaTeX-free writers use) reads the BibTeX and CSL-JSON downloads and prints them in APA.
+LaTeX-free writers use) reads the BibTeX and CSL-JSON downloads and prints them in APA;
+citation-js (what many web tools and Zotero-less workflows use) reads the RIS and BibTeX.
 
-Skips, saying why, where pandoc is not installed (`.ci/run` installs Debian's)."""
+Each skips, saying why, where its client is not installed (`.ci/run` installs Debian's
+pandoc and citation-js from npm into .ci/node)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +19,14 @@ from tracker.library import Library
 from tracker.publish.citations import STYLE_FOLDER
 
 PANDOC = shutil.which("pandoc")
-pytestmark = pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed (apt-get install pandoc)")
+NODE = shutil.which("node")
+NODE_MODULES = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules"
+CITATION_JS = Path(__file__).resolve().parent / "fixtures" / "citation_js_read.cjs"
+needs_pandoc = pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed (apt-get install pandoc)")
+needs_citation_js = pytest.mark.skipif(
+    NODE is None or not (NODE_MODULES / "@citation-js" / "plugin-ris").is_dir(),
+    reason=f"citation-js is not installed (node, and npm install --prefix .ci/node @citation-js/...; {NODE_MODULES})",
+)
 
 STUDIES = r"""
 @article{kogan2016,
@@ -40,6 +50,7 @@ def _printed(bibliography: Path, folder: Path) -> str:
     return done.stdout
 
 
+@needs_pandoc
 @pytest.mark.parametrize("extension", ["bib", "json"])
 def test_pandoc_prints_the_downloads_in_apa_with_every_proper_noun_and_report_fact(tmp_path, write, extension):
     library = Library(tmp_path / "library")
@@ -55,3 +66,37 @@ def test_pandoc_prints_the_downloads_in_apa_with_every_proper_noun_and_report_fa
     assert "Kogan, I., & European Union." in printed  # an organisation is not split into a person
     assert "(Working Paper No. 12). OECD." in printed, printed  # a report's kind, number and institution
     assert "Family reunion in Denmark" in printed
+
+
+CHAPTER = r"""
+@incollection{berg2020, author = {van der Berg, Jan}, editor = {Bauböck, Rainer},
+  title = {Measuring integration policy}, booktitle = {Handbook of Migration Policy},
+  publisher = {Elgar}, year = {2020}, pages = {10--25}}
+@inproceedings{lee2021, author = {Lee, Min}, title = {Policy and health},
+  booktitle = {Proceedings of the Migration Conference}, year = {2021}}
+"""
+
+
+@needs_citation_js
+@pytest.mark.parametrize(("extension", "kind"), [("ris", "@ris/file"), ("bib", "@biblatex/text")])
+def test_citation_js_reads_every_fact_of_the_downloads(tmp_path, write, extension, kind):
+    library = Library(tmp_path / "library")
+    library.import_files([write("studies.bib", STUDIES + CHAPTER)])
+    include_all(library)
+    library.build()
+    download = library.paths.root / "site" / "downloads" / f"library.{extension}"
+    done = subprocess.run(
+        [str(NODE), str(CITATION_JS), str(NODE_MODULES), str(download), kind],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    items = {item["id"]: item for item in json.loads(done.stdout)}
+    chapter, report, paper = items["berg2020"], items["ruiz2019"], items["lee2021"]
+    assert chapter["type"] == "chapter" and chapter["container-title"] == "Handbook of Migration Policy"
+    assert chapter["editor"] == [{"family": "Bauböck", "given": "Rainer"}]  # a chapter's editors kept
+    assert report["type"] == "report" and report["number"] == "12" and report["publisher"] == "OECD"
+    assert report["genre"] == "Working paper"
+    assert paper["type"] == "paper-conference"
+    if extension == "bib":  # (citation-js reads no RIS tag as a paper's proceedings; Zotero reads C3)
+        assert paper["container-title"] == "Proceedings of the Migration Conference"
+    organisation = items["kogan2016"]["author"][1]  # whole, not "Union, European"
+    assert organisation in ({"literal": "European Union"}, {"family": "European Union"})

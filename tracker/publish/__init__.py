@@ -8,7 +8,6 @@ of studies that are gone. See `tracker.safety` for what keeps hostile input harm
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, TemplateError
 
-from tracker.entry import Name
 from tracker.export.coins import coins_title
 from tracker.publish import catalogue, lists, urls
 from tracker.publish.bands import band_of
@@ -41,9 +39,10 @@ from tracker.publish.profiles import (
     year_notes,
     yearly_averages,
 )
+from tracker.publish.schema_org import json_ld
 from tracker.publish.search import INDEX_FOLDER, Indexing, indexed_words
 from tracker.publish.settings import SiteSettings, score_sources
-from tracker.safety import best_link, doi_url, slug
+from tracker.safety import best_link, slug
 from tracker.scores import AREAS, ScoreRow
 from tracker.store.views import StudyView
 from tracker.templating import TEMPLATES, TemplateRenderError, environment, month_name, template_problem
@@ -68,61 +67,6 @@ SEARCH_ASSETS = (
 
 def _labels(facet: str) -> dict[str, str]:
     return {code: term.label for code, term in load_vocabulary(facet).terms.items()}
-
-
-#: schema.org types by entry type (what Google Scholar and Zotero's JSON-LD reader expect).
-_SCHEMA_TYPES = {
-    "article": "ScholarlyArticle",
-    "book": "Book",
-    "chapter": "Chapter",
-    "conference": "ScholarlyArticle",
-    "report": "Report",
-    "thesis": "Thesis",
-    "dataset": "Dataset",
-    "webpage": "WebPage",
-}
-#: What a container is, by entry type: a journal, a book, proceedings.
-_CONTAINER_TYPES = {"article": "Periodical", "chapter": "Book", "conference": "Book"}
-
-
-def _schema_person(name: Name) -> dict[str, str]:
-    """A name as schema.org reads one: an organisation whole, a person by parts."""
-    if name.literal:
-        return {"@type": "Organization", "name": name.literal}
-    person = {"@type": "Person", "name": name.display_form()}
-    family = " ".join(p for p in (name.particle, name.family) if p)
-    if family:
-        person["familyName"] = family
-    if name.given:
-        person["givenName"] = name.given
-    return person
-
-
-def _json_ld(view: StudyView, url: str) -> str:
-    """schema.org metadata of the study, safe inside a <script> data block; `url` is the
-    page's address (absolute with the site's base URL, else relative to the page itself)."""
-    fields = view.fields
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": _SCHEMA_TYPES.get(view.entry_type, "CreativeWork"),
-        "name": fields.get("title", ""),
-        "author": [_schema_person(n) for n in view.authors],
-        "datePublished": fields.get("date") or fields.get("year", ""),
-        "url": url,
-    }
-    if view.editors:
-        data["editor"] = [_schema_person(n) for n in view.editors]
-    if fields.get("container"):
-        data["isPartOf"] = {"@type": _CONTAINER_TYPES.get(view.entry_type, "CreativeWork"), "name": fields["container"]}
-    for field_name, key in (("publisher", "publisher"), ("institution", "sourceOrganization")):
-        if fields.get(field_name):
-            data[key] = {"@type": "Organization", "name": fields[field_name]}
-    if doi_url(fields.get("doi")):
-        data["sameAs"] = doi_url(fields.get("doi"))
-    if fields.get("abstract"):
-        data["abstract"] = fields["abstract"]
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # inert in <script>
 
 
 NO_OUTCOME = "none"
@@ -403,7 +347,7 @@ def _study_page(build: Build, view: StudyView) -> StudyHarvest:
         chart=chart,
         folded=len(chart_series) > LINES_PER_CHART,
         series=chart_series,
-        json_ld=_json_ld(view, f"{build.base}{folder}/" if build.base else "./"),
+        json_ld=json_ld(view, f"{build.base}{folder}/" if build.base else "./"),
     )
     for path, text in build.texts.cite_files(folder, view):
         build.output.write(path, text)

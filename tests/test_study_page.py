@@ -166,6 +166,8 @@ def test_highwire_tags_say_what_kind_of_work_each_study_is_as_zotero_reads_them(
     thesis = _meta((site / "studies" / "ruiz2019" / "index.html").read_text())
     assert thesis["citation_dissertation_institution"] == ["European University Institute"]
     report = _meta((site / "studies" / "Roach2019443" / "index.html").read_text())
+    # an organisation as Zotero's translator keeps it whole: a family name and nothing after the comma
+    assert report["citation_author"] == ["European Commission,", "van der Berg, Jan"]
     assert report["citation_technical_report_institution"] == ["Publications Office"]
     assert report["citation_technical_report_number"] == ["12"] and "citation_issue" not in report
     paper = _meta((site / "studies" / "lee2021" / "index.html").read_text())

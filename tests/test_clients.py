@@ -1,6 +1,7 @@
 """The tracker's exports read by the clients its users cite with: pandoc's citeproc (which
 LaTeX-free writers use) reads the BibTeX and CSL-JSON downloads and prints them in APA;
-citation-js (what many web tools and Zotero-less workflows use) reads the RIS and BibTeX.
+citation-js (what many web tools and Zotero-less workflows use) reads the RIS and BibTeX;
+feedparser (what many feed readers are built on) reads the Atom feeds.
 
 Each skips, saying why, where its client is not installed (`.ci/run` installs Debian's
 pandoc and citation-js from npm into .ci/node)."""
@@ -100,3 +101,27 @@ def test_citation_js_reads_every_fact_of_the_downloads(tmp_path, write, extensio
         assert paper["container-title"] == "Proceedings of the Migration Conference"
     organisation = items["kogan2016"]["author"][1]  # whole, not "Union, European"
     assert organisation in ({"literal": "European Union"}, {"family": "European Union"})
+
+
+@pytest.mark.parametrize("base_url", [None, "https://mpg.example.org/mipex/"])
+def test_a_feed_reader_reads_every_feed_with_links_that_lead_to_the_pages(tmp_path, write, base_url):
+    feedparser = pytest.importorskip("feedparser", reason="feedparser is not installed (pip install feedparser)")
+    library = Library(tmp_path / "library")
+    library.import_files([write("studies.bib", STUDIES)])
+    include_all(library)
+    library.tag()
+    library.build(base_url=base_url)
+    site = library.paths.root / "site"
+    served_at = base_url or "https://host.example/where/it/is/served/"
+    for feed in sorted((site / "feeds").rglob("*.atom.xml")):
+        path = feed.relative_to(site).as_posix()
+        headers = {"content-location": served_at + path, "content-type": "application/atom+xml"}
+        parsed = feedparser.parse(feed.read_text(encoding="utf-8"), response_headers=headers)
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))  # well-formed Atom, no complaint
+        for entry in parsed.entries:
+            assert entry.link.startswith(served_at), (path, entry.link)  # resolved where the site is
+            page = site / entry.link.removeprefix(served_at)
+            assert page.is_file(), (path, entry.link)  # and it is a page of the site, not a 404
+            assert entry.id and entry.updated_parsed
+    studies = feedparser.parse((site / "feeds" / "studies.atom.xml").read_text(encoding="utf-8"))
+    assert {entry.title for entry in studies.entries} >= {"Family reunion in Denmark"}

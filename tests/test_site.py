@@ -776,3 +776,12 @@ def test_feeds_of_a_plain_build_link_where_a_feed_reader_looks_and_site_toml_can
     (library.paths.root / "bib" / "site.toml").write_text('base_url = "example.org"\n')
     with pytest.raises(LibraryError, match="base_url must be an http"):
         library.build()
+
+
+def test_a_build_without_the_sites_address_says_how_to_give_it(cli, write):
+    cli("import", str(write("studies.bib", STUDY)))
+    result = cli("build")
+    assert result.exit_code == 0 and 'base_url = "https://..." in bib/site.toml' in result.output, result.output
+    (cli.library_dir / "bib" / "site.toml").write_text('base_url = "https://example.org/mipex/"\n')
+    result = cli("build")
+    assert result.exit_code == 0 and "base_url" not in result.output  # said once it is known

@@ -303,6 +303,12 @@ def build(library: Library, out: Path | None, base_url: str | None) -> None:
         markup=False,
     )
     out_console.print(report.search, markup=False)
+    if not report.base_url:
+        out_console.print(
+            "feeds link relative to themselves and no sitemap.xml was written: give the site's address with "
+            'base_url = "https://..." in bib/site.toml (or --base-url) for absolute links and a sitemap',
+            markup=False,
+        )
     for warning in report.warnings:
         console_for(stderr=True).print(f"warning: {warning}", markup=False)
 

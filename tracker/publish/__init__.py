@@ -225,6 +225,7 @@ def build_site(
     base = (base_url.rstrip("/") + "/") if base_url else ""
     citations = Citations.load(citation_cache) if citation_cache else Citations()
     build = Build(views, scores, library_root, Output(out), added or {}, base, digests, citations)
+    build.output.report.base_url = base
     told = progress or (lambda _stage, _done, _total: None)
     build.output.report.warnings.extend(_slugs_alike_but_case(build.views))
     indexing, used_citations = _study_pages(build, lambda done, total: told("writing study pages", done, total))

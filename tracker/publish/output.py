@@ -17,6 +17,7 @@ class BuildReport:
     search: str = ""  # what became of the search index
     search_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # what the builder should know, in words
+    base_url: str = ""  # the site's address the build knew ("": feeds link relative, no sitemap)
 
 
 class Output:

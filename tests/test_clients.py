@@ -73,7 +73,8 @@ CHAPTER = r"""
 @incollection{berg2020, author = {van der Berg, Jan}, editor = {Bauböck, Rainer},
   title = {Measuring integration policy}, booktitle = {Handbook of Migration Policy},
   publisher = {Elgar}, year = {2020}, pages = {10--25}}
-@inproceedings{lee2021, author = {Lee, Min}, title = {Policy and health},
+@inproceedings{lee2021, author = {Lee, Min},
+  title = {Integration policy and the self-rated health of migrants in Europe},
   booktitle = {Proceedings of the Migration Conference}, year = {2021}}
 """
 
@@ -125,3 +126,36 @@ def test_a_feed_reader_reads_every_feed_with_links_that_lead_to_the_pages(tmp_pa
             assert entry.id and entry.updated_parsed
     studies = feedparser.parse((site / "feeds" / "studies.atom.xml").read_text(encoding="utf-8"))
     assert {entry.title for entry in studies.entries} >= {"Family reunion in Denmark"}
+
+
+@needs_pandoc
+@pytest.mark.parametrize(("target", "suffix"), [("csljson", "json"), ("biblatex", "bib")])
+def test_what_pandoc_writes_of_the_library_comes_back_as_the_same_studies(tmp_path, write, target, suffix):
+    """pandoc converts the BibTeX download (-t csljson, -t biblatex); importing its output
+    into the library merges each record with its study, losing none of what pandoc kept."""
+    library = Library(tmp_path / "library")
+    library.import_files([write("studies.bib", STUDIES + CHAPTER)])
+    include_all(library)
+    library.build()
+    before = {view.key: view for view in library.views()}
+    download = library.paths.root / "site" / "downloads" / "library.bib"
+    converted = tmp_path / f"converted.{suffix}"
+    subprocess.run(
+        [str(PANDOC), str(download), "-f", "biblatex", "-t", target, "-o", str(converted)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    library.import_files([converted])
+    library.dedupe()
+    after = {view.key: view for view in library.views()}
+    assert after.keys() == before.keys()  # each came back onto its own study: none new, none lost
+    for key, view in after.items():
+        assert len(view.records) == 2, key  # the original and pandoc's, merged
+        for name in ("title", "year", "doi", "container", "number", "pages"):
+            now, was = str(view.fields.get(name, "")), str(before[key].fields.get(name, ""))
+            if target == "biblatex":  # pandoc's biblatex writer recases titles: a change, not a loss
+                now, was = now.casefold(), was.casefold()
+            assert now == was, (key, name)
+        people = [n.family for n in before[key].authors if not n.literal]
+        assert [n.family for n in view.authors if n.family in people] == people, key
+        if target == "csljson":  # (pandoc's biblatex writer drops the braces that keep an organisation whole)
+            assert view.authors == before[key].authors, key

@@ -100,9 +100,10 @@ def test_citations_are_formatted_once_and_reused_by_the_next_build(tmp_path, wri
 
 def test_a_cache_that_cannot_be_read_only_costs_time(tmp_path, write):
     library, site = _built(tmp_path, write)
-    library.paths.citation_cache.write_text("{not json")
-    library.build()
-    assert "APA 7th" in (site / "studies" / "kogan2016" / "index.html").read_text()
+    for broken in ("{not json", "[1, 2]", '{"apa:x": 3}', ""):
+        library.paths.citation_cache.write_text(broken)
+        library.build()
+        assert "APA 7th" in (site / "studies" / "kogan2016" / "index.html").read_text()
 
 
 def test_a_keys_case_never_hashes_its_address_and_pages_alike_but_for_case_are_reported(tmp_path, write):

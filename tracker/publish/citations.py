@@ -159,7 +159,10 @@ class Citations:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
+        if not isinstance(data, dict):
+            return cls()
         return cls(cache={k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)})
+
 
 def save_citations(path: Path, used: dict[str, str]) -> None:
     """Keep the citations a build used (and only those) for the next; a cache that cannot be

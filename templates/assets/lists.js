@@ -159,5 +159,5 @@
     a.addEventListener("click", (event) => { event.preventDefault(); choose(a.dataset.order, 1); });
   }
   const asked = new URLSearchParams(location.search);
-  if (ORDERS[asked.get("order")]) { choose(asked.get("order"), Number(asked.get("page")) || 1); }
+  if (Object.hasOwn(ORDERS, asked.get("order") || "")) { choose(asked.get("order"), Number(asked.get("page")) || 1); }
 })();

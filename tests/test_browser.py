@@ -385,6 +385,10 @@ def test_any_list_sorts_by_title_year_or_date_added_and_keeps_the_order_in_its_a
     playwright.expect(page.locator(".showing")).to_have_text("2 studies, by newest publication.")
     assert [t[:6] for t in titles.all_inner_texts()] == ["Family", "Integr"]  # 2018, then 2016
     assert page.locator('.orders a[aria-current="true"]').text_content() == "newest publication"
+    page.goto(site_url + "outcomes/wellbeing/index.html?order=__proto__&page=-3")  # an address made up
+    playwright.expect(page.locator(".showing")).to_have_text("2 studies.")  # the page as built
+    page.goto(site_url + "map/index.html?country=%3Cb%3E")
+    playwright.expect(page.locator(".map-status")).to_have_text("2 studies shown.")  # no such country: all
     assert page.errors == []
 
 

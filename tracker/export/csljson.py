@@ -62,13 +62,14 @@ def csl_item(view: StudyView) -> dict[str, Any]:
     date = fields.get("date") or fields.get("year")
     if date:
         item["issued"] = {"date-parts": [[int(p) for p in str(date).split("-")]]}
+    issued_by = view.entry_type in ("report", "thesis")
     for canonical, variable in _CSL_VARIABLES.items():
         if canonical in fields:
             item[variable] = fields[canonical]
+        elif canonical == "publisher" and issued_by and fields.get("institution"):
+            item[variable] = fields["institution"]  # a report's institution, a thesis's school
     if view.entry_type in _NUMBERED and "issue" in item:  # CSL's `number`: "Working paper 12"
         item["number"] = item.pop("issue")
-    if fields.get("institution") and "publisher" not in item:  # a report's institution, a thesis's school
-        item["publisher"] = fields["institution"]
     if fields.get("type"):
         item["genre"] = _GENRES.get(str(fields["type"]).lower(), fields["type"])
     if fields.get("keywords"):

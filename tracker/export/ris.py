@@ -68,18 +68,12 @@ def ris_entry(view: StudyView) -> str:
     start, _, end = pages.partition("–")
     tag("SP", start)
     tag("EP", end)
-    for name, ris in (
-        ("edition", "ET"),
-        ("series", "T3"),
-        ("publisher", "PB"),
-        ("place", "CY"),
-        ("doi", "DO"),
-        ("url", "UR"),
-    ):
+    tag("ET", fields.get("edition"))
+    tag("T3", fields.get("series"))
+    tag("PB", fields.get("publisher") or (fields.get("institution") if own_number else None))
+    for name, ris in (("place", "CY"), ("doi", "DO"), ("url", "UR")):
         tag(ris, fields.get(name))
     if own_number:
-        if not fields.get("publisher"):
-            tag("PB", fields.get("institution"))
         tag("M3", fields.get("type"))
         tag("SN", fields.get("number"))
     else:

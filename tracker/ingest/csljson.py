@@ -133,14 +133,28 @@ def item_to_entry(item: Any, line: int, raw: str) -> Entry:
     keywords = item.get("keyword")
     if isinstance(keywords, str) and keywords.strip():
         entry.fields["keywords"] = [k.strip() for k in keywords.split(",") if k.strip()]
+    used = _report_facts(item, entry)
     for variable, value in item.items():
-        if variable not in _CONSUMED and value not in (None, ""):
+        if variable not in _CONSUMED and variable not in used and value not in (None, ""):
             entry.fields[variable] = _as_text(value)
     custom = item.get("custom")
     if isinstance(custom, dict):
         for name, value in custom.items():
             entry.fields[str(name).lower()] = _as_text(value)
     return entry
+
+
+def _report_facts(item: dict[str, Any], entry: Entry) -> set[str]:
+    """A report's or thesis's publisher is its institution and its `genre` its kind (as the
+    tracker's CSL-JSON writes them); returns the variables read so."""
+    if entry.entry_type not in ("report", "thesis"):
+        return set()
+    if "publisher" in entry.fields and "institution" not in entry.fields:
+        entry.fields["institution"] = entry.fields.pop("publisher")
+    if item.get("genre") not in (None, ""):
+        entry.fields["type"] = _as_text(item["genre"])
+        return {"genre"}
+    return set()
 
 
 def read_csljson(text: str) -> list[Entry]:

@@ -207,6 +207,8 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     if kind and entry.entry_type in ("report", "thesis"):
         fields["type"] = kind  # M3: the report's or thesis's kind
         used.add("type_of_work")
+    if entry.entry_type in ("report", "thesis") and "publisher" in fields and "institution" not in fields:
+        fields["institution"] = fields.pop("publisher")  # PB: who issued the report, granted the thesis
     notes = [n for n in record.get("notes", []) if n] + misc_notes
     if notes:
         fields["note"] = "; ".join(notes)

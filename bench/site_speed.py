@@ -227,6 +227,10 @@ def _child(size: int, pages_per_part: int | None, browser: bool = True) -> None:
                     "parts": len(json.loads((site / "pagefind" / "parts.json").read_text())["parts"]),
                     "rebuild": rebuild,
                     "peak": peak,
+                    # the list of all studies, the longest list: its largest page (limit 200 KB)
+                    "list_page": max(
+                        q.stat().st_size for q in [site / "studies" / "index.html", *site.glob("browse/*/*/index.html")]
+                    ),
                     "latency": _search_latency(site) if browser else None,
                 }
             )
@@ -253,7 +257,8 @@ def main() -> None:
             f"{size:>6} studies: build {f['seconds']:5.1f} s ({f['pages']} pages, {f['files']} files, "
             f"{f['megabytes']:.1f} MB; Pagefind index in {f['parts']} parts {f['index_seconds']:.1f} s, "
             "partly alongside); "
-            f"unchanged rebuild {f['rebuild']:.1f} s; peak memory {f['peak']:.0f} MB",
+            f"unchanged rebuild {f['rebuild']:.1f} s; peak memory {f['peak']:.0f} MB; "
+            f"largest page of the list of all studies {f['list_page'] / 1000:.0f} KB",
             flush=True,
         )
         if not f["latency"]:

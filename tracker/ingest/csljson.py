@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from tracker.entry import Entry, Name
-from tracker.ingest.normalise import entry_type_from
+from tracker.ingest.normalise import ISSUED_WORKS, entry_type_from, issuer_as_institution
 
 #: Python refuses to turn more than 4,300 digits into an int: a longer number stays text.
 _INT_DIGITS = 4000
@@ -147,10 +147,9 @@ def item_to_entry(item: Any, line: int, raw: str) -> Entry:
 def _report_facts(item: dict[str, Any], entry: Entry) -> set[str]:
     """A report's or thesis's publisher is its institution and its `genre` its kind (as the
     tracker's CSL-JSON writes them); returns the variables read so."""
-    if entry.entry_type not in ("report", "thesis"):
+    if entry.entry_type not in ISSUED_WORKS:
         return set()
-    if "publisher" in entry.fields and "institution" not in entry.fields:
-        entry.fields["institution"] = entry.fields.pop("publisher")
+    issuer_as_institution(entry)
     if item.get("genre") not in (None, ""):
         entry.fields["type"] = _as_text(item["genre"])
         return {"genre"}

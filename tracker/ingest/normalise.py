@@ -57,6 +57,18 @@ def normalise_doi(value: str) -> str:
     return text.replace("%2F", "/").replace("%2f", "/")
 
 
+#: Works whose issuer (a report's institution, a thesis's school) CSL-JSON and RIS write in
+#: the publisher's place (CSL `publisher`, RIS `PB`), as Zotero and the tracker's writers do.
+ISSUED_WORKS = frozenset({"report", "thesis"})
+
+
+def issuer_as_institution(entry: Entry) -> None:
+    """A report's or thesis's publisher, read from CSL-JSON or RIS, is its institution."""
+    fields = entry.fields
+    if entry.entry_type in ISSUED_WORKS and "publisher" in fields and "institution" not in fields:
+        fields["institution"] = fields.pop("publisher")
+
+
 def year_from(value: str) -> str:
     """The four-digit year in any date form (`2020`, `2020-03-01`, `Mar 2020`, `2020///`)."""
     found = _YEAR.search(value)

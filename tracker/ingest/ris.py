@@ -16,7 +16,14 @@ import rispy
 
 from tracker.entry import Entry, Name
 from tracker.ingest.names import name_from_text
-from tracker.ingest.normalise import entry_type_from, iso_date, join_pages, year_from
+from tracker.ingest.normalise import (
+    ISSUED_WORKS,
+    entry_type_from,
+    iso_date,
+    issuer_as_institution,
+    join_pages,
+    year_from,
+)
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,3}-(?:\s|$)")
 _ISBN_SHAPE = re.compile(r"^(?:97[89])?[\d\- ]{9,13}[\dXx]$")
@@ -194,7 +201,7 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
     if keywords:
         fields["keywords"] = keywords
     issn = _first(record.get("issn"))
-    if issn and entry.entry_type in ("report", "thesis") and not _ISBN_SHAPE.match(issn) and "number" not in fields:
+    if issn and entry.entry_type in ISSUED_WORKS and not _ISBN_SHAPE.match(issn) and "number" not in fields:
         fields["number"] = issn  # a report's SN is its number (as Zotero reads it)
     elif issn:
         is_book = entry.entry_type in ("book", "chapter")
@@ -204,11 +211,10 @@ def _map_record(record: dict[str, Any], entry: Entry) -> None:
         fields["container"] = _first(record["custom3"])  # C3: a paper's proceedings
         used.add("custom3")
     kind = _first(record.get("type_of_work"))
-    if kind and entry.entry_type in ("report", "thesis"):
+    if kind and entry.entry_type in ISSUED_WORKS:
         fields["type"] = kind  # M3: the report's or thesis's kind
         used.add("type_of_work")
-    if entry.entry_type in ("report", "thesis") and "publisher" in fields and "institution" not in fields:
-        fields["institution"] = fields.pop("publisher")  # PB: who issued the report, granted the thesis
+    issuer_as_institution(entry)  # PB: who issued the report, granted the thesis
     notes = [n for n in record.get("notes", []) if n] + misc_notes
     if notes:
         fields["note"] = "; ".join(notes)

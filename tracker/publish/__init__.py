@@ -154,6 +154,7 @@ class Build:
     added: dict[str, str]
     base: str  # the site's absolute URL with a trailing slash, or "" (relative feeds, no sitemap)
     digests: Sequence[PublishedIssue]
+    settings: SiteSettings
     citations: Citations = field(default_factory=Citations)
     search_ui: str = f"{INDEX_FOLDER}/"  # the index part whose copy of Pagefind's UI the search page loads
     env: Environment = field(init=False)
@@ -162,10 +163,13 @@ class Build:
     groups: dict[str, list[FacetValue]] = field(init=False)
     texts: EntryTexts = field(init=False)
     common: dict[str, object] = field(init=False)
+    _added_rank: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
-        settings = SiteSettings.load(self.library_root)
+        settings = self.settings
         self.views = sorted((v for v in self.views if settings.published(v.screening.status)), key=lambda v: v.key)
+        # the "latest added" order of every list, sorted once: a list keeps its studies' places
+        self._added_rank = {v.key: n for n, v in enumerate(ordered(self.views, "added", self.added))}
         self.env = environment(self.library_root)
         self.labels = {facet: _labels(facet) for facet in ("area", "country", "outcome", "use")}
         self.by_country = national_profiles(self.scores)
@@ -180,6 +184,10 @@ class Build:
         }
         self.env.globals["coins"] = coins_title  # read by the macros of _list.html
         self.env.globals["band_of"] = band_of  # and the meters of _meter.html
+
+    def latest_first(self, studies: Sequence[StudyView]) -> list[StudyView]:
+        """These studies in `lists.ordered`'s "added" order (the default of every list)."""
+        return sorted(studies, key=lambda view: self._added_rank[view.key])
 
     def render(self, template: str, relative: str, **context: object) -> str:
         """Write the page at `relative` (a path `urls` decided); its links are relative to it."""
@@ -221,10 +229,11 @@ def build_site(
     citations from one build to the next. The study pages come first: they are what
     search indexes, and Pagefind starts on them in processes of its own while the page
     makers write the rest."""
-    base_url = base_url or SiteSettings.load(library_root).base_url
+    settings = SiteSettings.load(library_root)
+    base_url = base_url or settings.base_url
     base = (base_url.rstrip("/") + "/") if base_url else ""
     citations = Citations.load(citation_cache) if citation_cache else Citations()
-    build = Build(views, scores, library_root, Output(out), added or {}, base, digests, citations)
+    build = Build(views, scores, library_root, Output(out), added or {}, base, digests, settings, citations)
     build.output.report.base_url = base
     told = progress or (lambda _stage, _done, _total: None)
     build.output.report.warnings.extend(_slugs_alike_but_case(build.views))
@@ -313,7 +322,7 @@ def _list_of_all_studies(build: Build) -> None:
 def _paged_list(build: Build, first: str, title: str, studies: Sequence[StudyView], **context: Any) -> None:
     """A list of studies as pages of `PER_PAGE` (see `lists`), the first at `first`, latest
     added first."""
-    for page in pages_of(ordered(studies, "added", build.added), partial(urls.list_page, first)):
+    for page in pages_of(build.latest_first(studies), partial(urls.list_page, first)):
         build.render("list.html", page.path, title=title, page=page, per_page=lists.PER_PAGE, **context)
 
 
@@ -366,7 +375,7 @@ def _facet_lists(build: Build) -> None:
 def _home_and_about(build: Build) -> None:
     """The home page (counts, the latest additions, the countries scored), the page about
     the data, the 404 page and the stylesheet."""
-    latest = ordered(build.views, "added", build.added)[:LATEST]
+    latest = build.latest_first(build.views)[:LATEST]
     countries = build.labels["country"]
     digest = max(build.digests, key=lambda issue: issue.month, default=None)
     build.render(
@@ -422,19 +431,20 @@ def _country_pages(build: Build) -> None:
         _paged_list(build, listed, f"Studies about {back[1]}", members, back=back, filter={"country": code})
         scored_areas = [a for a in AREA_ORDER if profile.get(a)]
         series = [Series(areas.get(a, a), profile[a]) for a in scored_areas]
+        compared = [averages[a] for a in scored_areas]
         rank = (ranking.index(code) + 1, len(ranking)) if code in overall_latest else None
         render(
             "country.html",
             urls.page("country", code),
             code=code,
             name=countries.get(code, code),
-            chart=small_multiples(countries.get(code, code), series, [averages[a] for a in scored_areas]),
-            averages=[averages[a] for a in scored_areas],
+            chart=small_multiples(countries.get(code, code), series, compared),
+            averages=compared,
             series=series,
             profile=profile,
             indicators={a: indicators[code][a] for a in AREA_ORDER if indicators.get(code, {}).get(a)},
             studies=len(members),
-            latest=ordered(members, "added", build.added)[:LATEST_ON_PAGE],
+            latest=build.latest_first(members)[:LATEST_ON_PAGE],
             listed=listed,
             by_area={a: found for a, found in by_area.items() if found},
             by_outcome={o: found for o, found in by_outcome.items() if found},
@@ -466,7 +476,7 @@ def _area_pages(build: Build) -> None:
             bars=latest,
             newest=max((year for _, _, year in latest), default=None),
             studies=len(members),
-            latest=ordered(members, "added", build.added)[:LATEST_ON_PAGE],
+            latest=build.latest_first(members)[:LATEST_ON_PAGE],
             listed=listed,
         )
         average = sum(value for _, value, _ in latest) / len(latest) if latest else None

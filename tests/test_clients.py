@@ -1,10 +1,11 @@
 """The tracker's exports read by the clients its users cite with: pandoc's citeproc (which
 LaTeX-free writers use) reads the BibTeX and CSL-JSON downloads and prints them in APA;
 citation-js (what many web tools and Zotero-less workflows use) reads the RIS and BibTeX;
-feedparser (what many feed readers are built on) reads the Atom feeds.
+feedparser (what many feed readers are built on) reads the Atom feeds; the Nu Html Checker
+(the W3C's validator, vnu-jar) checks every page, stylesheet and drawing of the site.
 
 Each skips, saying why, where its client is not installed (`.ci/run` installs Debian's
-pandoc and citation-js from npm into .ci/node)."""
+pandoc and a Java runtime, and citation-js and vnu-jar from npm into .ci/node)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,18 @@ PANDOC = shutil.which("pandoc")
 NODE = shutil.which("node")
 NODE_MODULES = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules"
 CITATION_JS = Path(__file__).resolve().parent / "fixtures" / "citation_js_read.cjs"
+JAVA = shutil.which("java")
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+EXAMPLE = Path(__file__).resolve().parents[1] / "bib"
+TYPES = Path(__file__).resolve().parent / "fixtures" / "types.bib"
 needs_pandoc = pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed (apt-get install pandoc)")
 needs_citation_js = pytest.mark.skipif(
     NODE is None or not (NODE_MODULES / "@citation-js" / "plugin-ris").is_dir(),
     reason=f"citation-js is not installed (node, and npm install --prefix .ci/node @citation-js/...; {NODE_MODULES})",
+)
+needs_vnu = pytest.mark.skipif(
+    JAVA is None or not VNU.is_file(),
+    reason=f"the Nu Html Checker is not installed (java, and npm install --prefix .ci/node vnu-jar; {VNU})",
 )
 
 STUDIES = r"""
@@ -159,3 +168,36 @@ def test_what_pandoc_writes_of_the_library_comes_back_as_the_same_studies(tmp_pa
         assert [n.family for n in view.authors if n.family in people] == people, key
         if target == "csljson":  # (pandoc's biblatex writer drops the braces that keep an organisation whole)
             assert view.authors == before[key].authors, key
+
+
+HOSTILE = r"""
+@article{hostile, author = {{<script>alert(1)</script>} and O'Brien, Seán},
+  title = {"Quotes" & <b>tags</b> in a title: {\"U}nal's -- 100\% of {MIPEX}?},
+  journal = {A & B}, year = {2020}, url = {javascript:alert(1)},
+  abstract = {Line one.\n\nA second paragraph with < and > and a very long word
+  Rechtsschutzversicherungsgesellschaftenangelegenheitenbearbeitung.}}
+"""
+
+
+@needs_vnu
+def test_the_nu_html_checker_finds_no_error_on_any_page_stylesheet_or_drawing(tmp_path, write):
+    """The example library, every kind of study the project writes and a hostile one,
+    built with a digest, scores and feeds: vnu reports nothing at error level."""
+    root = tmp_path / "library"
+    shutil.copytree(EXAMPLE, root / "bib")
+    library = Library(root)
+    library.import_files([TYPES, write("hostile.bib", HOSTILE)])
+    include_all(library)
+    library.tag()
+    library.build(base_url="https://mpg.example.org/mipex/")
+    site = root / "site"
+    done = subprocess.run(
+        [str(JAVA), "-jar", str(VNU), "--errors-only", "--format", "json", "--also-check-css", "--also-check-svg",
+         "--skip-non-html", str(site)],
+        check=False, capture_output=True, text=True, timeout=600,  # (it exits 1 on errors, listed below)
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    checked = len(list(site.rglob("*.html")))
+    assert checked > 100  # the whole site was there to check
+    errors = [f"{m.get('url', '').removeprefix(site.as_uri())}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert errors == [], "\n".join(errors[:40])

@@ -1,11 +1,13 @@
 """The tracker's exports read by the clients its users cite with: pandoc's citeproc (which
 LaTeX-free writers use) reads the BibTeX and CSL-JSON downloads and prints them in APA;
 citation-js (what many web tools and Zotero-less workflows use) reads the RIS and BibTeX;
-feedparser (what many feed readers are built on) reads the Atom feeds; the Nu Html Checker
+biber (biblatex's backend) validates the BibTeX against its data model and classic BibTeX
+prints the `bibtex` flavour with plain.bst; feedparser (what many feed readers are built
+on) reads the Atom feeds; the Nu Html Checker
 (the W3C's validator, vnu-jar) checks every page, stylesheet and drawing of the site.
 
 Each skips, saying why, where its client is not installed (`.ci/run` installs Debian's
-pandoc and a Java runtime, and citation-js and vnu-jar from npm into .ci/node)."""
+pandoc, a small TeX Live with biber and a Java runtime, and citation-js and vnu-jar from npm into .ci/node)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import include_all
+from tracker.export import DATAMODEL
 from tracker.library import Library
 from tracker.publish.citations import STYLE_FOLDER
 
@@ -33,6 +36,13 @@ needs_citation_js = pytest.mark.skipif(
     NODE is None or not (NODE_MODULES / "@citation-js" / "plugin-ris").is_dir(),
     reason=f"citation-js is not installed (node, and npm install --prefix .ci/node @citation-js/...; {NODE_MODULES})",
 )
+TEX = {name: shutil.which(name) for name in ("pdflatex", "biber", "bibtex", "kpsewhich")}
+needs_tex = pytest.mark.skipif(
+    None in TEX.values()
+    or not subprocess.run([TEX["kpsewhich"] or "", "biblatex.sty"], capture_output=True, check=False).stdout.strip(),
+    reason="TeX Live with biblatex and biber is not installed "
+    "(apt-get install texlive-latex-base texlive-latex-recommended texlive-bibtex-extra biber)",
+)
 needs_vnu = pytest.mark.skipif(
     JAVA is None or not VNU.is_file(),
     reason=f"the Nu Html Checker is not installed (java, and npm install --prefix .ci/node vnu-jar; {VNU})",
@@ -47,6 +57,8 @@ STUDIES = r"""
 }
 @techreport{ruiz2019, author = {Ruiz, Ana}, title = {Family reunion in Denmark}, institution = {OECD},
   number = {12}, type = {Working paper}, year = {2019}}
+@book{bauboeck2019, author = {Bauböck, Rainer}, title = {Debating {European} Citizenship}, publisher = {Springer},
+  year = {2019}}
 """
 
 
@@ -76,6 +88,8 @@ def test_pandoc_prints_the_downloads_in_apa_with_every_proper_noun_and_report_fa
     assert "Kogan, I., & European Union." in printed  # an organisation is not split into a person
     assert "(Working Paper No. 12). OECD." in printed, printed  # a report's kind, number and institution
     assert "Family reunion in Denmark" in printed
+    # a title in title case keeps the proper noun its source braced (APA sets the rest in sentence case)
+    assert ("Debating European citizenship." if extension == "bib" else "Debating European Citizenship.") in printed
 
 
 CHAPTER = r"""
@@ -201,3 +215,69 @@ def test_the_nu_html_checker_finds_no_error_on_any_page_stylesheet_or_drawing(tm
     assert checked > 100  # the whole site was there to check
     errors = [f"{m.get('url', '').removeprefix(site.as_uri())}:{m.get('lastLine')}: {m['message']}" for m in messages]
     assert errors == [], "\n".join(errors[:40])
+
+
+LATEX_ARGS = ["-interaction=nonstopmode", "-halt-on-error", "document.tex"]
+
+
+def _typeset(folder: Path, preamble: str, bibliography: str, backend: str) -> subprocess.CompletedProcess[str]:
+    """LaTeX, then the backend on what LaTeX asked of it: the first two steps of a LaTeX
+    user's build (the third, setting the list in type, is TeX's and not the export's: pdfLaTeX
+    has no Chinese fonts)."""
+    document = "\\documentclass{article}\n" + preamble + "\\begin{document}\n\\nocite{*}\n" + bibliography
+    (folder / "document.tex").write_text(document + "\\end{document}\n", encoding="utf-8")
+    latex = subprocess.run(
+        [TEX["pdflatex"], *LATEX_ARGS], capture_output=True, text=True, check=False, cwd=folder, timeout=300
+    )
+    assert latex.returncode == 0, latex.stdout[-3000:]
+    command = [TEX["biber"], "--validate-datamodel", "document"] if backend == "biber" else [TEX["bibtex"], "document"]
+    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder, timeout=300)
+
+
+def _kinds_library(tmp_path: Path, write) -> Library:  # type: ignore[no-untyped-def]
+    """Every kind of study the project writes, tagged, screened and summarised."""
+    library = Library(tmp_path / "library")
+    library.import_files([TYPES, write("studies.bib", STUDIES + CHAPTER)])
+    include_all(library)
+    library.tag()
+    library.digests.new("2026-11", "November MIPEX in Use")
+    library.digests.write_summary("lee2021", "Integration policy and health in Korea. Conference paper.")
+    return library
+
+
+@needs_tex
+def test_biber_validates_the_biblatex_export_against_its_data_model_without_a_warning(tmp_path, write):
+    library = _kinds_library(tmp_path, write)
+    (tmp_path / "library.bib").write_text(library.export("bibtex"), encoding="utf-8")
+    assert "mipex-summary = {" in (tmp_path / "library.bib").read_text(encoding="utf-8")
+    preamble = "\\usepackage[backend=biber{}]{{biblatex}}\n\\addbibresource{{library.bib}}\n"
+    # without the tracker's data model, biber names its fields as unknown: the check can fail
+    bare = _typeset(tmp_path, preamble.format(""), "", "biber")
+    assert "Field 'mipex-use' invalid in data model" in bare.stdout, bare.stdout[-3000:]
+    shutil.copy(DATAMODEL, tmp_path / DATAMODEL.name)  # as `export -o` and the site's downloads give it
+    done = _typeset(tmp_path, preamble.format(",datamodel=mipex"), "", "biber")
+    assert done.returncode == 0, done.stdout[-3000:]
+    warnings = [line for line in done.stdout.splitlines() if " WARN - " in line or " ERROR - " in line]
+    assert warnings == []
+    read = (tmp_path / "document.bbl").read_text(encoding="utf-8")
+    for field in ("{institution}{1}{%\n        {OECD Publishing}", "\\field{type}{phdthesis}", "\\field{number}{12}"):
+        assert field in read, field  # report and thesis facts reached biblatex
+    assert "\\field{mipex-use}{explains_outcomes}" in read  # and the tracker's own fields, declared
+
+
+@needs_tex
+def test_classic_bibtex_prints_the_bibtex_flavour_with_every_report_and_thesis_fact(tmp_path, write):
+    library = _kinds_library(tmp_path, write)
+    (tmp_path / "library.bib").write_text(library.export("bibtex", flavour="bibtex"), encoding="utf-8")
+    done = _typeset(tmp_path, "", "\\bibliographystyle{plain}\n\\bibliography{library}\n", "bibtex")
+    assert done.returncode == 0 and "Warning--" not in done.stdout, done.stdout
+    printed = " ".join((tmp_path / "document.bbl").read_text(encoding="utf-8").split())
+    for fact in (
+        "Working paper~12, OECD Publishing, Paris, 2023.",  # a report's kind, number, institution, place
+        "PhD thesis, European University Institute, Florence, 2019.",  # a thesis's kind and school
+        "In Rainer Bauböck and Christian Joppke, editors, {\\em Handbook of Migration Policy}, pages 10--25.",
+        "the {MIPEX} and its critics",  # an acronym kept from the style's lower-casing
+        "Policies of belonging in {Spain} and {Portugal}",  # the proper nouns its source braced
+        "Integration policies in {Europe} and the {MIPEX}",
+    ):
+        assert fact in printed, fact

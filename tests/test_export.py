@@ -249,3 +249,44 @@ def test_reports_and_theses_leave_in_the_entry_types_classic_bibtex_styles_know(
     for text in (report, phd):  # and they read back as they were
         (back,) = read_bytes(Path("x.bib"), text.encode()).entries
         assert back.fields.get("type", "") in ("", "phdthesis") and back.fields["institution"] in ("OECD", "EUI")
+
+
+def test_classic_bibtex_has_only_the_types_and_fields_it_knows():
+    from tracker.export.bibtex import bibtex_entry
+    from tracker.store.views import StudyView
+
+    def classic(kind: str, fields: dict[str, str]) -> str:
+        view = StudyView("k", kind, {"title": "T", "year": "2020", **fields}, authors=[], editors=[], aliases=[])
+        return bibtex_entry(view, "bibtex")
+
+    thesis = classic("thesis", {"institution": "EUI"})
+    assert thesis.startswith("@phdthesis{k,") and "type = {Thesis}" in thesis  # not "PhD thesis", unsaid
+    assert "type = {Doctoral dissertation}" in classic("thesis", {"type": "Doctoral dissertation"})
+    assert "type = " not in classic("thesis", {"type": "phdthesis"})
+    assert classic("webpage", {"url": "https://x.org"}).startswith("@misc{k,")
+    assert classic("dataset", {}).startswith("@misc{k,")
+    dated = classic("article", {"date": "2020-03-15", "pages": "1–9"})
+    assert "  month = mar,\n" in dated and "date = " not in dated  # the month's macro, bare
+    assert "pages = {1--9}" in dated
+    (back,) = read_bytes(Path("x.bib"), dated.encode()).entries
+    assert back.fields["date"] == "2020-03" and back.fields["year"] == "2020"  # (classic BibTeX has no day)
+
+
+@pytest.mark.parametrize(
+    ("written", "exported"),
+    [
+        ("Debating {European} Citizenship", "Debating {European} Citizenship"),
+        ("The {European Union} and {Ireland}: Law in Practice", "The {European Union} and {Ireland}: Law in Practice"),
+        ("{Integration Policies in Europe}", "Integration Policies in Europe"),  # a tool's habit: nothing said
+        ('{\\"U}nal and the Policies of {Sweden}', "Ünal and the Policies of {Sweden}"),  # an accent is no phrase
+        ("Integration policy and the {MIPEX}", "Integration policy and the {MIPEX}"),
+    ],
+)
+def test_the_phrases_a_source_braced_are_braced_again_in_the_bibtex_export(library, write, written, exported):
+    library.import_files([write("braced.bib", f"@article{{k, title = {{{written}}}, year = {{2020}}}}\n")])
+    text = library.export("bibtex")
+    assert f"  title = {{{exported}}},\n" in text
+    library.import_files([write("again.bib", text.replace("{k,", "{k2,"))])  # read back: the same braces
+    (again,) = [view for view in library.views() if view.key == "k2"]
+    assert again.braced == library.views(["k"])[0].braced
+    assert "title:braced" not in library.export("csljson") + library.export("csv") + library.export("ris")

@@ -79,6 +79,19 @@ def test_changed_file_adds_only_what_is_new(cli, write):
     assert keys == ["@article{a,", "@article{b,", "@article{c,"]
 
 
+def test_export_to_a_file_writes_the_data_model_beside_it_and_a_classic_flavour_on_request(cli, tmp_path):
+    _import_all(cli)
+    written = cli("export", "-o", str(tmp_path / "refs.bib"))
+    assert written.exit_code == 0 and "datamodel=mipex" in written.output
+    assert (tmp_path / "mipex.dbx").read_text().count("mipex-use") == 2  # declared, and allowed in every entry
+    classic = cli("export", "--flavour", "bibtex").output
+    assert "@techreport{" in classic or "@article{" in classic
+    assert "\n  date = " not in classic and "@thesis{" not in classic and "@online{" not in classic
+    refused = cli("export", "--format", "ris", "--flavour", "bibtex")
+    assert refused.exit_code != 0 and "a flavour is BibTeX's" in refused.output
+    assert "Traceback" not in refused.output
+
+
 def test_show_gives_fields_records_and_provenance(cli):
     _import_all(cli)
     result = cli("show", "unal2019")

@@ -49,6 +49,12 @@ VERBATIM_FIELDS = frozenset(
     | {"mipex-areas", "mipex-countries", "mipex-outcomes", "mipex-use"}  # codes, written as they are
 )
 
+#: The phrases of a title its BibTeX source protected with braces (`{Europe}`, `{MIPEX}`), a
+#: list a record keeps so that the BibTeX writer protects them again (a style must not
+#: lower-case them). Not a field of the study: views take it off (`StudyView.braced`); its
+#: name is none a reader could take from a source.
+BRACED_FIELD = "title:braced"
+
 #: The entry-type vocabulary every reader maps into.
 ENTRY_TYPES: tuple[str, ...] = (
     "article",
@@ -173,3 +179,4 @@ class StudyView:
     early_versions: list[tuple[str, str]] = field(default_factory=list)  # (record key, "SSRN"...)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> code -> origin (auto/curator)
     screening: Screening = field(default_factory=Screening)  # does it use MIPEX (see tracker.screening)
+    braced: list[str] = field(default_factory=list)  # the title's phrases its source braced (BRACED_FIELD)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from tracker.cli.app import StageBar, console_for, main, pass_library
 from tracker.cli.review_view import describe_decision
-from tracker.export import WRITERS
+from tracker.export import DATAMODEL, FLAVOURS, WRITERS
 from tracker.ingest import READERS
 from tracker.library import Library
 from tracker.publish.serve import preview_server
@@ -237,19 +237,41 @@ def failures(library: Library, raw: bool) -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default: standard output)."
 )
+@click.option(
+    "--flavour",
+    type=click.Choice(FLAVOURS),
+    default="biblatex",
+    show_default=True,
+    help="BibTeX for biber and biblatex, or for classic BibTeX (plain, natbib: @techreport, @phdthesis, month macros).",
+)
 @click.option("--key", "keys", multiple=True, help="Only this study (repeatable; a record's key finds its study).")
 @click.option("--year", "years", multiple=True, help="Only studies of this year (repeatable).")
 @pass_library
-def export(library: Library, fmt: str, output: Path | None, keys: tuple[str, ...], years: tuple[str, ...]) -> None:
-    """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV."""
-    text = library.export(fmt, list(keys), list(years))
+def export(
+    library: Library, *, fmt: str, output: Path | None, flavour: str, keys: tuple[str, ...], years: tuple[str, ...]
+) -> None:
+    """Export the library (or the chosen studies) as BibTeX, RIS, CSL-JSON or CSV.
+
+    BibTeX for biblatex written to a file comes with mipex.dbx beside it, which declares
+    the tracker's own fields to biber (\\usepackage[backend=biber,datamodel=mipex]{biblatex}).
+    """
+    text = library.export(fmt, list(keys), list(years), flavour=flavour)  # type: ignore[arg-type]
     if output is not None and not output.parent.is_dir():
         raise click.ClickException(f"{output.parent}: no such folder (create it first, or name another file)")
     if output is None:
         click.echo(text, nl=False)
-    else:
-        write_atomically(output, text.encode())
-        console_for(stderr=True).print(f"wrote {output}", markup=False)
+        return
+    write_atomically(output, text.encode())
+    said = console_for(stderr=True)
+    said.print(f"wrote {output}", markup=False)
+    if fmt == "bibtex" and flavour == "biblatex":
+        datamodel = output.with_name(DATAMODEL.name)
+        write_atomically(datamodel, DATAMODEL.read_bytes())
+        said.print(
+            f"wrote {datamodel}: biber reads the tracker's fields with "
+            "\\usepackage[backend=biber,datamodel=mipex]{biblatex}",
+            markup=False,
+        )
 
 
 @main.command()

@@ -13,16 +13,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tracker.entry import StudyView
-from tracker.export.bibtex import bibtex_entry, bibtex_fields, bibtex_name, iter_bibtex, latex_escape, write_bibtex
+from tracker.export.bibtex import (
+    DATAMODEL,
+    FLAVOURS,
+    Flavour,
+    bibtex_entry,
+    bibtex_fields,
+    bibtex_name,
+    iter_bibtex,
+    latex_escape,
+    write_bibtex,
+)
 from tracker.export.csljson import csl_item, csljson_entry, join_csljson, write_csljson
 from tracker.export.ris import ris_entry, write_ris
 from tracker.export.table import CSV_COLUMNS, csv_row, join_csv, write_csv
 
 __all__ = [
     "CSV_COLUMNS",
+    "DATAMODEL",
     "ENTRY_FORMATS",
+    "FLAVOURS",
     "WRITERS",
     "EntryFormat",
+    "Flavour",
     "Writer",
     "bibtex_entry",
     "bibtex_fields",

@@ -35,7 +35,7 @@ from bibtexparser.model import (
     String,
 )
 
-from tracker.entry import VERBATIM_FIELDS, Name
+from tracker.entry import BRACED_FIELD, VERBATIM_FIELDS, Name
 from tracker.ingest.latex import latex_to_text, verbatim_value
 from tracker.keyspace import KeySpace
 
@@ -453,18 +453,45 @@ class SplitNames(_InPlaceStep):
         return library
 
 
+def braced_phrases(value: str) -> list[str]:
+    """The phrases of a title that its source protected with braces, decoded: `{Europe}`,
+    `{European Union}`, `{MIPEX}`. Not markup in braces (`{\\"U}nal`, `{\\em ...}`), and not
+    the whole title in braces (a habit of some exporters, which says nothing of its words)."""
+    phrases: list[str] = []
+    index = 0
+    while (start := value.find("{", index)) != -1:
+        if start and value[start - 1] == "\\":  # an escaped brace is text
+            index = start + 1
+            continue
+        end = part_end(value, start)
+        index = end + 1
+        inner = value[start + 1 : end]
+        if inner.startswith("\\") or (start == 0 and end >= len(value.rstrip()) - 1):
+            continue
+        phrase = latex_to_text(inner).strip()
+        if any(char.isalpha() for char in phrase) and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
 class DecodeLatex(_InPlaceStep):
-    """LaTeX to Unicode for every text field; URLs and DOIs kept verbatim."""
+    """LaTeX to Unicode for every text field; URLs and DOIs kept verbatim. The phrases of
+    the title its source braced are kept beside it (BRACED_FIELD)."""
 
     def transform(self, library: Library) -> Library:
         for entry in self.entries(library):
+            braced: list[str] = []
             for field in entry.fields:
                 if not isinstance(field.value, str):
                     continue
                 if field.key in VERBATIM_FIELDS:
                     field.value = verbatim_value(field.value)
-                else:
-                    field.value = latex_to_text(field.value)
+                    continue
+                if field.key == "title" and "{" in field.value:
+                    braced = braced_phrases(field.value)
+                field.value = latex_to_text(field.value)
+            if braced:
+                entry.set_field(Field(BRACED_FIELD, braced))
         return library
 
 

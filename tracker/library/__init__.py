@@ -23,7 +23,7 @@ from tracker.dedupe import StageProgress
 from tracker.dedupe.store import DedupeReport, prune_queue, run_dedupe
 from tracker.digest.image import restore_digests
 from tracker.digest.issues import issue_of
-from tracker.export import WRITERS
+from tracker.export import FLAVOURS, WRITERS, Flavour, write_bibtex
 from tracker.ingest import InputError, ReadFile, read_bytes, read_file
 from tracker.ingest.parallel import EntryStream
 from tracker.library.digests import DigestDesk
@@ -857,11 +857,24 @@ class Library:
         with self.session() as session:
             return matching(load_views(session), criteria)
 
-    def export(self, fmt: str, keys: Sequence[str] | None = None, years: Sequence[str] | None = None) -> str:
-        """The library (or the chosen studies) in one format. The whole library as BibTeX
-        is what bib/library.bib holds: it comes from the studies' rendered entries."""
+    def export(
+        self,
+        fmt: str,
+        keys: Sequence[str] | None = None,
+        years: Sequence[str] | None = None,
+        flavour: Flavour = "biblatex",
+    ) -> str:
+        """The library (or the chosen studies) in one format; BibTeX in either flavour
+        (biblatex by default, or classic `bibtex`). The whole library as biblatex is what
+        bib/library.bib holds: it comes from the studies' rendered entries."""
         if fmt not in WRITERS:
             raise LibraryError(f"unknown export format {fmt!r}: choose one of {', '.join(WRITERS)}")
+        if flavour not in FLAVOURS:
+            raise LibraryError(f"unknown BibTeX flavour {flavour!r}: choose one of {', '.join(FLAVOURS)}")
+        if flavour != "biblatex":
+            if fmt != "bibtex":
+                raise LibraryError(f"a flavour is BibTeX's: {fmt} has none (leave out --flavour)")
+            return write_bibtex(self.views(keys, years), flavour)
         if fmt == "bibtex" and not keys and not years:
             with self.session() as session:
                 return "\n".join(rendered_bibtex(session))

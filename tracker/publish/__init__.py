@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, TemplateError
 
+from tracker.export import DATAMODEL
 from tracker.export.coins import coins_title
 from tracker.publish import catalogue, lists, urls
 from tracker.publish.bands import band_of
@@ -402,6 +403,7 @@ def _downloads(build: Build) -> None:
     two-thirds of the site (316 of 490 MB)."""
     for path, text in build.texts.files("downloads/library", build.views):
         build.output.write(path, text)
+    build.output.write(f"downloads/{DATAMODEL.name}", DATAMODEL.read_text(encoding="utf-8"))
 
 
 def _search_page(build: Build, indexing: Indexing) -> None:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.db import in_code_point_order
 from tracker.dedupe.versions import preprint_label
-from tracker.entry import CANONICAL_FIELDS, Name, RecordRow, StudyView
+from tracker.entry import BRACED_FIELD, CANONICAL_FIELDS, Name, RecordRow, StudyView
 from tracker.models import Decision, Record, Source, Study
 from tracker.screening import EXCLUDED, Screening
 from tracker.screening.vocabulary import reason_label
@@ -94,6 +94,10 @@ def _names_completeness(names: list[dict[str, str]]) -> tuple[int, int]:
     return len(real), sum(len(n.get("given", "")) for n in real)
 
 
+def _filled(fields: Mapping[str, Any]) -> int:
+    return sum(1 for name, value in fields.items() if value and name != BRACED_FIELD)
+
+
 def build_view(
     study_key: str,
     records: Sequence[RecordRow],
@@ -106,11 +110,12 @@ def build_view(
     ordered = sorted((r for r in records if r.status == "ok"), key=lambda r: r.seq)
     ranks = {id(r): record_rank(r) for r in ordered}
     best_rank = min(ranks.values())
-    primary = min(ordered, key=lambda r: (ranks[id(r)], -sum(1 for v in r.fields.values() if v), r.seq))
+    primary = min(ordered, key=lambda r: (ranks[id(r)], -_filled(r.fields), r.seq))
     fields: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    braced: list[str] = []
     names = {name for record in ordered for name in record.fields}
-    for name in sorted(names - {"ids"}, key=_field_order):
+    for name in sorted(names - {"ids", BRACED_FIELD}, key=_field_order):
         allowed = [r for r in ordered if name not in VERSION_FIELDS or ranks[id(r)] == best_rank]
         having = [r for r in allowed if r.fields.get(name) not in ("", None, [])]
         if not having:
@@ -122,6 +127,8 @@ def build_view(
             chosen = max(candidates, key=lambda r: (*_completeness(r.fields[name]), -r.seq))
         fields[name] = chosen.fields[name]
         sources[name] = chosen.key or f"record {chosen.id}"
+        if name == "title":  # the phrases braced in the very title chosen
+            braced = chosen.fields.get(BRACED_FIELD) or []
     aliases: list[str] = []
     for record in ordered:
         for alias in [record.key, *_split_ids(record.fields.get("ids"))]:
@@ -161,6 +168,7 @@ def build_view(
             if ranks[id(r)] == _EARLY and best_rank == _PUBLISHED
         ],
         screening=screening,
+        braced=list(braced),
     )
 
 

@@ -165,6 +165,7 @@ class Build:
     texts: EntryTexts = field(init=False)
     common: dict[str, object] = field(init=False)
     _added_rank: dict[str, int] = field(init=False)
+    _coins: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         settings = self.settings
@@ -183,8 +184,16 @@ class Build:
             "uses": self.labels["use"],
             "settings": settings,
         }
-        self.env.globals["coins"] = coins_title  # read by the macros of _list.html
+        self.env.globals["coins"] = self.coins  # read by the macros of _list.html
         self.env.globals["band_of"] = band_of  # and the meters of _meter.html
+
+    def coins(self, view: StudyView) -> str:
+        """The study's COinS, made once: a study stands in many lists (every order of the
+        list of all studies, each of its facets' lists, its map cells)."""
+        made = self._coins.get(view.key)
+        if made is None:
+            made = self._coins[view.key] = coins_title(view)
+        return made
 
     def latest_first(self, studies: Sequence[StudyView]) -> list[StudyView]:
         """These studies in `lists.ordered`'s "added" order (the default of every list)."""

@@ -427,3 +427,17 @@ def test_a_short_title_that_begins_the_other_merges_on_the_same_pages_only():
     assert _judge(short, whole).outcome == MERGE
     elsewhere = _record("c", "Borders in the wild: a second look", "Soden, R.;Palen, L.", **{**place, "pages": "12-20"})
     assert _judge(short, elsewhere).outcome != MERGE
+
+
+def test_a_book_named_by_its_series_in_one_copy_and_its_publisher_in_the_other_merges():
+    """Venues of different kinds say nothing against each other: a copy without the series."""
+    book = {"year": "2019", "entry_type": "book", "edition": "2"}
+    a = _record("a", "Debating European citizenship", "Bauböck, Rainer", container="IMISCOE Research Series",
+                venue_kind="series", **book)
+    b = _record("b", "Debating European citizenship", "Bauböck, Rainer", container="Springer",
+                venue_kind="publisher", **book)
+    assert _judge(a, b).outcome == MERGE
+    # the same kind of venue, two different ones, still counts against
+    c = _record("c", "Debating European citizenship", "Bauböck, Rainer", container="Routledge",
+                venue_kind="publisher", **book)
+    assert "different venue" in _judge(b, c).reasons

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tracker.entry import Name
@@ -189,3 +191,12 @@ ER  -
     assert [e.family for e in chapter.editors] == ["Jones"] and chapter.fields["number"] == "4"
     assert report.fields["note"] == "Open access; Special issue on integration policies"
     assert "number" not in report.fields
+
+
+def test_csljson_takes_the_citation_key_and_leaves_out_a_programs_private_variables():
+    """CSL 1.0.2's `citation-key` is the citekey (citation-js writes it beside a numeric id);
+    citation-js's `_graph` holds a copy of its whole input, which is no field of the study."""
+    text = '[{"id": "1", "citation-key": "kogan2016", "type": "article-journal", "title": "T", "_graph": "[...]"}]'
+    (entry,) = read_bytes(Path("x.json"), text.encode()).entries
+    assert entry.key == "kogan2016"
+    assert "_graph" not in entry.fields and entry.fields["title"] == "T"

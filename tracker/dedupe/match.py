@@ -94,6 +94,9 @@ class MatchRecord:
     version: str = ""  # "SSRN", "working paper", ... for an early version (see `versions`)
     issn: str = ""
     edition: str = ""
+    #: The field `container` was taken from (journal or book, series, institution, publisher),
+    #: "" if not said: venues of two kinds are not compared (a book's series is not its publisher).
+    venue_kind: str = ""
 
 
 @dataclass(slots=True)
@@ -418,12 +421,16 @@ def _pairs_with_a_pageless_record(members: Sequence[int], items: Sequence[Prepar
 
 
 def _venue_relation(a: Prepared, b: Prepared) -> str:
-    """`same`, `abbreviation`, `different` or `unknown` (one side has no venue). A shared
-    ISSN settles it whatever the names (an ISSN apart proves nothing: print and online
-    ISSNs differ)."""
+    """`same`, `abbreviation`, `different` or `unknown` (one side has no venue, or the two
+    are venues of different kinds: one copy of a book names its series, the other only its
+    publisher). A shared ISSN settles it whatever the names (an ISSN apart proves nothing:
+    print and online ISSNs differ)."""
     if a.issns & b.issns:
         return "same"
     if not a.venue or not b.venue:
+        return "unknown"
+    kinds = (a.record.venue_kind, b.record.venue_kind)
+    if all(kinds) and kinds[0] != kinds[1]:
         return "unknown"
     if a.venue == b.venue or fuzz.token_set_ratio(a.venue, b.venue) >= 92:
         return "same"

@@ -62,6 +62,10 @@ def _text(fields: dict[str, Any], *names: str) -> str:
     return next((str(fields[n]) for n in names if fields.get(n)), "")
 
 
+#: Where a record's venue is read from, the first field it has.
+VENUE_FIELDS = ("container", "series", "institution", "publisher")
+
+
 def match_record(key: str, entry_type: str, fields: dict[str, Any], authors: list[dict[str, str]]) -> MatchRecord:
     """What matching reads of a stored record."""
     return MatchRecord(
@@ -69,7 +73,8 @@ def match_record(key: str, entry_type: str, fields: dict[str, Any], authors: lis
         title=_text(fields, "title"),
         authors=[Name.from_json(n) for n in authors],
         year=_text(fields, "year")[:4],
-        container=_text(fields, "container", "series", "institution", "publisher"),
+        container=_text(fields, *VENUE_FIELDS),
+        venue_kind=next((name for name in VENUE_FIELDS if fields.get(name)), ""),
         volume=_text(fields, "volume"),
         number=_text(fields, "number"),
         pages=_text(fields, "pages"),

@@ -68,7 +68,7 @@ FIELD_MAP: dict[str, str] = {
     "abstract": "abstract",
     "note": "note",
 }
-_CONSUMED = frozenset({*FIELD_MAP, "id", "type", "author", "editor", "issued", "keyword", "custom"})
+_CONSUMED = frozenset({*FIELD_MAP, "id", "citation-key", "type", "author", "editor", "issued", "keyword", "custom"})
 
 
 def _line_of(text: str, index: int) -> int:
@@ -120,7 +120,8 @@ def item_to_entry(item: Any, line: int, raw: str) -> Entry:
     if "/" in written_id or ":" in written_id:  # Zotero's item URIs are ids, not citekeys
         entry.fields["csl-id"] = written_id
         written_id = ""
-    entry.key = written_id or None
+    citation_key = item.get("citation-key")  # CSL 1.0.2's own variable for the citekey
+    entry.key = (_as_text(citation_key) if citation_key not in (None, "") else "") or written_id or None
     entry.entry_type = entry_type_from(str(item.get("type", "")))
     entry.authors = [_name(n) for n in item.get("author", []) or []]
     entry.editors = [_name(n) for n in item.get("editor", []) or []]
@@ -135,7 +136,8 @@ def item_to_entry(item: Any, line: int, raw: str) -> Entry:
         entry.fields["keywords"] = [k.strip() for k in keywords.split(",") if k.strip()]
     used = _report_facts(item, entry)
     for variable, value in item.items():
-        if variable not in _CONSUMED and variable not in used and value not in (None, ""):
+        private = str(variable).startswith("_")  # a program's own (citation-js's _graph: its whole input)
+        if variable not in _CONSUMED and variable not in used and value not in (None, "") and not private:
             entry.fields[variable] = _as_text(value)
     custom = item.get("custom")
     if isinstance(custom, dict):

@@ -10,7 +10,8 @@ the browser from the last keystroke to the results shown, per query with its num
 results (Pagefind's time grows with the pages a query matches and its uses in each): typed a
 key every 150 ms, the query whole in one input event (pasted, or sent from the home page) as
 the word's first search, and whole again, each the median of three rounds in fresh browser
-contexts; and the time from opening the search page with a query to its results.
+contexts; the time from opening the search page with a query to its results; and, on the
+home page, from the last keystroke to the first results under its box.
 `--pages-per-part` builds the search index in parts of that many studies instead of the
 site's own `PAGES_PER_PART`, to try other part counts (bench/search_scaling.py says when).
 Prints figures; asserts nothing.
@@ -48,6 +49,20 @@ WATCH_QUERY = """(query) => {
     requestAnimationFrame(() => { window.latency = [performance.now() - started, message]; });
   });
   observer.observe(root, { childList: true, subtree: true, characterData: true });
+}"""
+#: On the home page: from the input event of the last keystroke to the frame that shows the
+#: first results of the whole query under the box. Leaves [ms, message] in window.latency.
+WATCH_HOME = """(query) => {
+  window.latency = null;
+  const box = document.getElementById("home-search");
+  const said = document.querySelector("#home-results .quick-count");
+  let started;
+  box.addEventListener("input", () => { started = performance.now(); }, { capture: true });
+  new MutationObserver((_, observer) => {
+    if (box.value !== query || !said.textContent.includes("\u201c" + query + "\u201d")) { return; }
+    observer.disconnect();
+    requestAnimationFrame(() => { window.latency = [performance.now() - started, said.textContent]; });
+  }).observe(document.getElementById("home-results"), { childList: true, subtree: true, characterData: true });
 }"""
 #: The whole query in one input event, as when pasted or sent from the home page's box.
 AT_ONCE = """(query) => {
@@ -108,13 +123,14 @@ def _library(root: Path, size: int):  # type: ignore[no-untyped-def]
 
 def _search_latency(
     site: Path,
-) -> tuple[list[tuple[str, int, float, float, float]], list[float], list[float]] | None:
+) -> tuple[list[tuple[str, int, float, float, float]], list[float], list[float], list[float]] | None:
     """(query, results, seconds whole, seconds typed, seconds whole again) per query, from the
     last keystroke to the results shown; the seconds from opening the search page with a
     query (nothing cached) to its results; and the seconds from pressing Enter in the home
     page's box, the query typed there, to the results (what a reader waits: the home page
-    fetches the search page's files while the query is typed), per `OPENING_QUERIES`; None
-    without Chromium or Playwright.
+    fetches the search page's files while the query is typed), and from the last keystroke to
+    the first results shown under the home page's box, per `OPENING_QUERIES`; None without
+    Chromium or Playwright.
 
     Whole and typed each run in a browser context of their own, so each query's first search
     in either loads the index chunks its word needs, as a reader's first search for a word
@@ -143,6 +159,17 @@ def _search_latency(
                 time.sleep(0.01)
             return answer[0] / 1000, answer[1]
 
+        in_place = []
+        for query in OPENING_QUERIES:  # type into the home page's box (nothing cached): results under it
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{base}/index.html")
+            page.evaluate(WATCH_HOME, query)
+            page.type("#home-search", query, delay=KEY_DELAY_MS)
+            while (answer := page.evaluate("() => window.latency")) is None:
+                time.sleep(0.01)
+            in_place.append(answer[0] / 1000)
+            context.close()
         from_home = []
         for query in OPENING_QUERIES:  # as a reader does: type into the home page's box, press Enter
             context = browser.new_context()
@@ -188,7 +215,7 @@ def _search_latency(
             for page in (whole_page, typed_page):
                 page.context.close()
     rows = [(query, found[query], *(statistics.median(runs) for runs in times[query])) for query in QUERIES]
-    return rows, opening, from_home  # type: ignore[return-value]
+    return rows, opening, from_home, in_place  # type: ignore[return-value]
 
 
 def _peak_megabytes() -> float:
@@ -264,7 +291,7 @@ def main() -> None:
         if not f["latency"]:
             print("        search latency: not measured (--no-browser, or no Chromium or Playwright)")
             continue
-        rows, opening, from_home = f["latency"]
+        rows, opening, from_home, in_place = f["latency"]
         rows = sorted(rows, key=lambda row: row[1])
         whole, typed, again = (statistics.median(row[column] for row in rows) * 1000 for column in (2, 3, 4))
         slowest = max(row[column] for row in rows for column in (3, 4)) * 1000
@@ -276,6 +303,7 @@ def main() -> None:
         for what, seconds_each in (
             ("search page opened with a query (nothing cached)", opening),
             ("typed into the home page's box, Enter pressed", from_home),
+            ("typed into the home page's box (nothing cached), first results under it", in_place),
         ):
             shown = zip(OPENING_QUERIES, seconds_each, strict=True)
             print(f"        {what}: results after " + ", ".join(f"{s * 1000:.0f} ms ({q})" for q, s in shown))

@@ -298,16 +298,34 @@ def test_a_word_one_part_lacks_finds_only_the_studies_that_have_it(page, site_ur
     assert page.errors == []
 
 
-def test_the_home_pages_search_box_opens_the_results(page, site_url):
+def test_the_home_pages_search_box_answers_in_place_and_opens_the_results(page, site_url):
     page.goto(site_url + "index.html")
     assert page.locator('link[rel="prefetch"]').count() == 0  # nothing fetched for a reader who does not search
     page.focus("#home-search")  # one who starts to: the search page's files come while the query is typed
-    prefetched = page.locator('link[rel="prefetch"]')
-    playwright.expect(page.locator('link[rel="prefetch"][href$="start.pack"]')).to_have_count(2)  # both parts
-    hrefs = prefetched.evaluate_all("(links) => links.map((l) => l.getAttribute('href'))")
-    assert {"search/engine/search-worker.js", "pagefind/0/pagefind.js", "pagefind/1/start.pack"} <= set(hrefs)
+    hrefs = page.locator('link[rel="prefetch"]').evaluate_all("(links) => links.map((l) => l.getAttribute('href'))")
+    assert {"search/index.html", "search/engine/search-worker.js", "assets/search.js"} <= set(hrefs)
+    assert page.locator("#home-results").is_hidden()
+    page.type("#home-search", "satisfaction", delay=30)  # the first studies, under the box, as it is typed
+    first = page.locator("#home-results ol a")
+    playwright.expect(first).to_have_count(2, timeout=10_000)
+    playwright.expect(page.locator("#home-results .quick-count")).to_have_text("2 studies match “satisfaction”:")
+    assert set(first.all_text_contents()) == {
+        "Integration policies and the life satisfaction of immigrants in Sweden",
+        "Family reunification rules and the life satisfaction of immigrants in Denmark",
+    }
+    _shot(page, "home_quick_results")
+    page.fill("#home-search", "multilevel")
+    playwright.expect(first).to_have_count(1, timeout=10_000)
+    playwright.expect(page.locator("#home-results .quick-count")).to_contain_text("1 study matches")
+    page.fill("#home-search", "qwertyuiop")
+    playwright.expect(page.locator("#home-results .quick-count")).to_have_text("No study matches “qwertyuiop”.")
+    playwright.expect(first).to_have_count(0)
+    page.fill("#home-search", "multilevel")
+    first.first.click()  # a result leads to its study's page
+    page.wait_for_url("**/studies/kogan2016/**")
+    page.go_back()
     page.fill("#home-search", "satisfaction")
-    page.press("#home-search", "Enter")
+    page.press("#home-search", "Enter")  # Enter opens every result, with filters
     playwright.expect(page.locator(".pagefind-ui__result-link")).to_have_count(2, timeout=10_000)
     assert page.url.endswith("search/index.html?q=satisfaction")
     assert page.errors == []
@@ -509,6 +527,9 @@ def test_pages_pass_the_axe_accessibility_check(browser, site_url, path):
     page = context.new_page()
     try:
         page.goto(site_url + path)
+        if path == "index.html":  # with the first results of the home page's box shown
+            page.type("#home-search", "satisfaction")
+            page.locator("#home-results ol a").first.wait_for()
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})).violations"

@@ -441,3 +441,20 @@ def test_a_book_named_by_its_series_in_one_copy_and_its_publisher_in_the_other_m
     c = _record("c", "Debating European citizenship", "Bauböck, Rainer", container="Routledge",
                 venue_kind="publisher", **book)
     assert "different venue" in _judge(b, c).reasons
+
+
+def test_a_proceedings_paper_named_two_ways_on_the_same_pages_merges_but_not_on_other_pages():
+    """Indexes name a conference's proceedings each their own way, and write a title with
+    or without the acronym before it; the same authors on the same pages of one year are
+    one paper. On other pages, the same authors' near title is another paper."""
+    people = "Lee, Min;Park, Ji-woo;Kim, Soo"
+    a = _record("a", "Polidex: comparing integration policy indices", people, year="2015",
+                container="Proceedings of the 12th International Conference on Migration Research",
+                pages="29-38", entry_type="conference")
+    b = _record("b", "Comparing integration policy indices", people, year="2015",
+                container="ICMR 2015: Migration and Society", pages="29–38", entry_type="conference")
+    judged = _judge(a, b)
+    assert judged.outcome == MERGE and "the venue named two ways" in " ".join(judged.reasons)
+    elsewhere = _record("c", "Comparing integration policy indices", people, year="2015",
+                        container="ICMR 2015: Migration and Society", pages="51–60", entry_type="conference")
+    assert _judge(a, elsewhere).outcome != MERGE

@@ -537,18 +537,27 @@ def _pages_written_two_ways(a: Prepared, b: Prepared, *, other_issues: bool = Fa
     )
 
 
+#: The least title words of a paper whose venue two copies name two ways, on the same pages.
+PAGED_TITLE_WORDS = 4
+
+
 def _venue_named_two_ways(a: Prepared, b: Prepared, *, title: float, authors: Authors, conflicts: list[str]) -> bool:
-    """A long title, the same authors (two or more) and year, and the venue the only
-    conflict, with the same page range or the same volume to hold on to: proceedings
-    are named a new way by every index, journals in their language and in English."""
-    if set(conflicts) - {"venue", "volume"} or "venue" not in conflicts or title < 98 or authors.relation != "same":
+    """The same authors (two or more) and year, and the venue the only conflict, with the
+    same volume or the same page range to hold on to: proceedings are named a new way by
+    every index, journals in their language and in English. On the same range of several
+    pages a shorter title, or one written a little differently (an acronym before it or
+    not: "Hyred: Hybrid job recommendation system"), is enough; the same authors on the same
+    pages of one year's proceedings are one paper."""
+    if set(conflicts) - {"venue", "volume"} or "venue" not in conflicts or authors.relation != "same":
         return False
-    if authors.shared < 2 or min(len(a.title_words), len(b.title_words)) < DISTINCT_TITLE_WORDS:
-        return False
-    if a.year is None or a.year != b.year:
+    if authors.shared < 2 or a.year is None or a.year != b.year:
         return False
     same_range = _spans_pages(a) and _spans_pages(b) and a.first_page == b.first_page and a.last_page == b.last_page
-    return same_range or ("volume" not in conflicts and bool(a.volume) and a.volume == b.volume)
+    words = min(len(a.title_words), len(b.title_words))
+    if same_range:
+        return title >= 90 and words >= PAGED_TITLE_WORDS
+    same_volume = "volume" not in conflicts and bool(a.volume) and a.volume == b.volume
+    return same_volume and title >= 98 and words >= DISTINCT_TITLE_WORDS
 
 
 def _spans_pages(item: Prepared) -> bool:

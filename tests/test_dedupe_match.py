@@ -458,3 +458,19 @@ def test_a_proceedings_paper_named_two_ways_on_the_same_pages_merges_but_not_on_
     elsewhere = _record("c", "Comparing integration policy indices", people, year="2015",
                         container="ICMR 2015: Migration and Society", pages="51–60", entry_type="conference")
     assert _judge(a, elsewhere).outcome != MERGE
+
+
+def test_copies_whose_titles_end_and_first_authors_differ_are_still_compared_and_merged():
+    """One index adds words to the end of a title (an annotation, a translated title) and
+    writes the first author's double name as one; neither the title's end nor its rarest
+    words nor the first author then meet: the title's beginning in its year does."""
+    title = "Naturalisation rules and the employment of refugees in Sweden and Norway"
+    a = _record("a", title, "Garcia-Molina, Ana;Berg, Jan;Lund, Eva", year="2018",
+                container="Nordic Journal of Migration Research", volume="8", pages="276-285")
+    b = _record("b", title + " (a register study with structured abstract in Norwegian)",
+                "Garcia, Ana;Berg, Jan;Lund, Eva", year="2018",
+                container="Nordic Journal of Migration Research", volume="8", pages="276-285")
+    fillers = [_record(f"f{n}", f"Study number {n} of something else entirely in {n}", "Other, A", year="2018")
+               for n in range(5)]
+    result = find_duplicates([a, *fillers, b])
+    assert [sorted(cluster) for cluster in result.clusters] == [[0, 6]]

@@ -24,7 +24,7 @@ from tracker.models import MatchKey, Meta
 #: Records up to this `seq` have their keys in the store.
 KEYED_THROUGH = "match_keys_through"
 #: Bump when `stored_keys` changes: the keys are then computed again.
-KEYS_VERSION = "1"
+KEYS_VERSION = "2"  # 2: the title's beginning and year
 _KEYS_VERSION_NAME = "match_keys_version"
 _BATCH = 5000
 

@@ -334,14 +334,24 @@ def stored_keys(item: Prepared) -> set[str]:
     return keys
 
 
+#: The letters of a title's beginning that key it (with its year): long enough that titles
+#: opening alike ("the impact of integration policies on") are not all compared.
+TITLE_START = 40
+
+
 def own_keys(item: Prepared) -> set[str]:
-    """The keys a record has whatever the others are: DOI, title end, first author and year."""
+    """The keys a record has whatever the others are: DOI, title end, title beginning and
+    year, first author and year."""
     keys = set()
     if item.doi:
         keys.add(f"doi:{item.doi}")
     joined = "".join(item.title_words)
     if len(joined) >= 12:
         keys.add(f"t1:{joined[-24:]}")
+    if len(joined) >= TITLE_START and item.year:
+        # and by its beginning in its year: one copy's title may end in what the other's
+        # lacks (an annotation, a subtitle, a translated title), with rare words of its own
+        keys.add(f"t0:{joined[:TITLE_START]}:{item.year}")
     if item.families and item.year:
         # first author and year, for titles written too differently for the title keys;
         # two records that both have pages meet only on the same first page (see

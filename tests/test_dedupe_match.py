@@ -474,3 +474,21 @@ def test_copies_whose_titles_end_and_first_authors_differ_are_still_compared_and
                for n in range(5)]
     result = find_duplicates([a, *fillers, b])
     assert [sorted(cluster) for cluster in result.clusters] == [[0, 6]]
+
+
+def test_a_conference_paper_dated_by_its_meeting_and_by_its_proceedings_merges():
+    """A conference in December, its proceedings out the next year: indexes date one paper
+    a year apart. Two journal articles of one title a year apart are not settled so."""
+    people = "Lee, Min;Park, Ji-woo"
+    title = "Matching refugees to municipalities: evidence from an online labour market"
+    meeting = _record("a", title, people, year="2017", container="International Conference on Information Systems",
+                      pages="1-12", entry_type="conference")
+    proceedings = _record("b", title.replace(":", " -"), people, year="2018",
+                          container="ICIS 2017: Transforming Society with Digital Innovation", entry_type="conference")
+    judged = _judge(meeting, proceedings)
+    assert judged.outcome == MERGE and "dated by its meeting and by its proceedings" in judged.reasons[-1]
+    journal = "Journal of Refugee Studies"
+    articles = [_record(k, title, people, year=y, container=journal) for k, y in (("c", "2017"), ("d", "2018"))]
+    assert _judge(*articles).outcome == REVIEW
+    alone = _record("e", title, "Lee, Min", year="2018", container="ICIS 2017", entry_type="conference")
+    assert _judge(meeting, alone).outcome == REVIEW  # one author: not enough to settle the year

@@ -570,6 +570,25 @@ def _venue_named_two_ways(a: Prepared, b: Prepared, *, title: float, authors: Au
     return same_volume and title >= 98 and words >= DISTINCT_TITLE_WORDS
 
 
+_MEETING = re.compile(r"\b(?:conference|proceedings|symposium|workshop|congress|meeting)\b")
+
+
+def _is_conference_paper(item: Prepared) -> bool:
+    return item.record.entry_type == "conference" or bool(_MEETING.search(item.venue))
+
+
+def _meeting_and_proceedings(a: Prepared, b: Prepared, *, title: float, authors: Authors, conflicts: list[str]) -> bool:
+    """Two copies of a conference paper a year apart: indexes date it by the meeting (a
+    conference in December) or by the proceedings (out the next year). The same title word
+    for word, a distinctive one, by the same authors (two or more), nothing else apart
+    but the venue's name, and both conference papers."""
+    if title < 99 or authors.relation != "same" or authors.shared < 2 or set(conflicts) - {"venue"}:
+        return False
+    if min(len(a.title_words), len(b.title_words)) < DISTINCT_TITLE_WORDS:
+        return False
+    return _is_conference_paper(a) and _is_conference_paper(b)
+
+
 def _spans_pages(item: Prepared) -> bool:
     """An item of several pages: one page of an abstracts supplement ("81A") holds several
     abstracts by the same group, so a shared single page does not name one work."""
@@ -693,6 +712,9 @@ def score_pair(a: Prepared, b: Prepared) -> PairScore:
     year_settled = a.year is None or b.year is None or a.year == b.year or {"volume", "pages"} <= set(supports)
     if not year_settled and _online_first_and_issue(a, b, venue) and title >= 97 and authors == "same":
         return PairScore(MERGE, title, [*reasons, "online first (no volume yet, pages from 1), then in an issue"])
+    if not year_settled and _meeting_and_proceedings(a, b, title=title, authors=people, conflicts=conflicts):
+        reasons.append("a conference paper dated by its meeting and by its proceedings (years one apart)")
+        return PairScore(MERGE, title, reasons)
     if not year_settled:
         return PairScore(REVIEW if title >= 90 else APART, title, reasons)
     if title >= 95 and not conflicts:

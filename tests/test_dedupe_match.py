@@ -492,3 +492,18 @@ def test_a_conference_paper_dated_by_its_meeting_and_by_its_proceedings_merges()
     assert _judge(*articles).outcome == REVIEW
     alone = _record("e", title, "Lee, Min", year="2018", container="ICIS 2017", entry_type="conference")
     assert _judge(meeting, alone).outcome == REVIEW  # one author: not enough to settle the year
+
+
+@pytest.mark.parametrize(
+    ("volume", "pages"),
+    [("Vol. 45", "401–420"), ("Migration Studies. 45", "401–420"), ("45", "601–420")],
+    ids=["volume-said-in-words", "journal-spilled-into-volume", "range-ends-before-it-starts"],
+)
+def test_a_volume_written_in_words_or_a_garbled_page_range_does_not_keep_copies_apart(volume, pages):
+    """What an export garbled says nothing against the other copy: a volume is its number,
+    and a range that ends before it starts is no range (which end is wrong is not known)."""
+    a = _record("a", TITLE, "Miller, John;Berg, Jan", **ARTICLE)
+    b = _record("b", TITLE, "Miller, John;Berg, Jan", **{**ARTICLE, "volume": volume, "pages": pages})
+    assert _judge(a, b).outcome == MERGE
+    other = _record("c", TITLE, "Miller, John;Berg, Jan", **{**ARTICLE, "volume": "Vol. 46"})
+    assert "different volume" in _judge(a, other).reasons[-1]

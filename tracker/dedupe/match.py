@@ -212,7 +212,7 @@ def prepare(record: MatchRecord) -> Prepared:
     ]
     people = [(family, initial) for family, initial in people if family]  # a name of punctuation folds to ""
     year = int(record.year[:4]) if record.year[:4].isdigit() else None
-    volume = record.volume.strip().lower()
+    volume = _volume_number(record.volume)
     if volume == str(year):  # some journals (PeerJ, PLOS ONE) have their year written as the volume
         volume = ""
     venue = fold(record.container)
@@ -259,7 +259,19 @@ def _page_range(pages: str) -> tuple[str, str]:
         return first, ""
     if first.isdigit() and last.isdigit() and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
+    if first.isdigit() and last.isdigit() and int(last) < int(first):
+        return "", ""  # a range that ends before it starts ("2297-2108"): which end is wrong is not known
     return first, last
+
+
+def _volume_number(volume: str) -> str:
+    """A volume as its number, lower case: "Vol. 9" and an export's "Drug Discovery. 9" (the
+    journal's name spilled into the field) are volume 9; "9 Suppl 1" is 9."""
+    volume = volume.strip().lower()
+    if volume.isdigit() or not re.search(r"[a-z]", volume):
+        return volume
+    number = re.search(r"\d+", volume)
+    return number.group(0) if number else volume
 
 
 def _issue(number: str) -> frozenset[str]:

@@ -329,6 +329,8 @@ def test_titles_of_markup_alone_do_not_match_each_other():
         "[" + TITLE + "]. [Dutch]",
         TITLE + ".[Erratum appears in J Ethn Migr Stud. 2020;46(3):700]",
         TITLE + " (multiple letters) [1]",
+        # a note holding brackets of its own, and a title field cut before the next note closes
+        TITLE + ".[Erratum appears in J Ethn Migr Stud. 2020;46(3):700 Note: Berg, J [added]].[Erratum",
     ],
 )
 def test_a_databases_notes_in_a_title_do_not_keep_two_copies_apart(annotated):
@@ -507,3 +509,18 @@ def test_a_volume_written_in_words_or_a_garbled_page_range_does_not_keep_copies_
     assert _judge(a, b).outcome == MERGE
     other = _record("c", TITLE, "Miller, John;Berg, Jan", **{**ARTICLE, "volume": "Vol. 46"})
     assert "different volume" in _judge(a, other).reasons[-1]
+
+
+@pytest.mark.parametrize(
+    "annotated",
+    [
+        TITLE + ".[Erratum appears in J Ethn Migr Stud. 2020;46(3):700 Note: Berg, J [added]]",
+        TITLE + ".[Erratum appears in J Ethn Migr Stud. 2020;46(3):700].[Erratum",
+    ],
+    ids=["a-note-with-brackets-inside", "a-note-cut-off"],
+)
+def test_a_databases_note_is_taken_off_a_title_whole(annotated):
+    from tracker.dedupe.titles import without_annotations
+
+    assert without_annotations(annotated) == TITLE
+    assert without_annotations("Integration policies [in Spain [and Portugal]]").endswith("[and Portugal]]")

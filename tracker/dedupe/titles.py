@@ -28,7 +28,11 @@ _ANNOTATION = re.compile(
     r")\s*\.?\s*$",
     re.IGNORECASE,
 )
-_TRAILING_BRACKET = re.compile(r"\s*(?:\[(?P<square>[^\[\]]*)\]|\((?P<round>[^()]*)\))\s*\.?\s*$")
+#: A note in brackets at the end; or one cut off before it closes (a title field cut at
+#: its length limit: "...syndrome.[Erratum appears in ...].[Erratum").
+_TRAILING_BRACKET = re.compile(
+    r"\s*(?:\[(?P<square>[^\[\]]*)\]|\((?P<round>[^()]*)\)|\[(?P<cut>[^\[\]]*))\s*\.?\s*$"
+)
 _TRAILING_DOTS = re.compile(r"[\s.;:,]+$")
 _EMBASE_NOTE = re.compile(r"\s*\((?:multiple letters|letter|abstract|editorial)\)\s*", re.IGNORECASE)
 
@@ -49,17 +53,38 @@ def _is_annotation(text: str) -> bool:
     return bool(words) and all(w in _language_names() for w in words)
 
 
+def _nested_note(text: str) -> tuple[int, str] | None:
+    """A square-bracketed note at the end that holds brackets of its own ("[Erratum appears
+    in ... Note: Smith, P [added]]"): where it starts and what it says."""
+    end = len(text.rstrip(" ."))
+    if not text[:end].endswith("]"):
+        return None
+    depth = 0
+    for index in range(end - 1, -1, -1):
+        depth += (text[index] == "]") - (text[index] == "[")
+        if depth == 0:
+            return index, text[index + 1 : end - 1]
+    return None
+
+
 def without_annotations(title: str) -> str:
     """`title` without the annotations databases add: trailing bracketed notes (language,
-    review, references, errata, footnote marks), Embase's "(multiple letters)", and the
+    review, references, errata, footnote marks; one cut off before its bracket closes),
+    Embase's "(multiple letters)", and the
     brackets MEDLINE puts around a translated title. A bracketed part that is a title of
     its own (a translation) stays."""
     text = _EMBASE_NOTE.sub(" ", title).strip()
     for _ in range(8):  # a few annotations follow each other: "[Review] [57 refs]"
         found = _TRAILING_BRACKET.search(text)
-        if not found or found.start() == 0 or not _is_annotation(found["square"] or found["round"] or ""):
+        if found:
+            start, note = found.start(), found["square"] or found["round"] or found["cut"] or ""
+        elif nested := _nested_note(text):
+            start, note = nested
+        else:
             break
-        text = text[: found.start()]
+        if start == 0 or not _is_annotation(note):
+            break
+        text = text[:start]
     text = _TRAILING_DOTS.sub("", text)
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()  # MEDLINE: "[Title translated into English]"

@@ -279,3 +279,45 @@ def test_a_place_word_inside_a_phrase_of_another_facet_is_not_a_place():
     others = [(p.facet, p.code) for p in tagging.proposals if p.facet == "other_country"]
     assert others == [("other_country", "Réunion")]  # once: the island, not the policy area
     assert ("area", "family_reunion") in [(p.facet, p.code) for p in tagging.proposals]
+
+
+def test_an_outcome_word_inside_a_phrase_that_names_a_policy_is_the_policy():
+    study = tag_text(
+        "Reception and integration: refugees' access to health care in Greece",
+        "We trace how access to health care, schooling and work was granted to refugees in Greece "
+        "after 2015, and how the health care system and universal health care rules changed.",
+    )
+    assert "health" in study.codes("area")
+    assert "health" not in study.codes("outcome")
+
+
+def test_who_is_studied_is_not_what_is_measured():
+    """"Undocumented" and "irregular migrants" say who the study is about."""
+    study = tag_text(
+        "Undocumented migrants and the labour market in Spain",
+        "We follow undocumented migrants and irregular migrants in Spain and measure their employment "
+        "and wages; undocumented workers earn less.",
+    )
+    assert "vulnerability" not in study.codes("outcome")
+
+
+def test_a_study_of_measuring_policy_has_no_outcome_even_one_named_in_its_title():
+    study = tag_text(
+        "Measuring health policy for migrants: validating an index of integration policy",
+        "We validate an index of integration policy against expert ratings; the index measures health "
+        "policy for migrants and its scores are compared with other indices.",
+    )
+    assert study.codes("use") == ["measures_policy"]
+    assert study.codes("outcome") == []
+
+
+def test_the_strands_of_the_index_listed_once_each_are_the_index_as_a_whole():
+    """An abstract that lists the eight strands is about the index, not about each strand
+    (anti-discrimination is no more singled out for being said by its own name)."""
+    study = tag_text(
+        "Integration policies in Latin America: a comparison with MIPEX",
+        "MIPEX scores labour market mobility, family reunification, education, health, political "
+        "participation, permanent residence, access to nationality and anti-discrimination. We compare "
+        "the integration policies of six countries with it.",
+    )
+    assert study.codes("area") == ["overall"]

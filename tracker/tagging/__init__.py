@@ -14,8 +14,9 @@ The rules, in the curator's words:
   strand is singled out, and only on evidence (the index or integration policy as a whole
   named), never as a default;
 - outcomes: what is measured or explained — named in the title, or more than once, or
-  once in a study that explains outcomes; a study that only compares or measures policy
-  has none unless its title names one;
+  once in a study that explains outcomes; a study that only compares policies has none
+  unless its title names one, a study of measuring policy none at all; a word inside a
+  phrase that names a policy ("health" in "access to health care") is the policy;
 - use: one value — `measures_policy` when measuring or an index is what the study is
   about (the title says so), `explains_outcomes` when an outcome is what it studies (in
   the title, or named again and again, or with words of explanation), else
@@ -103,21 +104,26 @@ class _Scanned:
             grouped[match.group].append(match)
         for facet in ("outcome",):
             grouped[facet].extend(near_matches(text, _near_rules(facet)))
-        grouped["country"] = _not_inside_concepts(grouped.get("country", []), grouped)
+        grouped["country"] = _not_inside_concepts(grouped.get("country", []), grouped, "country")
+        # an outcome word inside a phrase that names a policy ("health" in "access to health
+        # care", "salud" in "salud pública") is the policy the study is about, not what it measures
+        policies = {"area": grouped.get("area", [])}
+        grouped["outcome"] = _not_inside_concepts(grouped.get("outcome", []), policies, "outcome")
         return cls(text, {facet: longest_first(matches) for facet, matches in grouped.items()})
 
 
-def _not_inside_concepts(places: list[Match], grouped: dict[str, list[Match]]) -> list[Match]:
-    """Place words that are not part of a longer phrase another facet knows: "Reunion" in
-    "Family Reunion" is the policy area, not the island; a place names a place only on its own."""
-    concepts = [(m.start, m.end) for facet, found in grouped.items() if facet != "country" for m in found]
-    if not concepts or not places:
-        return places
+def _not_inside_concepts(found: list[Match], grouped: dict[str, list[Match]], facet: str) -> list[Match]:
+    """The matches of `facet` that are not part of a longer phrase another facet knows:
+    "Reunion" in "Family Reunion" is the policy area, not the island; a place names a place
+    only on its own."""
+    concepts = [(m.start, m.end) for other, matches in grouped.items() if other != facet for m in matches]
+    if not concepts or not found:
+        return found
     return [
-        place
-        for place in places
+        match
+        for match in found
         if not any(
-            start <= place.start and place.end <= end and end - start > place.end - place.start
+            start <= match.start and match.end <= end and end - start > match.end - match.start
             for start, end in concepts
         )
     ]
@@ -146,7 +152,7 @@ def _weighed(facet: str, parts: list[tuple[_Scanned, int]]) -> dict[str, tuple[i
                 continue
             code = str(match.payload)
             total, phrases = found.get(code, (0, []))
-            own_name = labels.get(match.text.lower()) == code
+            own_name = labels.get(match.text.lower()) == code and facet != "area"
             found[code] = (total + weight + own_name, [*phrases, match.text])
     return found
 
@@ -236,6 +242,8 @@ def _areas(weighed: dict[str, tuple[int, list[str]]], index_named: tuple[str, ..
 
 
 def _outcomes(weighed: dict[str, tuple[int, list[str]]], use: str) -> list[Proposal]:
+    if use == "measures_policy":  # a study of measuring policy measures no outcome (the tags' definition)
+        return []
     needed = 1 if use == "explains_outcomes" else TITLE_WEIGHT
     return [
         Proposal("outcome", code, _confidence(weight), phrases, "measured or explained")

@@ -4,7 +4,7 @@ downloads are joined from those texts).
 
 Facet pages are plain files, so a reader without JavaScript can still narrow the list (with
 the counts beside each value). A facet value's studies are not written again as downloads
-of their own (see `tracker.publish._downloads`).
+of their own (see `tracker.publish.pages._downloads`).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from tracker.publish.output import BuildReport, Output
 from tracker.publish.pages import PAGE_MAKERS, search_page
 from tracker.publish.search import INDEX_FOLDER
 from tracker.publish.settings import SiteSettings
-from tracker.publish.study_pages import slugs_alike_but_case, study_pages
+from tracker.publish.study_pages import slugs_alike_but_case, write_study_pages
 from tracker.scores import ScoreRow
 from tracker.store.views import StudyView
 
@@ -55,7 +55,7 @@ def build_site(
     build.output.report.base_url = base
     told = progress or (lambda _stage, _done, _total: None)
     build.output.report.warnings.extend(slugs_alike_but_case(build.views))
-    indexing, used_citations = study_pages(build, lambda done, total: told("writing study pages", done, total))
+    indexing, used_citations = write_study_pages(build, lambda done, total: told("writing study pages", done, total))
     if citation_cache:
         save_citations(citation_cache, used_citations)
     build.search_ui = indexing.first_part

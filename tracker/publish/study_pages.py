@@ -51,7 +51,7 @@ class StudyHarvest:
         return self
 
 
-def study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[Indexing, dict[str, str]]:
+def write_study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[Indexing, dict[str, str]]:
     """The list of studies and a page per study (with its cite files), written on every
     core; then the search index is started on the parts whose pages changed. Returns it,
     with the citations the pages used."""

@@ -139,3 +139,17 @@ def test_every_reader_survives_mutated_files_and_accounts_for_what_it_reads(fixt
             assert entry.failed == bool(entry.error) and (entry.raw or entry.failed or entry.kind == "abstract")
     assert tried > 20
     print(f"{fixture}: {tried} mutated files read in {FUZZ_SECONDS / 4:.0f} s")  # with -s: the count the note quotes
+
+
+def test_a_title_of_thousands_of_braced_words_imports_and_exports_without_hanging(cli, write, library):
+    """Each braced phrase is looked up in the title when it is written: a title of 20,000 of
+    them keeps its text, and protection stops at a real title's worth (no search per phrase
+    over a huge title)."""
+    title = " ".join(f"{{W{i}}}" for i in range(20_000))
+    started = time.perf_counter()
+    result = _import(cli, write, "braces.bib", f"@article{{braces, title = {{{title}}}, year = {{2020}}}}\n")
+    exported = cli("export").output
+    assert time.perf_counter() - started < 60  # a guard against a hang, not a measure
+    assert result.exit_code == 0
+    assert library.views(["braces"])[0].fields["title"] == " ".join(f"W{i}" for i in range(20_000))
+    assert "title = {W0 W1 W2" in exported  # too long a title to protect phrase by phrase

@@ -148,14 +148,22 @@ def _is_sentence_case(words: list[str]) -> bool:
     return not later or sum(w[:1].isupper() for w in later) * 2 <= len(later)
 
 
-def _braced_spans(title: str, braced: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the phrases a source braced stand in the title, as whole words, not overlapping."""
+#: Titles longer than this keep no braced phrases (no real title is; a hostile one would
+#: cost a search per phrase over all of it).
+LONGEST_BRACED_TITLE = 2000
+
+
+def _braced_spans(title: str, braced: Sequence[str]) -> dict[int, int]:
+    """Where the phrases a source braced stand in the title, as whole words, not
+    overlapping: start -> end."""
+    if len(title) > LONGEST_BRACED_TITLE:
+        return {}
     spans: list[tuple[int, int]] = []
-    for phrase in sorted(braced, key=len, reverse=True):  # the longest phrase first
+    for phrase in sorted(braced[:64], key=len, reverse=True):  # the longest phrase first
         for found in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", title):
             if all(found.end() <= start or found.start() >= end for start, end in spans):
                 spans.append(found.span())
-    return sorted(spans)
+    return dict(spans)
 
 
 def protect_capitals(title: str, braced: Sequence[str] = ()) -> str:
@@ -168,16 +176,16 @@ def protect_capitals(title: str, braced: Sequence[str] = ()) -> str:
     the style. The tracker's reader takes the braces off again."""
     words = _WORD.findall(title)
     sentence_case = _is_sentence_case(words)
-    spans = _braced_spans(title, braced) if braced else []
+    spans = _braced_spans(title, braced) if braced else {}
     out, last = [], 0
     for index, match in enumerate(_WORD.finditer(title)):
         if match.start() < last:  # inside a braced phrase already written
             continue
-        span = next((s for s in spans if s[0] <= match.start() < s[1]), None)
-        if span:
-            out.append(latex_escape(title[last : span[0]]))
-            out.append("{" + latex_escape(title[span[0] : span[1]]) + "}")
-            last = span[1]
+        start = next((at for at in range(match.start(), match.end()) if at in spans), None)
+        if start is not None:  # a phrase begins in this word ("(Europe)": after its bracket)
+            out.append(latex_escape(title[last:start]))
+            out.append("{" + latex_escape(title[start : spans[start]]) + "}")
+            last = spans[start]
             continue
         word = match.group(0)
         escaped = latex_escape(word)

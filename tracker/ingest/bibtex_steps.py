@@ -453,13 +453,18 @@ class SplitNames(_InPlaceStep):
         return library
 
 
+#: Braced phrases kept of one title: a real title braces a few; a hostile one thousands.
+MOST_BRACED = 64
+
+
 def braced_phrases(value: str) -> list[str]:
     """The phrases of a title that its source protected with braces, decoded: `{Europe}`,
     `{European Union}`, `{MIPEX}`. Not markup in braces (`{\\"U}nal`, `{\\em ...}`), and not
-    the whole title in braces (a habit of some exporters, which says nothing of its words)."""
+    the whole title in braces (a habit of some exporters, which says nothing of its words).
+    At most `MOST_BRACED` (the writer looks each up in the title)."""
     phrases: list[str] = []
     index = 0
-    while (start := value.find("{", index)) != -1:
+    while len(phrases) < MOST_BRACED and (start := value.find("{", index)) != -1:
         if start and value[start - 1] == "\\":  # an escaped brace is text
             index = start + 1
             continue

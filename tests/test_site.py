@@ -715,6 +715,17 @@ def test_a_build_tells_its_progress_stage_by_stage_with_counts(tmp_path, write):
     others = [(done, total) for stage, done, total in seen if stage == "writing the other pages"]
     assert others[-1][0] == others[-1][1] > 3
     assert any(stage == "indexing for search (parts)" for stage, _, _ in seen)
+    # what comes before the study pages has its counts too (at 10,000 studies: seconds each)
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages[:4] == [
+        "reading the studies",
+        "rendering each study's exports",
+        "writing the list of all studies",
+        "writing study pages",
+    ]
+    assert ("reading the studies", 450, 450) in seen and ("rendering each study's exports", 450, 450) in seen
+    listed = [(done, total) for stage, done, total in seen if stage == "writing the list of all studies"]
+    assert listed[-1] == (27, 27)  # 9 pages of 50 in each of the three orders
 
 
 def test_a_study_page_gives_citation_managers_its_month_and_abstract(tmp_path, write):

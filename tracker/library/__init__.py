@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.config import LibraryPaths, database_url
 from tracker.db import create_schema, make_engine, store_state, writer_lock
@@ -734,8 +734,12 @@ class Library:
         """The static site from the library (into `site/` by default); `progress` is told
         each stage's counts."""
         target = out or self.paths.root / "site"
+        told = progress or (lambda _stage, _done, _total: None)
         with self.session() as session:
+            studies = session.exec(select(func.count()).select_from(Study)).one()
+            told("reading the studies", 0, studies)
             views = load_views(session)
+            told("reading the studies", studies, studies)
             scores = load_score_rows(session, Score.level == "national")  # indicators too
             added = added_to_the_evidence(views, first_imports(session))
             published = [issue_of(session, d) for d in session.exec(select(Digest).where(Digest.status == "published"))]

@@ -55,7 +55,8 @@ def build_site(
     build.output.report.base_url = base
     told = progress or (lambda _stage, _done, _total: None)
     build.output.report.warnings.extend(slugs_alike_but_case(build.views))
-    indexing, used_citations = write_study_pages(build, lambda done, total: told("writing study pages", done, total))
+    build.render_exports(lambda done, total: told("rendering each study's exports", done, total))
+    indexing, used_citations = write_study_pages(build, told)
     if citation_cache:
         save_citations(citation_cache, used_citations)
     build.search_ui = indexing.first_part

@@ -4,7 +4,7 @@ the labels and settings (`Build`), and how a page is written through it (`Build.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -102,7 +102,6 @@ class Build:
         self.labels = {facet: labels_of(facet) for facet in ("area", "country", "outcome", "use")}
         self.by_country = national_profiles(self.scores)
         self.groups = facet_groups(self.views, self.labels)
-        self.texts = EntryTexts(self.views)
         self.common = {
             "areas": self.labels["area"],
             "countries": self.labels["country"],
@@ -112,6 +111,11 @@ class Build:
         }
         self.env.globals["coins"] = self.coins  # read by the macros of _list.html
         self.env.globals["band_of"] = band_of  # and the meters of _meter.html
+
+    def render_exports(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Every study in every export format (`texts`): the study pages' cite files and the
+        downloads are made of them."""
+        self.texts = EntryTexts(self.views, progress)
 
     def coins(self, view: StudyView) -> str:
         """The study's COinS, made once: a study stands in many lists (every order of the

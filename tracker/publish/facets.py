@@ -10,7 +10,7 @@ of their own (see `tracker.publish.pages._downloads`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker.export import ENTRY_FORMATS
@@ -67,11 +67,20 @@ def facet_groups(views: Iterable[StudyView], labels: dict[str, dict[str, str]]) 
     return groups
 
 
+#: Studies rendered between two reports of progress.
+_TOLD_EVERY = 500
+
+
 class EntryTexts:
     """Every study in every export format, rendered once; downloads are joins of these."""
 
-    def __init__(self, views: Sequence[StudyView]) -> None:
-        self._texts = {name: {v.key: fmt.entry(v) for v in views} for name, fmt in ENTRY_FORMATS.items()}
+    def __init__(self, views: Sequence[StudyView], progress: Callable[[int, int], None] | None = None) -> None:
+        self._texts: dict[str, dict[str, str]] = {name: {} for name in ENTRY_FORMATS}
+        for done, view in enumerate(views, start=1):
+            for name, fmt in ENTRY_FORMATS.items():
+                self._texts[name][view.key] = fmt.entry(view)
+            if progress and (done % _TOLD_EVERY == 0 or done == len(views)):
+                progress(done, len(views))
 
     def files(self, stem: str, views: Sequence[StudyView]) -> Iterable[tuple[str, str]]:
         """(path, text) of the four downloads of these studies."""

@@ -51,11 +51,13 @@ class StudyHarvest:
         return self
 
 
-def write_study_pages(build: Build, progress: Callable[[int, int], None]) -> tuple[Indexing, dict[str, str]]:
+def write_study_pages(build: Build, told: Callable[[str, int, int], None]) -> tuple[Indexing, dict[str, str]]:
     """The list of studies and a page per study (with its cite files), written on every
     core; then the search index is started on the parts whose pages changed. Returns it,
     with the citations the pages used."""
-    _list_of_all_studies(build)
+    _list_of_all_studies(build, lambda done, total: told("writing the list of all studies", done, total))
+    progress = partial(told, "writing study pages")
+    progress(0, len(build.views))
     harvest = in_parallel(build.views, partial(_study_page, build), build.output, progress, StudyHarvest)
     words = harvest.words
     # Every tag's label, too: retagging a study then brings no new word to every part.
@@ -67,22 +69,26 @@ def write_study_pages(build: Build, progress: Callable[[int, int], None]) -> tup
     return indexing, harvest.citations
 
 
-def _list_of_all_studies(build: Build) -> None:
+def _list_of_all_studies(build: Build, progress: Callable[[int, int], None]) -> None:
     """The list of all studies, beside its facets, paged, in each of its orders."""
     orders = {order: urls.page("browse", order) for order in ORDERS}
+    pages = []
     for order in ORDERS:
-        studies = ordered(build.views, order, build.added)
-        for page in pages_of(studies, partial(urls.page, "browse", order)):  # type: ignore[arg-type]
-            build.render(
-                "studies.html",
-                page.path,
-                page=page,
-                order=order,
-                orders={name: urls.link(path, page.path) for name, path in orders.items()},
-                order_labels=ORDERS,
-                facets=build.groups,
-                titles=FACET_TITLES,
-            )
+        paths = partial(urls.page, "browse", order)
+        pages += [(order, page) for page in pages_of(ordered(build.views, order, build.added), paths)]  # type: ignore[arg-type]
+    for done, (order, page) in enumerate(pages, start=1):
+        build.render(
+            "studies.html",
+            page.path,
+            page=page,
+            order=order,
+            orders={name: urls.link(path, page.path) for name, path in orders.items()},
+            order_labels=ORDERS,
+            facets=build.groups,
+            titles=FACET_TITLES,
+        )
+        if done % 20 == 0 or done == len(pages):
+            progress(done, len(pages))
 
 
 def _study_page(build: Build, view: StudyView) -> StudyHarvest:

@@ -54,6 +54,9 @@ VERBATIM_FIELDS = frozenset(
 #: lower-case them). Not a field of the study: views take it off (`StudyView.braced`); its
 #: name is none a reader could take from a source.
 BRACED_FIELD = "title:braced"
+#: Braced phrases kept of one title: a real title braces a few, a hostile one thousands (the
+#: writer looks each up in the title).
+MOST_BRACED = 64
 
 #: The entry-type vocabulary every reader maps into.
 ENTRY_TYPES: tuple[str, ...] = (

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from tracker.entry import CANONICAL_FIELDS, VERBATIM_FIELDS, Name, StudyView
+from tracker.entry import CANONICAL_FIELDS, MOST_BRACED, VERBATIM_FIELDS, Name, StudyView
 
 _BIBLATEX_TYPES = {
     "article": "article",
@@ -159,7 +159,7 @@ def _braced_spans(title: str, braced: Sequence[str]) -> dict[int, int]:
     if len(title) > LONGEST_BRACED_TITLE:
         return {}
     spans: list[tuple[int, int]] = []
-    for phrase in sorted(braced[:64], key=len, reverse=True):  # the longest phrase first
+    for phrase in sorted(braced[:MOST_BRACED], key=len, reverse=True):  # the longest phrase first
         for found in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", title):
             if all(found.end() <= start or found.start() >= end for start, end in spans):
                 spans.append(found.span())

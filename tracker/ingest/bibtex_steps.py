@@ -35,7 +35,7 @@ from bibtexparser.model import (
     String,
 )
 
-from tracker.entry import BRACED_FIELD, VERBATIM_FIELDS, Name
+from tracker.entry import BRACED_FIELD, MOST_BRACED, VERBATIM_FIELDS, Name
 from tracker.ingest.latex import latex_to_text, verbatim_value
 from tracker.keyspace import KeySpace
 
@@ -451,10 +451,6 @@ class SplitNames(_InPlaceStep):
                         names.extend(parse_name(raw_name, entry))
                     field.value = names
         return library
-
-
-#: Braced phrases kept of one title: a real title braces a few; a hostile one thousands.
-MOST_BRACED = 64
 
 
 def braced_phrases(value: str) -> list[str]:

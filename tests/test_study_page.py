@@ -129,6 +129,10 @@ def test_json_ld_says_what_kind_of_work_it_is_who_wrote_it_and_where_the_page_is
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article).group(1))
     assert data["@type"] == "ScholarlyArticle"
     assert data["isPartOf"] == {"@type": "Periodical", "name": "Journal of Ethnic and Migration Studies"}
+    # the abstract is shown and given to Zotero once each, not a third time in the JSON-LD
+    abstract = "Multilevel models relate MIPEX integration policy scores to the life satisfaction of immigrants."
+    assert "abstract" not in data and f"<p>{abstract}</p>" in article
+    assert f'<meta name="citation_abstract" content="{abstract}">' in article
     library.build(base_url="https://example.org/mipex")
     article = (site / "studies" / "kogan2016" / "index.html").read_text()
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article).group(1))

@@ -308,7 +308,7 @@ def test_a_country_page_ranks_the_country_and_groups_its_studies(tmp_path, write
     assert "Rank 1 of 1 countries by the latest overall MIPEX score." in page
     assert "<h3>By policy area</h3>" in page and "<h3>By outcome</h3>" in page
     assert '<li>Well-being <span class="count">1</span></li>' in page
-    assert 'href="studies/index.html">All 1 study about Sweden' in page
+    assert "<p>1 study:</p>" in page and 'href="studies/index.html">All studies about Sweden (1) →' in page
     listed = (library.paths.root / "site" / "countries" / "se" / "studies" / "index.html").read_text()
     assert 'href="../../../studies/kogan2016/index.html"' in listed
 

@@ -83,9 +83,16 @@ class Queue:
         return f"learnt from {decided} decisions ({sides}), model weight {self.model_share:.0%}"
 
 
+#: The most of one text (a title, an abstract, keywords) the relevance model reads. Abstracts
+#: are a few thousand characters; a field of megabytes (a whole paper pasted, or a hostile
+#: file) is judged by its beginning, which says what it is about, instead of costing the
+#: model a gigabyte of memory. Evidence that MIPEX is named is still sought in the whole text.
+MOST_SCREENED = 20_000
+
+
 def study_text(view: StudyView) -> str:
     """The text a study is screened on: title, abstract and keywords of all its records."""
-    parts = [text for record in view.records for text in screening_texts(record.fields) if text]
+    parts = [text[:MOST_SCREENED] for record in view.records for text in screening_texts(record.fields) if text]
     return " . ".join(dict.fromkeys(parts))
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ from tracker.tagging.near import near_matches
 from tracker.vocab import Near, load_vocabulary
 
 TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
+#: Phrases kept as a tag's evidence: enough for a curator to see why; a text that names a
+#: code ten thousand times gives its first few, not a list as long as the text.
+MOST_EVIDENCE = 20
 
 
 @dataclass(slots=True)
@@ -115,18 +119,23 @@ class _Scanned:
 def _not_inside_concepts(found: list[Match], grouped: dict[str, list[Match]], facet: str) -> list[Match]:
     """The matches of `facet` that are not part of a longer phrase another facet knows:
     "Reunion" in "Family Reunion" is the policy area, not the island; a place names a place
-    only on its own."""
-    concepts = [(m.start, m.end) for other, matches in grouped.items() if other != facet for m in matches]
+    only on its own. A phrase that holds a match starts at most the longest phrase's length
+    before it, so each match looks at those few (by bisection), not at every phrase of the
+    text: a text of a million phrases took hours, compared pair by pair."""
+    concepts = sorted((m.start, m.end) for other, matches in grouped.items() if other != facet for m in matches)
     if not concepts or not found:
         return found
-    return [
-        match
-        for match in found
-        if not any(
-            start <= match.start and match.end <= end and end - start > match.end - match.start
-            for start, end in concepts
+    starts = [start for start, _ in concepts]
+    longest = max(end - start for start, end in concepts)
+
+    def inside(match: Match) -> bool:
+        length = match.end - match.start
+        return any(
+            end >= match.end and end - start > length
+            for start, end in concepts[bisect_left(starts, match.end - longest) : bisect_right(starts, match.start)]
         )
-    ]
+
+    return [match for match in found if not inside(match)]
 
 
 #: Words just before a phrase that deny it ("not labour market access but ...", "rather
@@ -143,18 +152,21 @@ def _weighed(facet: str, parts: list[tuple[_Scanned, int]]) -> dict[str, tuple[i
     """Each code's weight and the phrases found: a title mention counts more, and so does
     a code's own name ("access to nationality" is the strand, said outright). A strand or a
     use that the text denies ("not MIPEX as a whole") does not count; an outcome does, for
-    a study that finds policy does *not* affect health still measures health."""
-    found: dict[str, tuple[int, list[str]]] = {}
+    a study that finds policy does *not* affect health still measures health. The first
+    `MOST_EVIDENCE` phrases of a code are its evidence; every one counts in its weight."""
+    weights: dict[str, int] = defaultdict(int)
+    evidence: dict[str, list[str]] = defaultdict(list)
     labels = _labels(facet)
     for scanned, weight in parts:
         for match in scanned.by_facet.get(facet, []):
             if match.payload is None or (facet in ("area", "use") and _negated(scanned.text, match)):
                 continue
             code = str(match.payload)
-            total, phrases = found.get(code, (0, []))
             own_name = labels.get(match.text.lower()) == code and facet != "area"
-            found[code] = (total + weight + own_name, [*phrases, match.text])
-    return found
+            weights[code] += weight + own_name
+            if len(evidence[code]) < MOST_EVIDENCE:
+                evidence[code].append(match.text)
+    return {code: (total, evidence[code]) for code, total in weights.items()}
 
 
 def _confidence(weight: int) -> float:

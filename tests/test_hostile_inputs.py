@@ -6,6 +6,7 @@ runs every reader for a bounded time. The inputs are the project's own, generate
 from __future__ import annotations
 
 import random
+import re
 import time
 from pathlib import Path
 
@@ -169,3 +170,35 @@ def test_an_abstract_that_repeats_its_phrases_thousands_of_times_is_tagged_witho
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     shown = cli("show", "long").output
     assert "public_attitudes" in shown and "family_reunion" in shown and "SE" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "long.bib",
+            "@article{fine, title = {A fine study}, year = {2020}}\n\n"
+            "@article{pasted, title = {A paper pasted whole}, year = {2021}, abstract = {{BODY}}}\n",
+        ),
+        (
+            "long.ris",
+            "TY  - JOUR\nTI  - A fine study\nPY  - 2020\nER  - \n\nTY  - JOUR\nTI  - Pasted\nAB  - {BODY}\nER  - \n",
+        ),
+    ],
+)
+def test_a_field_of_megabytes_fails_its_entry_with_the_reason_and_keeps_its_text(cli, write, library, name, text):
+    """A field of more than sixteen million characters is not bibliographic data: kept
+    whole it cost every later command copies of it (a 31 MB abstract: a gigabyte to build,
+    a minute to tag). Its entry fails with file, line and reason, its text kept; the rest of
+    the file imports, and the library's commands stay light."""
+    body = "word " * 3_400_000  # 17 million characters
+    result = _import(cli, write, name, text.replace("{BODY}", body))
+    assert "more than the 16,000,000 a field may" in result.output
+    assert [v.fields["title"] for v in library.views()] == ["A fine study"]
+    failures = cli("failures", "--raw").output
+    line = 3 if name.endswith(".bib") else 6
+    assert f"{name}:{line}:" in failures
+    assert re.search(r"field 'abstract' holds 1[67],\d\d\d,\d\d\d characters", failures)
+    assert body[:500] in failures
+    for command in (("tag",), ("dedupe",), ("build",)):
+        assert cli(*command).exit_code == 0

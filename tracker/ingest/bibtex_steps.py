@@ -37,6 +37,7 @@ from bibtexparser.model import (
 
 from tracker.entry import BRACED_FIELD, MOST_BRACED, VERBATIM_FIELDS, Name
 from tracker.ingest.latex import latex_to_text, verbatim_value
+from tracker.ingest.storable import oversized
 from tracker.keyspace import KeySpace
 
 WARNINGS = "mipex_warnings"
@@ -216,12 +217,32 @@ def split_concatenation(raw: str) -> list[tuple[str, str]]:
 
 #: The most text macros may add to one value: a `@string` that doubles itself forty times
 #: (a "macro bomb") would need a terabyte; beyond this the entry fails, the rest imports.
-#: Text written in the file itself is not counted (a 10 MB abstract is read whole).
+#: Text written in the file itself is not counted here (a 10 MB abstract is read whole; the
+#: limit on a field's own length is `tracker.ingest.storable.MOST_FIELD_CHARACTERS`).
 MAX_EXPANSION = 1_000_000
 
 
 class MacroBudgetError(ValueError):
     """A value whose macros expand beyond `MAX_EXPANSION` characters."""
+
+
+class OversizedFieldError(ValueError):
+    """A field longer than `tracker.ingest.storable.MOST_FIELD_CHARACTERS`."""
+
+
+class RefuseOversizedFields(_InPlaceStep):
+    """Fail an entry with a field too long to be bibliographic data before any step copies
+    it (resolving, decoding LaTeX): its text is kept, the rest of the file reads on. The
+    same limit holds for every reader (`storable`); here it also spares the import the
+    copies those steps would make of a 31 MB abstract."""
+
+    def transform(self, library: Library) -> Library:
+        for entry in list(self.entries(library)):
+            reason = next((r for f in entry.fields if (r := oversized(f.key, f.value))), None)
+            if reason:
+                failed = ParsingFailedBlock(OversizedFieldError(reason), start_line=entry.start_line, raw=entry.raw)
+                library.replace(entry, failed, fail_on_duplicate_key=False)
+        return library
 
 
 class ResolveValues(_InPlaceStep):
@@ -510,6 +531,7 @@ def parse_stack(state: FileState | None = None) -> list[LibraryMiddleware]:
     state = state or FileState()
     return [
         RecoverDuplicates(state.used_keys),
+        RefuseOversizedFields(),
         ResolveValues(state.macros, state.oversized_macros),
         InheritCrossref(),
         SplitNames(),

@@ -572,6 +572,12 @@ def test_pages_fit_a_phone_screen(browser, site_url, path):
             "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)"
         ):
             assert width <= PHONE["width"]
+        # a table wider than the phone scrolls in its box, but its caption is read whole, on screen
+        for right in page.evaluate(
+            "[...document.querySelectorAll('.table-wrap caption, .map-wrap caption')]"
+            ".map(c => c.getBoundingClientRect().right)"
+        ):
+            assert right <= PHONE["width"], path
         if "?q=" in path:
             page.locator(".pagefind-ui__result-link").first.wait_for()
         _shot(page, "phone_" + _shot_name(path))

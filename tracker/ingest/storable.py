@@ -77,7 +77,7 @@ def storable(entry: Entry) -> Entry:
     """The entry with every character a store cannot hold replaced (the same entry when
     there is none, the usual case); a failed entry, its text kept, when a field is too long."""
     if not entry.failed and (reason := _too_long(entry)):
-        entry = Entry(key=entry.key, line=entry.line, raw=entry.raw, warnings=entry.warnings, error=reason)
+        entry = replace(entry, fields={}, authors=[], editors=[], error=reason)  # its kind and text stay
     found: list[str] = []
     cleaned = replace(
         entry,

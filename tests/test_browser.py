@@ -405,6 +405,11 @@ def test_any_list_sorts_by_title_year_or_date_added_and_keeps_the_order_in_its_a
     assert page.locator('.orders a[aria-current="true"]').text_content() == "newest publication"
     page.goto(site_url + "outcomes/wellbeing/index.html?order=__proto__&page=-3")  # an address made up
     playwright.expect(page.locator(".showing")).to_have_text("2 studies.")  # the page as built
+    page.goto(site_url + "studies/index.html")  # the list of all studies sorts the same way
+    page.get_by_role("link", name="title").click()
+    playwright.expect(page.locator(".showing")).to_have_text("2 studies, by title.")
+    assert [t[:6] for t in titles.all_inner_texts()] == ["Family", "Integr"]
+    assert page.url.endswith("studies/index.html?order=title&page=1")
     page.goto(site_url + "map/index.html?country=%3Cb%3E")
     playwright.expect(page.locator(".map-status")).to_have_text("2 studies shown.")  # no such country: all
     assert page.errors == []
@@ -477,7 +482,7 @@ def test_a_citation_is_copied_by_its_button_in_the_style_chosen(browser, site_ur
         "areas/overall/index.html",
         "areas/index.html",
         "studies/index.html",
-        "browse/title/1/index.html",
+        "studies/index.html?order=title",
         "outcomes/wellbeing/index.html",
         "areas/overall/studies/index.html",
         "map/index.html",

@@ -1,6 +1,6 @@
-// Every list of studies, in any order: the pages are built latest-added first (and the list
-// of all studies in each order); this script offers the other orders on any list — a policy
-// area's, a country's, an outcome's, a map cell's — by reading the site's catalogue
+// Every list of studies, in any order: the pages are built latest-added first; this script
+// offers the other orders on any list — all studies, a policy area's, a country's, an
+// outcome's, a map cell's — by reading the site's catalogue
 // (catalogue.js, loaded only when a reader asks for another order) and drawing the list's
 // pages here. The order and page are kept in the address (?order=year&page=2), so a sorted
 // page can be shared. Text from the catalogue is only ever set as text.
@@ -138,23 +138,19 @@
     draw(order, page);
   };
 
-  // The order links: the pages' own (the list of all studies has a static page per order)
-  // or made here.
-  let orders = list.querySelector(".orders");
-  if (!orders) {
-    orders = document.createElement("p");
-    orders.className = "orders";
-    orders.append("Sort by: ");
-    Object.entries(ORDERS).forEach(([order, label], index) => {
-      const a = document.createElement("a");
-      a.href = `?order=${order}&page=1`;
-      a.dataset.order = order;
-      a.textContent = label;
-      if (order === "added") { a.setAttribute("aria-current", "true"); }
-      orders.append(...(index ? [" · ", a] : [a]));
-    });
-    list.prepend(orders);
-  }
+  // The order links, made here: without this script a list is read as built.
+  const orders = document.createElement("p");
+  orders.className = "orders";
+  orders.append("Sort by: ");
+  Object.entries(ORDERS).forEach(([order, label], index) => {
+    const a = document.createElement("a");
+    a.href = `?order=${order}&page=1`;
+    a.dataset.order = order;
+    a.textContent = label;
+    if (order === "added") { a.setAttribute("aria-current", "true"); }
+    orders.append(...(index ? [" · ", a] : [a]));
+  });
+  list.prepend(orders);
   for (const a of orders.querySelectorAll("a[data-order]")) {
     a.addEventListener("click", (event) => { event.preventDefault(); choose(a.dataset.order, 1); });
   }

@@ -16,8 +16,9 @@ from tracker.export.coins import coins_title
 from tracker.publish import lists, urls
 from tracker.publish.bands import band_of
 from tracker.publish.citations import Citations
+from tracker.publish.downloads import Download, library_downloads
 from tracker.publish.facets import EntryTexts, FacetValue, facet_groups
-from tracker.publish.lists import ordered, pages_of
+from tracker.publish.lists import latest_added, pages_of
 from tracker.publish.output import Output
 from tracker.publish.profiles import Profile, national_profiles
 from tracker.publish.search import INDEX_FOLDER
@@ -89,6 +90,7 @@ class Build:
     by_country: dict[str, Profile] = field(init=False)
     groups: dict[str, list[FacetValue]] = field(init=False)
     texts: EntryTexts = field(init=False)
+    downloads: list[Download] = field(init=False, default_factory=list)  # the whole library's, per format
     common: dict[str, object] = field(init=False)
     _added_rank: dict[str, int] = field(init=False)
     _coins: dict[str, str] = field(init=False, default_factory=dict)
@@ -97,7 +99,7 @@ class Build:
         settings = self.settings
         self.views = sorted((v for v in self.views if settings.published(v.screening.status)), key=lambda v: v.key)
         # the "latest added" order of every list, sorted once: a list keeps its studies' places
-        self._added_rank = {v.key: n for n, v in enumerate(ordered(self.views, "added", self.added))}
+        self._added_rank = {v.key: n for n, v in enumerate(latest_added(self.views, self.added))}
         self.env = environment(self.library_root)
         self.labels = {facet: labels_of(facet) for facet in ("area", "country", "outcome", "use")}
         self.by_country = national_profiles(self.scores)
@@ -114,8 +116,11 @@ class Build:
 
     def render_exports(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Every study in every export format (`texts`): the study pages' cite files and the
-        downloads are made of them."""
+        downloads are made of them. The downloads are made here, before any page: the links
+        to them say their sizes."""
         self.texts = EntryTexts(self.views, progress)
+        self.downloads = library_downloads(self.texts, self.views, self.output.root)
+        self.env.globals["downloads"] = self.downloads  # read by the macros of _downloads.html
 
     def coins(self, view: StudyView) -> str:
         """The study's COinS, made once: a study stands in many lists (every order of the
@@ -126,7 +131,7 @@ class Build:
         return made
 
     def latest_first(self, studies: Sequence[StudyView]) -> list[StudyView]:
-        """These studies in `lists.ordered`'s "added" order (the default of every list)."""
+        """These studies in `lists.latest_added`'s order (every list's as built)."""
         return sorted(studies, key=lambda view: self._added_rank[view.key])
 
     def render(self, template: str, relative: str, **context: object) -> str:

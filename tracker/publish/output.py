@@ -32,11 +32,14 @@ class Output:
     def write(self, relative: str, text: str) -> None:
         """Write one file of the site when its bytes changed. Site files are derived output
         (the next build repairs any), so they are written plainly, not synced one by one."""
+        self.write_bytes(relative, text.encode())
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        """`write` for a file that is not text (a zip)."""
         parts = Path(relative).parts
         if not parts or ".." in parts or Path(relative).is_absolute():
             raise ValueError(f"{relative!r} would be outside {self.root}")
         path = self.root / relative
-        data = text.encode()
         try:
             same = path.stat().st_size == len(data) and path.read_bytes() == data
         except FileNotFoundError:

@@ -115,12 +115,12 @@ def _home_and_about(build: Build) -> None:
 
 
 def _downloads(build: Build) -> None:
-    """The whole library in every export format. A slice of it (an area's studies) is not
-    written again as files of its own: each study has its cite files, and the lists' COinS
-    let Zotero save a page of them at once — at 10,000 studies the slices' files were
+    """The whole library in every export format (`downloads`: zipped when large). A slice
+    of it (an area's studies) is not written again as files of its own: each study has its
+    cite files, and the lists' COinS let Zotero save a page of them at once — at 10,000 studies the slices' files were
     two-thirds of the site (316 of 490 MB)."""
-    for path, text in build.texts.files("downloads/library", build.views):
-        build.output.write(path, text)
+    for download in build.downloads:
+        build.output.write_bytes(download.path, download.data)
     build.output.write(f"downloads/{DATAMODEL.name}", DATAMODEL.read_text(encoding="utf-8"))
 
 

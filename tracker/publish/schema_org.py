@@ -63,5 +63,5 @@ def json_ld(view: StudyView, url: str) -> str:
             data[key] = {"@type": "Organization", "name": fields[field_name]}
     if doi_url(fields.get("doi")):
         data["sameAs"] = doi_url(fields.get("doi"))
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # read by machines
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # inert in <script>

@@ -19,6 +19,7 @@ class _Quiet(SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".xml": "application/xml",
         ".atom": "application/atom+xml",
+        ".zip": "application/zip",
     }
 
     def log_message(self, format: str, *args: object) -> None:

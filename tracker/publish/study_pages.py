@@ -13,7 +13,7 @@ from tracker.publish import urls
 from tracker.publish.build import AREA_ORDER, LINES_PER_CHART, Build
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.facets import FACET_TITLES
-from tracker.publish.lists import ORDERS, ordered, pages_of
+from tracker.publish.lists import PER_PAGE, latest_added, pages_of
 from tracker.publish.parallel import in_parallel
 from tracker.publish.profiles import latest_scores, year_notes
 from tracker.publish.schema_org import json_ld
@@ -70,23 +70,11 @@ def write_study_pages(build: Build, told: Callable[[str, int, int], None]) -> tu
 
 
 def _list_of_all_studies(build: Build, progress: Callable[[int, int], None]) -> None:
-    """The list of all studies, beside its facets, paged, in each of its orders."""
-    orders = {order: urls.page("browse", order) for order in ORDERS}
-    pages = []
-    for order in ORDERS:
-        paths = partial(urls.page, "browse", order)
-        pages += [(order, page) for page in pages_of(ordered(build.views, order, build.added), paths)]  # type: ignore[arg-type]
-    for done, (order, page) in enumerate(pages, start=1):
-        build.render(
-            "studies.html",
-            page.path,
-            page=page,
-            order=order,
-            orders={name: urls.link(path, page.path) for name, path in orders.items()},
-            order_labels=ORDERS,
-            facets=build.groups,
-            titles=FACET_TITLES,
-        )
+    """The list of all studies, beside its facets, paged, latest added first (the browser
+    sorts it in the other orders, as every list)."""
+    pages = list(pages_of(latest_added(build.views, build.added), partial(urls.page, "browse")))  # type: ignore[arg-type]
+    for done, page in enumerate(pages, start=1):
+        build.render("studies.html", page.path, page=page, per_page=PER_PAGE, facets=build.groups, titles=FACET_TITLES)
         if done % 20 == 0 or done == len(pages):
             progress(done, len(pages))
 

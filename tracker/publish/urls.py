@@ -43,16 +43,16 @@ PAGES: dict[str, Callable[..., str]] = {
     "facet": lambda facet, code: _in(f"{FACET_FOLDERS[facet]}/{value_folder(facet, code)}"),
     # all the studies of an area or a country (its own page shows the latest few)
     "studies_of": lambda facet, code: _in(f"{FACET_FOLDERS[facet]}/{value_folder(facet, code)}/studies"),
-    # the list of all studies in one of its orders (`tracker.publish.lists.ORDERS`), page n
-    "browse": lambda order, number=1: _browse(order, int(number)),
+    # the list of all studies, page n
+    "browse": lambda number=1: _browse(int(number)),
 }
 
 
-def _browse(order: str, number: int) -> str:
-    """The list of all studies: its first page in the first order is `studies/`, where a
-    reader looks for it; the rest in `browse/<order>/<n>/` (not under `studies/`, whose
-    folders are the study pages: a key could be called `page`)."""
-    return _in("studies") if (order, number) == ("added", 1) else _in(f"browse/{order}/{number}")
+def _browse(number: int) -> str:
+    """The list of all studies: its first page is `studies/`, where a reader looks for it;
+    the rest in `browse/<n>/` (not under `studies/`, whose folders are the study pages: a
+    key could be called `page`)."""
+    return _in("studies") if number == 1 else _in(f"browse/{number}")
 
 
 def list_page(first: str, number: int) -> str:

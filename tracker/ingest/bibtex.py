@@ -18,6 +18,7 @@ from bibtexparser.model import ParsingFailedBlock
 from tracker.entry import Entry, Name
 from tracker.ingest.bibtex_steps import NO_KEY, WARNINGS, FileState, line_of, parse_stack
 from tracker.ingest.normalise import collapse_whitespace, entry_type_from, iso_date
+from tracker.ingest.storable import entry_too_long
 
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 _KEYWORD_SEPARATORS = re.compile(r"\s*[,;]\s*")
@@ -154,17 +155,48 @@ def _byte_pieces(data: bytes, encoding: str) -> Iterator[tuple[int, str]]:
 
 def _read_pieces(pieces: Iterable[tuple[int, str]]) -> Iterator[Entry]:
     state = FileState()
-    for line_offset, piece in pieces:
+    for line_offset, whole in pieces:
+        refused, piece = _refuse_oversized_blocks(whole)
+        del whole  # the oversized blocks' text lives on in `refused` alone
         library = bibtexparser.parse_string(piece, parse_stack=parse_stack(state))
+        entries = []
         for block in library.blocks:
             if isinstance(block, BibEntry):
-                entry = _to_entry(block)
+                entries.append(_to_entry(block))
             elif isinstance(block, ParsingFailedBlock):
-                entry = _failure(block)
-            else:
-                continue
+                entries.append(_failure(block))
+        if refused:
+            entries = sorted([*entries, *refused], key=lambda entry: entry.line)
+        for entry in entries:
             entry.line += line_offset
             yield entry
+
+
+def _refuse_oversized_blocks(piece: str) -> tuple[list[Entry], str]:
+    """The blocks of a piece too long to be an entry (`storable.MOST_ENTRY_CHARACTERS`), failed with
+    the reason and their text kept, and the piece without them: each is replaced by as many
+    line breaks as it held, so bibtexparser's lines (and crossref between the rest) hold.
+    bibtexparser's splitter took a dozen times a block's size in memory (a gigabyte for a
+    67 MB abstract); a piece never holds more than one oversized block's worth again."""
+    if entry_too_long(len(piece)) is None:
+        return [], piece
+    starts = [m.start() for m in _BLOCK_START.finditer(piece)]
+    bounds = list(zip([0, *starts], [*starts, len(piece)], strict=True))  # text before the first @, too
+    if all(entry_too_long(end - start) is None for start, end in bounds):
+        return [], piece
+    refused: list[Entry] = []
+    kept: list[str] = []
+    for start, end in bounds:
+        reason = entry_too_long(end - start)
+        if reason is None:
+            kept.append(piece[start:end])
+            continue
+        raw = piece[start:end]
+        key = _KEY_IN_RAW.search(raw[:10_000])
+        line = piece.count("\n", 0, start) + 1
+        refused.append(Entry(key=key.group(1) if key else None, line=line, raw=raw, error=reason))
+        kept.append("\n" * raw.count("\n"))
+    return refused, "".join(kept)
 
 
 def read_bibtex(text: str) -> Iterator[Entry]:

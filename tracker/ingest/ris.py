@@ -24,6 +24,7 @@ from tracker.ingest.normalise import (
     join_pages,
     year_from,
 )
+from tracker.ingest.storable import entry_too_long
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,3}-(?:\s|$)")
 _ISBN_SHAPE = re.compile(r"^(?:97[89])?[\d\- ]{9,13}[\dXx]$")
@@ -234,6 +235,10 @@ def read_ris(text: str) -> Iterator[Entry]:
         entry = Entry(key=None, line=line, raw=raw)
         if not closed:
             entry.error = "entry has no closing 'ER  -' line (truncated export?)"
+            yield entry
+            continue
+        if too_long := entry_too_long(len(raw)):  # before rispy's and our copies of it (8 in all)
+            entry.error = too_long
             yield entry
             continue
         try:

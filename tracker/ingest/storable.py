@@ -25,6 +25,9 @@ REPLACEMENT = "\ufffd"
 #: some thousands, a pasted article a few hundred thousand, and a 10 MB field still imports
 #: (bench/hostile_sizes.py times one); past this a build would need about a gigabyte.
 MOST_FIELD_CHARACTERS = 16_000_000
+#: An entry's whole text may hold a field at the limit and a megabyte of others; a longer one
+#: is refused before it is parsed (bibtexparser's splitter holds a dozen copies of a block).
+MOST_ENTRY_CHARACTERS = MOST_FIELD_CHARACTERS + 1_000_000
 
 
 def _size(value: Any) -> int:
@@ -43,6 +46,16 @@ def oversized(name: str, value: Any) -> str | None:
     return (
         f"field {name!r} holds {size:,} characters, more than the {MOST_FIELD_CHARACTERS:,} a field may"
         " (a whole document pasted?): the entry is kept as text, not read"
+    )
+
+
+def entry_too_long(size: int) -> str | None:
+    """Why an entry's text is too long to parse (None when it is not)."""
+    if size <= MOST_ENTRY_CHARACTERS:
+        return None
+    return (
+        f"the entry holds {size:,} characters, more than the {MOST_ENTRY_CHARACTERS:,} an entry may"
+        f" (a field may hold {MOST_FIELD_CHARACTERS:,}: a whole document pasted?): it is kept as text, not read"
     )
 
 

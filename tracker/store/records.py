@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from tracker.entry import Entry
 from tracker.export import bibtex_entry
 from tracker.ingest import ReadFile
-from tracker.ingest.normalise import collapse_whitespace
+from tracker.ingest.normalise import collapsed_pieces
 from tracker.ingest.storable import storable
 from tracker.keyspace import KeySpace
 from tracker.models import Record, Source, Study
@@ -61,8 +61,12 @@ class FileReport:
 
 
 def text_digest(fmt: str, raw: str) -> str:
-    """Identity of an entry's text (white space folded), whatever file it is in."""
-    return hashlib.sha1(f"{fmt}\0{collapse_whitespace(raw)}".encode()).hexdigest()
+    """Identity of an entry's text (white space folded), whatever file it is in. Hashed a
+    piece at a time: a 67 MB entry is not copied whole twice more (folded, then encoded)."""
+    digest = hashlib.sha1(f"{fmt}\0".encode())
+    for number, piece in enumerate(collapsed_pieces(raw)):
+        digest.update(f" {piece}".encode() if number else piece.encode())
+    return digest.hexdigest()
 
 
 class _TitleIndex:

@@ -10,9 +10,10 @@ private-use characters; the text is escaped, then the marks become tags — a ti
 citeproc-py looks the same nodes of a style up by XPath again and again (`xpath_search`,
 half its time); a style's tree is only read while formatting, so the lookups are memoised
 per node and expression (`_memoise_style_lookups`): 1.6 ms per study and style instead of
-3.4, the same text. Each citation is also kept in `Citations.cache`, keyed by the style and
-a digest of the item, which the build saves between runs: a rebuild formats only the
-studies that changed.
+3.4, the same text; and the item's reference is looked up once (`_CitedItem`): 3.4 ms a
+study for the three styles instead of 4.7 (best of 4, side by side, the same text). Each
+citation is also kept in `Citations.cache`, keyed by the style and a digest of the item,
+which the build saves between runs: a rebuild formats only the studies that changed.
 """
 
 from __future__ import annotations
@@ -133,12 +134,27 @@ def cited_item(view: StudyView) -> dict[str, Any]:
     return item
 
 
+class _CitedItem(CitationItem):
+    """citeproc-py's citation item, its reference looked up once: the style asks for it at
+    every variable it prints, each time through three dictionary-backed attribute lookups
+    (a sixth of the time a citation takes). Kept in the instance's own attributes, not in
+    the dictionary the item is, which citeproc-py reads for locators."""
+
+    @property
+    def reference(self) -> Any:
+        try:
+            return self.__dict__["_reference"]
+        except KeyError:
+            found = self.__dict__["_reference"] = super().reference
+            return found
+
+
 def format_citation(item: dict[str, Any], stem: str) -> str | None:
     """The item as one reference list entry in the style, as HTML; None if citeproc-py
     cannot format it (the page then offers the other styles and the downloads)."""
     try:
         bibliography = CitationStylesBibliography(_style(stem), CiteProcJSON([item]), _FORMATTER)
-        bibliography.register(Citation([CitationItem("study")]))
+        bibliography.register(Citation([_CitedItem("study")]))
         entries = [str(entry) for entry in bibliography.bibliography()]
     except Exception as error:  # a style's corner case must not stop a build
         _log.warning("citeproc-py could not format %r in %s: %s", item.get("title"), stem, error)

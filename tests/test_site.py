@@ -758,12 +758,14 @@ def test_a_build_tells_its_progress_stage_by_stage_with_counts(tmp_path, write):
     assert any(stage == "indexing for search (parts)" for stage, _, _ in seen)
     # what comes before the study pages has its counts too (at 10,000 studies: seconds each)
     stages = list(dict.fromkeys(stage for stage, _, _ in seen))
-    assert stages[:4] == [
+    assert stages[:5] == [
         "reading the studies",
         "rendering each study's exports",
+        "making the library's downloads",
         "writing the list of all studies",
         "writing study pages",
     ]
+    assert [(done, total) for stage, done, total in seen if stage == "making the library's downloads"][-1] == (4, 4)
     assert ("reading the studies", 450, 450) in seen and ("rendering each study's exports", 450, 450) in seen
     listed = [(done, total) for stage, done, total in seen if stage == "writing the list of all studies"]
     assert listed[-1] == (9, 9)  # 9 pages of 50

@@ -56,6 +56,7 @@ def build_site(
     told = progress or (lambda _stage, _done, _total: None)
     build.output.report.warnings.extend(slugs_alike_but_case(build.views))
     build.render_exports(lambda done, total: told("rendering each study's exports", done, total))
+    build.make_downloads(lambda done, total: told("making the library's downloads", done, total))
     indexing, used_citations = write_study_pages(build, told)
     if citation_cache:
         save_citations(citation_cache, used_citations)

@@ -116,10 +116,13 @@ class Build:
 
     def render_exports(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Every study in every export format (`texts`): the study pages' cite files and the
-        downloads are made of them. The downloads are made here, before any page: the links
-        to them say their sizes."""
+        downloads are made of them."""
         self.texts = EntryTexts(self.views, progress)
-        self.downloads = library_downloads(self.texts, self.views, self.output.root)
+
+    def make_downloads(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """The whole library's downloads (`downloads`), before any page: the links to them
+        say their sizes."""
+        self.downloads = library_downloads(self.texts, self.views, self.output.root, progress)
         self.env.globals["downloads"] = self.downloads  # read by the macros of _downloads.html
 
     def coins(self, view: StudyView) -> str:

@@ -82,11 +82,10 @@ class EntryTexts:
             if progress and (done % _TOLD_EVERY == 0 or done == len(views)):
                 progress(done, len(views))
 
-    def files(self, stem: str, views: Sequence[StudyView]) -> Iterable[tuple[str, str]]:
-        """(path, text) of the four downloads of these studies."""
-        for name, fmt in ENTRY_FORMATS.items():
-            texts = self._texts[name]
-            yield f"{stem}.{fmt.extension}", fmt.join([texts[v.key] for v in views])
+    def file(self, stem: str, views: Sequence[StudyView], name: str) -> tuple[str, str]:
+        """(path, text) of these studies' download in the format `name`."""
+        fmt, texts = ENTRY_FORMATS[name], self._texts[name]
+        return f"{stem}.{fmt.extension}", fmt.join([texts[v.key] for v in views])
 
     def cite_files(self, folder: str, view: StudyView) -> Iterable[tuple[str, str]]:
         """One study's "cite" downloads: BibTeX, RIS, CSL-JSON."""

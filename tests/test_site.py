@@ -616,6 +616,9 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     indexed = sum(entry["languages"][search.NO_STEMMING]["page_count"] for entry in counts)
     assert indexed == 24 + len(parts)  # each study once, and a words page in each part
     assert not any((index / name / unused).exists() for name in parts for unused in search.UNUSED_BUNDLE_FILES)
+    first = str(min(int(name) for name in parts))  # whose copy of Pagefind's UI the search page loads
+    assert sorted(p.parent.name for p in index.glob("*/pagefind-ui.js")) == [first]
+    assert f"pagefind/{first}/pagefind-ui.js" in (library.paths.root / "site" / "search" / "index.html").read_text()
     for name in parts:  # what the search page fetches from a part before any query, in one file
         packed = read_start_pack((index / name / START_PACK).read_bytes())
         assert {"pagefind-entry.json", "filter"} <= {path.split("/")[0] for path in packed}
@@ -646,6 +649,10 @@ def test_a_changed_study_reindexes_only_its_part_of_the_search_index(tmp_path, w
     assert all((index / name / START_PACK).is_file() for name in parts)
     assert sorted(p.name for p in index.iterdir()) == sorted([*parts, "parts.json"])  # leftovers gone
     assert library.build().search == "search index unchanged (no study page changed)"
+    for name in search.UI_FILES:  # the first part lost its UI (a plan whose first part emptied)
+        (index / first / name).unlink()
+    library.build()
+    assert sorted(p.parent.name for p in index.glob("*/pagefind-ui.*")) == [first, first]  # built again
     library.import_files([write("new.bib", "@article{quokka2026, title = {Xenial quokkas}, year = {2026}}")])
     include_all(library)
     newer = library.build()  # a word no part had: every part must know it

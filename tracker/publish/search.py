@@ -73,7 +73,8 @@ ONE_INDEX_UP_TO = 3000
 NO_STEMMING = "zz"
 #: What Pagefind writes into every part that the site never loads: its other UIs, its
 #: highlighter, and its own worker (templates/assets/search-worker.js replaces it). Its
-#: default UI stays, which the search page loads from the first part (~330 KB a part saved).
+#: default UI stays in the first part, which the search page loads (`UI_FILES`; ~330 KB a
+#: part saved).
 UNUSED_BUNDLE_FILES = (
     "pagefind-component-ui.css",
     "pagefind-component-ui.js",
@@ -82,6 +83,9 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-modular-ui.js",
     "pagefind-worker.js",
 )
+#: Pagefind's default UI, which the search page (and the home page's box) loads from the
+#: first part alone: the other parts' copies are removed (130 KB a part, 8 MB at 50,000).
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 #: Pagefind processes at once: each is fast, and the build is writing pages meanwhile.
 INDEXERS = max(1, min(os.cpu_count() or 1, 4))
 #: The page of every study word that each part indexes too, and the word it is found by
@@ -378,6 +382,8 @@ class Indexing:
         for name in built:  # parts built before the packs were
             if not (self.index / name / START_PACK).is_file():
                 write_start_pack(self.index / name)
+        if built:
+            self._one_ui(built)
         self._tidy(built)
         if problems:
             return False, seconds, "search index failed: " + "; ".join(problems.values())
@@ -390,6 +396,23 @@ class Indexing:
             why = "; the studies have new words, which every part carries" if self.new_words else ""
             return True, seconds, f"search index built in {seconds:.1f} s ({parts}{why})"
         return True, seconds, f"search index: {len(self.todo)} of {len(self.parts)} parts rebuilt in {seconds:.1f} s"
+
+    def _one_ui(self, built: dict[str, str]) -> None:
+        """Pagefind's UI in the first part only. The first part lacks it only if it was
+        another part's before and was not rebuilt (a plan whose first part emptied): it is
+        copied from a part that still has it, or the part is built again, which brings it."""
+        first = self.index / self.parts[0].name
+        if self.parts[0].name in built and not all((first / name).is_file() for name in UI_FILES):
+            donor = next((self.index / n for n in built if all((self.index / n / f).is_file() for f in UI_FILES)), None)
+            if donor is not None:
+                for name in UI_FILES:
+                    shutil.copyfile(donor / name, first / name)
+            else:
+                _run_pagefind(self.site, self.parts[0])
+        for part in built:
+            if part != self.parts[0].name:
+                for name in UI_FILES:
+                    (self.index / part / name).unlink(missing_ok=True)
 
     def _tidy(self, built: dict[str, str]) -> None:
         """Write the manifest, and remove what no planned part owns (an earlier, larger

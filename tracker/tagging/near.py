@@ -34,6 +34,7 @@ def near_matches(text: Text, rules: Sequence[tuple[Hashable, Near]]) -> list[Mat
     regexes run in C over the whole text; words are only counted where a head was found."""
     found: list[Match] = []
     starts: list[int] | None = None
+    words: dict[int, int] = {}  # a word's start -> its number in the text
     for payload, near in rules:
         heads = [m.start() for m in _word_pattern(near.heads).finditer(text.lowered)]
         if not heads:
@@ -41,9 +42,9 @@ def near_matches(text: Text, rules: Sequence[tuple[Hashable, Near]]) -> list[Mat
         objects = [m.start() for m in _word_pattern(near.objects).finditer(text.lowered)]
         if not objects:
             continue
-        if starts is None:
+        if starts is None:  # counted once a text, for the first rule that needs them
             starts = [m.start() for m in _WORD.finditer(text.lowered)]
-        words = {start: index for index, start in enumerate(starts)}
+            words = {start: index for index, start in enumerate(starts)}
         object_words = [words[o] for o in objects]  # ascending, as found
         reach = near.window + 1
         for head_start in heads:

@@ -60,6 +60,7 @@ def test_a_long_list_is_paged_with_every_page_reachable_and_sorts_in_the_browser
     assert "Studies 9–10 of 10." in last and 'rel="prev"' in last and 'rel="next"' not in last
     # the other orders come from the catalogue, as on every list (test_browser sorts them)
     assert 'data-sortable data-root="../"' in first and 'src="../assets/lists.js"' in first
+    assert 'data-per-page="4"' in first  # the browser pages the sorted list as the built one
 
 
 def test_facet_values_are_never_cut_the_rest_a_click_away_saying_how_many(tmp_path, write):

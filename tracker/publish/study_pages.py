@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from html import escape
 
-from tracker.publish import urls
+from tracker.publish import lists, urls
 from tracker.publish.build import AREA_ORDER, LINES_PER_CHART, Build
 from tracker.publish.charts import Series, bar_chart, line_chart
 from tracker.publish.facets import FACET_TITLES
-from tracker.publish.lists import PER_PAGE, latest_added, pages_of
+from tracker.publish.lists import pages_of
 from tracker.publish.parallel import in_parallel
 from tracker.publish.profiles import latest_scores, year_notes
 from tracker.publish.schema_org import json_ld
@@ -72,9 +72,11 @@ def write_study_pages(build: Build, told: Callable[[str, int, int], None]) -> tu
 def _list_of_all_studies(build: Build, progress: Callable[[int, int], None]) -> None:
     """The list of all studies, beside its facets, paged, latest added first (the browser
     sorts it in the other orders, as every list)."""
-    pages = list(pages_of(latest_added(build.views, build.added), partial(urls.page, "browse")))  # type: ignore[arg-type]
+    pages = list(pages_of(build.latest_first(build.views), partial(urls.page, "browse")))  # type: ignore[arg-type]
     for done, page in enumerate(pages, start=1):
-        build.render("studies.html", page.path, page=page, per_page=PER_PAGE, facets=build.groups, titles=FACET_TITLES)
+        build.render(
+            "studies.html", page.path, page=page, per_page=lists.PER_PAGE, facets=build.groups, titles=FACET_TITLES
+        )
         if done % 20 == 0 or done == len(pages):
             progress(done, len(pages))
 

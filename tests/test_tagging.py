@@ -6,6 +6,7 @@ non-MIPEX countries, languages, strand vs outcome words, use)."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 
 import pytest
@@ -209,8 +210,6 @@ def test_a_denied_strand_does_not_count_but_a_denied_effect_is_still_an_outcome(
 
 
 def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_path, monkeypatch):
-    import shutil
-
     from tracker import tagging, vocab
 
     folder = tmp_path / "vocab"
@@ -220,7 +219,7 @@ def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_p
         text.replace('de = ["Familiennachzug",', 'de = ["Nachzug der Kernfamilie", "Familiennachzug",'),
         encoding="utf-8",
     )
-    caches = (vocab.load_vocabulary, tagging._matcher, tagging._labels)
+    caches = (vocab.load_vocabulary, tagging._matcher, tagging._inflected_matcher, tagging._labels)
 
     def fresh() -> None:
         for cached in caches:
@@ -236,6 +235,63 @@ def test_a_synonym_added_to_a_vocabulary_file_is_used_without_code_changes(tmp_p
     finally:
         monkeypatch.undo()
         fresh()
+
+
+def test_an_outcome_phrase_is_found_in_the_plural_and_in_derived_forms():
+    # the vocabulary says "intention to stay" and "perceptions of discrimination"; studies
+    # write them in the plural, or in the singular
+    abstract = (
+        "Using a panel of 3,000 refugees, we ask how secure residence and the perception of discrimination "
+        "shaped their intentions to stay. A perception of discrimination at work was associated with weaker "
+        "intentions to stay."
+    )
+    tagging = tag_text("Secure status and the refugees who remain", abstract)
+    assert {"migration", "discrimination"} <= set(tagging.codes("outcome"))
+    evidence = next(p.evidence for p in tagging.proposals if p.code == "migration")
+    assert evidence == ["intentions to stay", "intentions to stay"]  # in the study's own words
+    # a stem alone is too loose: employers are not employment, nor is nature naturalisation
+    loose = tag_text(
+        "Employers and integration policy", "Survey data on employers; respondents named natural disasters."
+    )
+    assert not {"employment", "naturalisation"} & set(loose.codes("outcome"))
+
+
+def test_an_outcome_named_with_words_between_is_found_and_a_loose_pair_is_not():
+    # citizenship acquired, with the country's adjective between the two words
+    naturalised = tag_text(
+        "Pupils of immigrant origin and school tracking",
+        "Register data on 40,000 pupils show that those who acquire Swiss citizenship before the age of 12 "
+        "stay longer in the academic track; pupils who obtained Swiss citizenship later did not.",
+    )
+    assert "naturalisation" in naturalised.codes("outcome")
+    # a policy that attracts or deters migrants: where migrants go is the outcome
+    attracted = tag_text("Do generous reception conditions attract asylum seekers?")
+    assert "migration" in attracted.codes("outcome")
+    # refugees' intentions to work are about work, and determinants are not deterrence
+    loose = tag_text(
+        "Work intentions among newly arrived refugees",
+        "We model the determinants of migrant health and the intentions of refugees to take up work.",
+    )
+    assert "migration" not in loose.codes("outcome")
+
+
+def test_a_star_inside_a_phrase_is_taken_in_english_and_refused_with_its_place_elsewhere(tmp_path, monkeypatch):
+    from tracker import vocab
+
+    # "model* of integration" in the area vocabulary: the plural of its first word counts too
+    assert "overall" in tag_text("Models of integration compared in Nordic countries").codes("area")
+    folder = tmp_path / "vocab"
+    shutil.copytree(vocab.vocabulary_file("area").parent, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (folder / "use.toml").read_text(encoding="utf-8")
+    (folder / "use.toml").write_text(text.replace('"effets des politiques"', '"effet* des politiques"'), "utf-8")
+    monkeypatch.setattr(vocab, "_FOLDER", folder)
+    vocab.load_vocabulary.cache_clear()
+    try:
+        with pytest.raises(vocab.VocabularyError, match=r"use\.toml: \[explains_outcomes\] fr: 'effet\* des"):
+            vocab.load_vocabulary("use")
+    finally:
+        monkeypatch.undo()
+        vocab.load_vocabulary.cache_clear()
 
 
 def test_no_phrase_is_found_across_two_sentences():

@@ -6,6 +6,10 @@ each text once, whatever the number of phrases. Text and phrases are normalised 
 "Naturalisation," is found; phrases in capitals ("US", "UAE") are matched in capitals only,
 so the pronoun "us" is not the United States. A phrase ending in `*` matches any word that
 begins so. Where matches overlap, the longest wins: "Latin American" hides "American".
+
+`InflectedMatcher` finds English phrases in any inflection of their words ("intentions to
+stay" for "intention to stay", "experiences of discrimination" for "experience of
+discrimination"): phrase and text are both reduced to Snowball stems (PyStemmer) first.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import cache
+from itertools import accumulate, pairwise
 
 import ahocorasick
+import Stemmer
 
 _NOT_WORD = re.compile(r"[^\w|]+|_+")
 #: The end of a sentence or clause (".", "?", "!", ";", ":" before a space) becomes "|", a
@@ -113,6 +120,63 @@ class PhraseMatcher:
                     if unwrap:
                         group, payload = payload  # noqa: PLW2901
                     found.append(Match(start, stop + 1, cased[start : stop + 1], payload, group))
+        return found
+
+
+@cache
+def _english() -> Stemmer.Stemmer:
+    """Snowball's English stemmer, one per process: it keeps a cache of the words it has
+    stemmed, and an abstract's words repeat across a library."""
+    return Stemmer.Stemmer("english")
+
+
+def english_stems(phrase: str) -> str:
+    """A phrase's words as stems, in the form `InflectedMatcher` matches: " stem stem "."""
+    return f" {' '.join(_english().stemWords(normalise(phrase.replace('*', ' ')).split()))} "
+
+
+class InflectedMatcher:
+    """English phrases found in any inflection of their words. Both sides are stemmed, so
+    "intention to stay" finds "intentions to stay" and "citizenship acquisition" finds
+    "citizenship acquisitions"; the match is reported in the text's own words and
+    positions, like `PhraseMatcher`'s, so the two merge. Meant for phrases of several
+    words, where the other words keep a stem to its sense: a single word's stem is too
+    loose ("employers" stems like "employment", "natural" like "naturalized")."""
+
+    def __init__(self, phrases: Iterable[tuple[str, Hashable]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for phrase, payload in phrases:
+            key = english_stems(phrase)
+            if len(key) < 4:
+                continue
+            entries = self._automaton.get(key) if key in self._automaton else []
+            self._automaton.add_word(key, [*entries, (payload, len(key))])
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def scan(self, text: Text, unwrap: bool = False) -> list[Match]:
+        """Every phrase in `text`, as `PhraseMatcher.scan` gives them."""
+        if not len(self._automaton):
+            return []
+        words = text.lowered.split()
+        stems = _english().stemWords(words)
+        stemmed = f" {' '.join(stems)} "
+        found: list[Match] = []
+        starts: list[int] = []  # where each word's stem starts in `stemmed`, once a phrase is found
+        for end, entries in self._automaton.iter(stemmed):
+            if not starts:
+                # `normalise` leaves one space between words, so each word starts one
+                # character after the previous one ends, in the text and in its stems alike
+                starts = list(accumulate((len(stem) + 1 for stem in stems[:-1]), initial=1))
+                word_starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=1))
+            for payload, length in entries:
+                first = bisect_left(starts, end - length + 2)
+                last = bisect_right(starts, end - 1) - 1
+                start, stop = word_starts[first], word_starts[last] + len(words[last])
+                group = None
+                if unwrap:
+                    group, payload = payload  # noqa: PLW2901
+                found.append(Match(start, stop, text.cased[start:stop], payload, group))
         return found
 
 

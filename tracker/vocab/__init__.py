@@ -125,6 +125,12 @@ def _phrases(facet: str, code: str, entry: dict) -> dict[str, tuple[str, ...]]:
         if origin not in (*LANGUAGES, "regions") or not isinstance(phrases, list):
             raise VocabularyError(f"{vocabulary_file(facet)}: [{code}] {origin}: expected a language code with a list")
         found[origin] = tuple(str(p) for p in phrases if str(p).strip())
+        inner = [p for p in found[origin] if "*" in p.rstrip("*")]
+        if inner and origin != "en":
+            raise VocabularyError(
+                f"{vocabulary_file(facet)}: [{code}] {origin}: {inner[0]!r}: a * inside a phrase works in English"
+                " phrases only (their words are matched in any inflection); write each form out"
+            )
     return found
 
 

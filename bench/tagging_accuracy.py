@@ -123,8 +123,10 @@ def main() -> None:
         if contrary:
             print(
                 f"  note: {', '.join(contrary)} not using MIPEX but labelled with areas, against the set's README;"
-                " an excluded study shows none, so they count as missed above"
+                " an excluded study shows none, so they count as missed above. Read as the README says:"
             )
+            as_readme = [{**s, "areas": []} if s.get("uses_mipex") is False else s for s in real]
+            _report("  screening set, no areas for a study not using MIPEX", as_readme, False)
     for wrong, study, evidence in sorted(misses, key=lambda m: -m[0])[: args.misses]:
         tagging = tag_text(study["title"], study.get("abstract", ""))
         print(f"\n{wrong} wrong: {study['title']}")

@@ -275,6 +275,41 @@ def test_an_outcome_named_with_words_between_is_found_and_a_loose_pair_is_not():
     assert "migration" not in loose.codes("outcome")
 
 
+def test_income_held_constant_or_required_of_a_sponsor_is_not_employment_but_an_income_gap_is():
+    control = tag_text(
+        "Integration policy and life satisfaction of immigrants",
+        "Multilevel models of survey data show that life satisfaction is higher where policies are inclusive, "
+        "controlling for income, age and education; household income matters less than expected. "
+        "Sponsors must meet an income requirement before their family may join them.",
+    )
+    assert "wellbeing" in control.codes("outcome")
+    assert "employment" not in control.codes("outcome")
+    gap = tag_text(
+        "Labour market policy and the income gap of refugees",
+        "Register data show how the income gap between refugees and natives narrows where policies are inclusive.",
+    )
+    assert "employment" in gap.codes("outcome")
+
+
+def test_a_long_text_is_stemmed_a_piece_at_a_time_and_loses_no_phrase(monkeypatch):
+    from tracker import phrases
+    from tracker.phrases import InflectedMatcher, Text
+
+    matcher = InflectedMatcher([("intention to stay", "migration"), ("perception of discrimination", "discr")])
+    sentences = [
+        "Refugees' intentions to stay rose.",
+        "Perceptions of discrimination fell; their intention to stay held.",
+        "Nothing here: stay, intent, perceived.",
+    ]
+    text = Text.of(" ".join(sentences[i % 3] for i in range(60)))
+    whole = [(m.start, m.end, m.text, m.payload) for m in matcher.scan(text)]
+    assert len(whole) == 60  # 20 x 3 phrases, two sentences in three
+    monkeypatch.setattr(phrases, "PIECE_CHARACTERS", 90)  # a few sentences a piece
+    assert len(list(phrases._pieces(text.lowered))) > 20
+    assert [(m.start, m.end, m.text, m.payload) for m in matcher.scan(text)] == whole
+    assert all(text.cased[start:end] == found for start, end, found, _ in whole)
+
+
 def test_a_star_inside_a_phrase_is_taken_in_english_and_refused_with_its_place_elsewhere(tmp_path, monkeypatch):
     from tracker import vocab
 

@@ -130,7 +130,7 @@ def _english() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-def english_stems(phrase: str) -> str:
+def _english_stems(phrase: str) -> str:
     """A phrase's words as stems, in the form `InflectedMatcher` matches: " stem stem "."""
     return f" {' '.join(_english().stemWords(normalise(phrase.replace('*', ' ')).split()))} "
 
@@ -146,7 +146,7 @@ class InflectedMatcher:
     def __init__(self, phrases: Iterable[tuple[str, Hashable]]) -> None:
         self._automaton = ahocorasick.Automaton()
         for phrase, payload in phrases:
-            key = english_stems(phrase)
+            key = _english_stems(phrase)
             if len(key) < 4:
                 continue
             entries = self._automaton.get(key) if key in self._automaton else []
@@ -163,8 +163,8 @@ class InflectedMatcher:
             found.extend(self._scan_piece(text, start, stop, unwrap))
         return found
 
-    def _scan_piece(self, text: Text, offset: int, stop: int, unwrap: bool) -> list[Match]:
-        words = text.lowered[offset:stop].split()
+    def _scan_piece(self, text: Text, offset: int, end_of_piece: int, unwrap: bool) -> list[Match]:
+        words = text.lowered[offset:end_of_piece].split()
         stems = _english().stemWords(words)
         stemmed = f" {' '.join(stems)} "
         found: list[Match] = []

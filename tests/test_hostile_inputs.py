@@ -67,6 +67,8 @@ def test_csl_json_too_deep_huge_numbers_and_broken_escapes_are_reported_not_cras
 def test_text_that_looks_like_markup_is_printed_as_it_is(cli, write, library):
     _import(cli, write, "markup.bib", "@article{k[/x], title={Bad [/i] markup [in press]}}\n")
     cli("tag")
+    assert "Bad [/i] markup [in press]" in cli("screen", "--list").output
+    cli("screen", "k[/x]", "include")  # the tag review asks about included studies
     for command in (("show", "k[/x]"), ("review", "tags", "--list"), ("screen", "--list"), ("status",)):
         result = cli(*command)
         assert result.exit_code == 0 and "Traceback" not in result.output, (command, result.output)

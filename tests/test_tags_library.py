@@ -137,6 +137,7 @@ def test_places_and_other_countries_are_exported_as_keywords(cli, write):
 
 def test_review_tags_asks_about_low_confidence_tags_and_saves_each_answer(cli, write, library):
     _import(cli, write, "a.bib", STUDIES)
+    _include(cli, "kogan2016", "silva2020")
     cli("tag")
     queue = library.tag_review_queue()
     assert ("kogan2016", "country", "AT") in {(i.key, i.facet, i.code) for i in queue}  # Austria: once, in the abstract
@@ -158,6 +159,7 @@ def test_review_tags_asks_about_low_confidence_tags_and_saves_each_answer(cli, w
 
 def test_review_tags_answers_one_code_for_every_study_at_once_and_says_how_many(cli, write, library):
     _import(cli, write, "a.bib", STUDIES + LATER)
+    _include(cli, "kogan2016", "silva2020", "ruhs2018")
     cli("tag")
     queue = library.tag_review_queue()
     use_code = next(f"{i.facet}:{i.code}" for i in queue if i.facet == "use")
@@ -175,3 +177,36 @@ def test_review_tags_answers_one_code_for_every_study_at_once_and_says_how_many(
     assert not {f"{i.facet}:{i.code}" for i in library.tag_review_queue()} & {use_code, "country:AT"}
     wrong = cli("review", "tags", "--accept", "country:XX")
     assert wrong.exit_code != 0 and "not one of the country codes" in wrong.output
+
+
+def _include(cli, *keys: str) -> None:
+    for key in keys:
+        result = cli("screen", key, "include")
+        assert result.exit_code == 0, result.output
+
+
+def test_review_tags_asks_only_about_studies_the_site_publishes(cli, write, library):
+    """A search brings hundreds of records that do not use MIPEX: their tags wait until
+    screening includes them, an excluded study's are never asked about, and a site that
+    shows undecided studies asks about theirs too."""
+    _import(cli, write, "a.bib", STUDIES + LATER)
+    tagged = cli("tag").output  # low confidence: Austria in kogan2016, silva2020's use
+
+    def queued() -> set[tuple[str, str]]:
+        return {(i.key, f"{i.facet}:{i.code}") for i in library.tag_review_queue()}
+
+    assert queued() == set() and library.tag_review().awaiting_screening == 2
+    assert "2 proposals have low confidence, all of studies not screened yet" in tagged
+    assert "no tags to review; 2 of studies not screened yet wait until they are included" in cli(
+        "review", "tags"
+    ).output
+    _include(cli, "kogan2016")
+    assert queued() == {("kogan2016", "country:AT")}
+    assert "1 tags waiting for review; 1 of studies not screened yet wait" in cli("review", "tags", "--list").output
+    (library.paths.root / "bib" / "site.toml").write_text("show_undecided = true\n", encoding="utf-8")
+    assert queued() == {("kogan2016", "country:AT"), ("silva2020", "use:compares_policies")}
+    assert cli("screen", "silva2020", "exclude", "--reason", "m").exit_code == 0
+    assert queued() == {("kogan2016", "country:AT")} and library.tag_review().awaiting_screening == 0
+    bulk = cli("review", "tags", "--accept", "use:compares_policies")
+    assert "use:compares_policies: accepted for 0 studies" in bulk.output  # the excluded study is left as it was
+    assert "silva2020" not in cli("review", "tags", "--list").output

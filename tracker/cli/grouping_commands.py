@@ -9,7 +9,7 @@ from rich.text import Text
 
 from tracker.cli.app import StageBar, ask_key, console_for, main, pass_library
 from tracker.cli.review_view import ANSWER_KEYS, PROMPT, TAG_PROMPT, pair_table, queue_lines
-from tracker.library import Library
+from tracker.library import Library, TagReview
 
 
 @main.command()
@@ -51,7 +51,8 @@ def dedupe(library: Library, everything: bool, dry_run: bool) -> None:
 def review_tags(library: Library, as_list: bool, accept: tuple[str, ...] = (), reject: tuple[str, ...] = ()) -> None:
     """The tag review: each low-confidence proposal with its evidence; a = accept (the
     tag becomes the curator's), r = reject (removed for good), k = skip, q = quit. In bulk,
-    `--accept facet:code` / `--reject facet:code` answer one code for every study at once."""
+    `--accept facet:code` / `--reject facet:code` answer one code for every study at once.
+    Only the studies the site publishes are asked about; those not screened yet wait."""
     out = console_for()
     if accept or reject:
         for item, yes in [*((a, True) for a in accept), *((r, False) for r in reject)]:
@@ -59,14 +60,15 @@ def review_tags(library: Library, as_list: bool, accept: tuple[str, ...] = (), r
             shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
             verb = "accepted" if yes else "rejected"
             out.print(f"{item}: {verb} for {len(keys)} studies{f' ({shown})' if keys else ''}", markup=False)
-        out.print(f"{len(library.tag_review_queue())} tags waiting", markup=False)
+        out.print(_waiting(library.tag_review()), markup=False)
         return
-    queue = library.tag_review_queue()
+    review = library.tag_review()
+    queue = review.queue
     if not queue:
-        out.print("no tags to review", markup=False)
+        out.print(f"no tags to review{_awaiting_screening(review)}", markup=False)
         return
     if as_list:
-        out.print(f"{len(queue)} tags waiting for review", markup=False)
+        out.print(f"{len(queue)} tags waiting for review{_awaiting_screening(review)}", markup=False)
         counts = Counter(f"{item.facet}:{item.code}" for item in queue)
         out.print(
             "by code (answer one for every study with `review tags --accept CODE` or `--reject CODE`): "
@@ -96,7 +98,21 @@ def review_tags(library: Library, as_list: bool, accept: tuple[str, ...] = (), r
         out.print(
             f"saved: {item.key} {item.facet}:{item.code} {'accepted' if key == 'a' else 'rejected'}", markup=False
         )
-    out.print(f"{answered} answered; {len(library.tag_review_queue())} waiting", markup=False)
+    out.print(f"{answered} answered; {_waiting(library.tag_review())}", markup=False)
+
+
+def _waiting(review: TagReview) -> str:
+    return f"{len(review.queue)} waiting{_awaiting_screening(review)}"
+
+
+def _awaiting_screening(review: TagReview) -> str:
+    """What the review leaves for after screening, as the end of a sentence ("" if nothing)."""
+    if not review.awaiting_screening:
+        return ""
+    return (
+        f"; {review.awaiting_screening} of studies not screened yet wait until they are included"
+        " (`mipex-tracker screen`)"
+    )
 
 
 @main.command()

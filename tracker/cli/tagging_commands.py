@@ -85,11 +85,18 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
         table.add_row(facet, ", ".join(f"{code} {count}" for code, count in counts.most_common()) or "-")
     out.print(table)
     if report.low_confidence:
-        out.print(
-            f"{report.low_confidence} proposals have low confidence: answer them with `review tags` "
-            "(`review tags --list` counts them by code; `--accept facet:code` answers one code at once)",
-            markup=False,
-        )
+        review = library.tag_review()
+        asking = "answer them with `review tags` (`review tags --list` counts them by code; `--accept facet:code`"
+        asking += " answers one code at once)"
+        later = f"{review.awaiting_screening} of studies not screened yet wait until `screen` includes them"
+        if not review.awaiting_screening:
+            waiting = f"{len(review.queue)} proposals have low confidence: {asking}"
+        elif review.queue:
+            waiting = f"{len(review.queue)} proposals of published studies have low confidence: {asking}; {later}"
+        else:
+            waiting = f"{review.awaiting_screening} proposals have low confidence, all of studies not screened yet:"
+            waiting += " `review tags` asks about them once `screen` includes them"
+        out.print(waiting, markup=False)
 
 
 @main.command()

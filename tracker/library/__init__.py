@@ -41,12 +41,12 @@ from tracker.library.image import (
 )
 from tracker.models import CURATOR, Decision, Digest, Meta, Record, ReviewPair, Score, Source, Study, Tag
 from tracker.publish import BuildReport, build_site
-from tracker.publish.settings import SettingsError
+from tracker.publish.settings import SettingsError, SiteSettings
 from tracker.scores.check import ScoreError, area_code, country_code
 from tracker.scores.store import ScoreImport, drop_edition, load_score_rows, read_score_files, store_scores
 from tracker.scores.tidy import read_tidy
 from tracker.scores.workbook import read_workbook
-from tracker.screening import EXCLUDED, INCLUDED, SCREEN
+from tracker.screening import EXCLUDED, INCLUDED, SCREEN, UNDECIDED
 from tracker.screening.queue import Queue, build_queue, exclude_below
 from tracker.screening.vocabulary import parse_reason
 from tracker.store import queries
@@ -70,10 +70,10 @@ from tracker.store.files import ImageFileError
 from tracker.store.finder import Criteria, matching
 from tracker.store.history import UNDO, WITHDRAW, Change, cancelled_seqs, history
 from tracker.store.journal import ImageChange, interrupts_deferred, pending_changes, recover
-from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReviewItem
+from tracker.store.queries import Counts, Failure, Provenance, ReviewItem, TagReview, TagReviewItem
 from tracker.store.records import FileReport, Importer
 from tracker.store.rendered import refresh_rendered, rendered_bibtex
-from tracker.store.screening import Answer, answers_in_force
+from tracker.store.screening import Answer, all_screening, answers_in_force
 from tracker.store.views import StudyView, added_to_the_evidence, first_imports, load_views
 from tracker.tagging.changes import TagChangeError, parse_tag_changes
 from tracker.tagging.image import restore_tags
@@ -778,10 +778,26 @@ class Library:
             apply_decision(session, decision)
             return load_views(session, keys=[study_key])[0]
 
-    def tag_review_queue(self) -> list[TagReviewItem]:
-        """The tagger's low-confidence proposals that no curator has answered yet."""
+    def tag_review(self) -> TagReview:
+        """The tagger's low-confidence proposals that no curator has answered yet, of the
+        studies the site publishes (included ones; undecided ones too where `bib/site.toml`
+        shows them), and how many more wait for their studies' screening."""
         with self.session() as session:
-            return queries.tag_review_queue(session, below=REVIEW_BELOW)
+            return self._tag_review(session)
+
+    def tag_review_queue(self) -> list[TagReviewItem]:
+        """The proposals `tag_review` puts before a curator now."""
+        return self.tag_review().queue
+
+    def _tag_review(self, session: Session) -> TagReview:
+        try:
+            settings = SiteSettings.load(self.paths.root)
+        except SettingsError as error:
+            raise LibraryError(str(error)) from error
+        statuses = {study: screening.status for study, screening in all_screening(session).items()}
+        published = {study for study, status in statuses.items() if settings.published(status)}
+        undecided = {study for study, status in statuses.items() if status == UNDECIDED}
+        return queries.tag_review(session, REVIEW_BELOW, published, undecided)
 
     def answer_tags(self, item: str, accept: bool) -> list[str]:
         """Accept (the tag becomes the curator's) or reject (removed for good) one
@@ -793,7 +809,7 @@ class Library:
             raise LibraryError(str(error)) from error
         (wanted,) = values["add"]
         with self.transaction() as session:
-            queue = queries.tag_review_queue(session, below=REVIEW_BELOW)
+            queue = self._tag_review(session).queue
             keys = [i.key for i in queue if f"{i.facet}:{i.code}" == wanted]
             change = {"add": [wanted], "remove": []} if accept else {"add": [], "remove": [wanted]}
             proposed = [Proposed(TAG, CURATOR, (key,), values=change) for key in keys]

@@ -8,7 +8,7 @@ command and a script can ask the same questions without it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -121,8 +121,20 @@ def review_queue(session: Session) -> list[ReviewItem]:
     ]
 
 
-def tag_review_queue(session: Session, below: float) -> list[TagReviewItem]:
-    """The tagger's proposals under confidence `below` that no curator has answered yet."""
+@dataclass(slots=True)
+class TagReview:
+    """The tag review: the proposals a curator answers now, and how many wait for their
+    studies to be screened first."""
+
+    queue: list[TagReviewItem]
+    awaiting_screening: int
+
+
+def tag_review(session: Session, below: float, published: Container[int], undecided: Container[int]) -> TagReview:
+    """The tagger's proposals under confidence `below` that no curator has answered yet, of
+    the studies the site publishes; those of studies not screened yet are only counted,
+    and an excluded study's are left out: a study's tags are worth checking once it is
+    known to use MIPEX, and a search's hundreds of off-topic records would bury the rest."""
     rows = session.exec(
         select(Study.id, Study.key, Tag.facet, Tag.code, Tag.confidence, Tag.rule, Tag.evidence)
         .join(Study, col(Study.id) == col(Tag.study_id))
@@ -130,12 +142,16 @@ def tag_review_queue(session: Session, below: float) -> list[TagReviewItem]:
         .order_by(col(Study.key), col(Tag.facet), col(Tag.code))
     ).all()
     effective = effective_tags(session, {row[0] for row in rows})
-    titles = {v.key: str(v.fields.get("title", "")) for v in load_views(session, keys={row[1] for row in rows})}
-    return [
-        TagReviewItem(key, titles.get(key, ""), facet, code, confidence, rule, list(evidence))
-        for study, key, facet, code, confidence, rule, evidence in rows
-        if effective.get(study, {}).get(facet, {}).get(code) == AUTO
-    ]
+    unanswered = [row for row in rows if effective.get(row[0], {}).get(row[2], {}).get(row[3]) == AUTO]
+    shown = [row for row in unanswered if row[0] in published]
+    titles = {v.key: str(v.fields.get("title", "")) for v in load_views(session, keys={row[1] for row in shown})}
+    return TagReview(
+        [
+            TagReviewItem(key, titles.get(key, ""), facet, code, confidence, rule, list(evidence))
+            for _, key, facet, code, confidence, rule, evidence in shown
+        ],
+        sum(1 for row in unanswered if row[0] in undecided and row[0] not in published),
+    )
 
 
 def tag_evidence(session: Session, study_key: str) -> tuple[StudyView, list[Tag], list[Decision]]:

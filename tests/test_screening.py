@@ -68,6 +68,9 @@ def test_the_rules_put_migration_policy_studies_far_above_other_fields():
     )
     assert flyway.score < 0.05 < migrants.score
     assert "about animals or plants (their migration is not people's)" in flyway.reasons
+    # each language's words are its own: the Italian "politica" is policy, English "politics" is not
+    assert prior_score("Political theory and the politics of recognition").reasons == ()
+    assert "about policy, law or rights" in prior_score("La politica migratoria italiana").reasons
 
 
 def test_the_learner_ranks_a_study_like_the_included_ones_first_and_says_which_words():

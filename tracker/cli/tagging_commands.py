@@ -77,7 +77,16 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
     finally:
         bar.close()
     out.print(f"tagged {report.studies} studies ({report.untouched} already tagged, left as they were)", markup=False)
-    table = Table(title="tags proposed", title_justify="left")
+    screening = library.status().screening
+    unpublished = ", ".join(
+        f"{count} {words}"
+        for status, words in (("undecided", "not screened yet"), ("excluded", "excluded"))
+        if (count := screening.get(status, 0))
+    )
+    # the counts are of every study tagged: say so where some will not be published as they stand
+    title = "tags proposed, counted over every study"
+    title += f" ({unpublished}; only included studies are published)" if unpublished else ""
+    table = Table(title=title, title_justify="left")
     table.add_column("facet")
     table.add_column("studies per code")
     for facet in FACETS:

@@ -197,7 +197,7 @@ def test_review_tags_asks_only_about_studies_the_site_publishes(cli, write, libr
 
     assert queued() == set() and library.tag_review().awaiting_screening == 2
     assert "2 proposals have low confidence, all of studies not screened yet" in tagged
-    assert "tags proposed, counted over every study (3 not screened yet; only included studies are" in tagged
+    assert "tags proposed, counted over every study (3 not screened yet: the site leaves them out)" in tagged
     assert "no tags to review; 2 of studies not screened yet wait until they are included" in cli(
         "review", "tags"
     ).output

@@ -77,15 +77,15 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
     finally:
         bar.close()
     out.print(f"tagged {report.studies} studies ({report.untouched} already tagged, left as they were)", markup=False)
-    screening = library.status().screening
+    review = library.tag_review()
     unpublished = ", ".join(
         f"{count} {words}"
         for status, words in (("undecided", "not screened yet"), ("excluded", "excluded"))
-        if (count := screening.get(status, 0))
+        if (count := review.unpublished.get(status, 0))
     )
     # the counts are of every study tagged: say so where some will not be published as they stand
     title = "tags proposed, counted over every study"
-    title += f" ({unpublished}; only included studies are published)" if unpublished else ""
+    title += f" ({unpublished}: the site leaves them out)" if unpublished else ""
     table = Table(title=title, title_justify="left")
     table.add_column("facet")
     table.add_column("studies per code")
@@ -94,7 +94,6 @@ def tag(library: Library, key: str | None, changes: tuple[str, ...], everything:
         table.add_row(facet, ", ".join(f"{code} {count}" for code, count in counts.most_common()) or "-")
     out.print(table)
     if report.low_confidence:
-        review = library.tag_review()
         asking = "answer them with `review tags` (`review tags --list` counts them by code; `--accept facet:code`"
         asking += " answers one code at once)"
         later = f"{review.awaiting_screening} of studies not screened yet wait until `screen` includes them"

@@ -7,6 +7,7 @@ only parses arguments and prints what these methods return.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -797,7 +798,9 @@ class Library:
         statuses = {study: screening.status for study, screening in all_screening(session).items()}
         published = {study for study, status in statuses.items() if settings.published(status)}
         undecided = {study for study, status in statuses.items() if status == UNDECIDED}
-        return queries.tag_review(session, REVIEW_BELOW, published, undecided)
+        review = queries.tag_review(session, REVIEW_BELOW, published, undecided)
+        review.unpublished = dict(Counter(status for study, status in statuses.items() if study not in published))
+        return review
 
     def answer_tags(self, item: str, accept: bool) -> list[str]:
         """Accept (the tag becomes the curator's) or reject (removed for good) one

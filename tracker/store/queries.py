@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, func, select
@@ -127,7 +127,8 @@ class TagReview:
     studies to be screened first."""
 
     queue: list[TagReviewItem]
-    awaiting_screening: int
+    awaiting_screening: int  # proposals of studies not screened yet
+    unpublished: dict[str, int] = field(default_factory=dict)  # studies by status the site leaves out
 
 
 def tag_review(session: Session, below: float, published: Container[int], undecided: Container[int]) -> TagReview:

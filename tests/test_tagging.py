@@ -310,7 +310,9 @@ def test_a_long_text_is_stemmed_a_piece_at_a_time_and_loses_no_phrase(monkeypatc
     assert all(text.cased[start:end] == found for start, end, found, _ in whole)
 
 
-def test_a_star_inside_a_phrase_is_taken_in_english_and_refused_with_its_place_elsewhere(tmp_path, monkeypatch):
+def test_a_star_inside_a_phrase_is_taken_in_english_and_refused_with_its_place_elsewhere(
+    tmp_path, monkeypatch, cli, write
+):
     from tracker import vocab
 
     # "model* of integration" in the area vocabulary: the plural of its first word counts too
@@ -319,14 +321,34 @@ def test_a_star_inside_a_phrase_is_taken_in_english_and_refused_with_its_place_e
     shutil.copytree(vocab.vocabulary_file("area").parent, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     text = (folder / "use.toml").read_text(encoding="utf-8")
     (folder / "use.toml").write_text(text.replace('"effets des politiques"', '"effet* des politiques"'), "utf-8")
+    # nor in the facets and files the tagger does not inflect: countries, screening's rules
+    text = (folder / "country.toml").read_text(encoding="utf-8")
+    (folder / "country.toml").write_text(text.replace('en = ["Austrian*"]', 'en = ["Austrian* of Vienna"]', 1), "utf-8")
+    text = (folder / "screening.toml").read_text(encoding="utf-8")
+    (folder / "screening.toml").write_text(text.replace('"legislation",', '"legislation* on asylum",', 1), "utf-8")
     monkeypatch.setattr(vocab, "_FOLDER", folder)
-    vocab.load_vocabulary.cache_clear()
+    from tracker.screening import prior, vocabulary
+
+    caches = (vocab.load_vocabulary, vocabulary.screening_vocabulary, prior._families)
+    for cached in caches:
+        cached.cache_clear()
     try:
         with pytest.raises(vocab.VocabularyError, match=r"use\.toml: \[explains_outcomes\] fr: 'effet\* des"):
             vocab.load_vocabulary("use")
+        with pytest.raises(vocab.VocabularyError, match=r"country\.toml: \[AT\] en: 'Austrian\* of Vienna'"):
+            vocab.load_vocabulary("country")
+        with pytest.raises(vocab.VocabularyError, match=r"screening\.toml: \[prior\.policy\]: 'legislation\* on"):
+            prior.prior_score("Asylum law")
+        # and a command says so in one line, not a traceback
+        assert cli("import", str(write("one.bib", "@article{one, title={Asylum law in Austria}}\n"))).exit_code == 0
+        for command in (("screen", "--list"), ("vocab", "country")):
+            result = cli(*command)
+            assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+            assert "a * inside a phrase works only in the English phrases" in result.output
     finally:
         monkeypatch.undo()
-        vocab.load_vocabulary.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
 
 
 def test_no_phrase_is_found_across_two_sentences():

@@ -22,6 +22,7 @@ from tracker.config import DB_URL_VARIABLE
 from tracker.db import StoreUnavailableError
 from tracker.digest.issues import DigestError
 from tracker.library import Library, LibraryError
+from tracker.vocab import VocabularyError
 
 
 def console_for(stderr: bool = False) -> Console:
@@ -57,7 +58,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (LibraryError, StoreUnavailableError, DigestError) as error:
+        except (LibraryError, StoreUnavailableError, DigestError, VocabularyError) as error:
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
             raise click.ClickException(f"the store cannot be used: {' '.join(str(error.orig).split())}") from error

@@ -10,7 +10,7 @@ from rich.table import Table
 from tracker.cli.app import StageBar, console_for, main, pass_library, user_errors
 from tracker.library import Library
 from tracker.models import AUTO
-from tracker.vocab import FACETS, VocabularyError, load_vocabulary
+from tracker.vocab import FACETS, load_vocabulary
 
 
 @main.command()
@@ -20,10 +20,7 @@ from tracker.vocab import FACETS, VocabularyError, load_vocabulary
 def vocab(facet: str | None, cities: bool) -> None:
     """The tag vocabularies: each facet's codes, or one facet's codes with their synonyms."""
     out = console_for()
-    try:
-        vocabularies = {f: load_vocabulary(f) for f in ([facet] if facet else FACETS)}
-    except VocabularyError as error:
-        raise click.ClickException(str(error)) from error
+    vocabularies = {f: load_vocabulary(f) for f in ([facet] if facet else FACETS)}  # a broken file: `user_errors`
     if facet is None:
         table = Table(title="vocabularies (tracker/vocab/)", title_justify="left")
         for column in ("facet", "codes", "phrases"):

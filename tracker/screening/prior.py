@@ -42,7 +42,7 @@ def _families() -> tuple[float, tuple[Family, ...], PhraseMatcher]:
         if not isinstance(section, dict):
             continue
         families.append(Family(name, str(section["label"]), float(section["weight"])))
-        found = phrases_of(section)
+        found = phrases_of(section, f"prior.{name}")
         if section.get("from_areas"):
             found += [p for term in load_vocabulary("area").terms.values() for p, _ in term.all_phrases()]
         phrases += [(phrase, name) for phrase in found]

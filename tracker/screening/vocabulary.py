@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker.phrases import PhraseMatcher
 from tracker.screening import OTHER, Screening
-from tracker.vocab import LANGUAGES, VocabularyError, vocabulary_file
+from tracker.vocab import LANGUAGES, VocabularyError, refuse_inner_stars, vocabulary_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +41,17 @@ def reasons() -> dict[str, Reason]:
     return {code: Reason(code, str(item["label"]), str(item["key"])) for code, item in table.items()}
 
 
-def phrases_of(section: dict[str, Any]) -> list[str]:
-    """A section's phrases in every language the tracker reads."""
-    return [str(p) for language in LANGUAGES for p in section.get(language, []) if str(p).strip()]
+def phrases_of(section: dict[str, Any], name: str) -> list[str]:
+    """A section's phrases in every language the tracker reads (`name`: the section's, for
+    the message that refuses a phrase this file cannot hold)."""
+    found = [str(p) for language in LANGUAGES for p in section.get(language, []) if str(p).strip()]
+    refuse_inner_stars(found, f"{vocabulary_file('screening')}: [{name}]", inflected=False)
+    return found
 
 
 @cache
 def _evidence_matcher() -> PhraseMatcher:
-    return PhraseMatcher((phrase, "mipex") for phrase in phrases_of(screening_vocabulary()["evidence"]))
+    return PhraseMatcher((phrase, "mipex") for phrase in phrases_of(screening_vocabulary()["evidence"], "evidence"))
 
 
 def mipex_evidence(texts: Iterable[str]) -> tuple[str, ...]:

@@ -38,7 +38,7 @@ from tracker.phrases import InflectedMatcher, Match, PhraseMatcher, Text, longes
 from tracker.screening.vocabulary import mipex_evidence
 from tracker.tagging.countries import country_phrases, judge
 from tracker.tagging.near import near_matches
-from tracker.vocab import Near, load_vocabulary
+from tracker.vocab import STAR_INSIDE, Near, load_vocabulary
 
 TITLE_WEIGHT, ABSTRACT_WEIGHT = 3, 1
 #: Phrases kept as a tag's evidence: enough for a curator to see why; a text that names a
@@ -102,7 +102,7 @@ def _inflected_matcher() -> InflectedMatcher:
     and listing each form by hand is what let "intentions to stay" go unfound."""
     return InflectedMatcher(
         (phrase, (facet, code))
-        for facet in ("area", "outcome", "use")
+        for facet in STAR_INSIDE
         for code, term in load_vocabulary(facet).terms.items()
         for phrase in term.phrases.get("en", ())
         if _inflected_phrase(facet, phrase)

@@ -10,6 +10,7 @@ demonyms, regions). Codes follow ../shared/gold/README.md exactly.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -125,13 +126,28 @@ def _phrases(facet: str, code: str, entry: dict) -> dict[str, tuple[str, ...]]:
         if origin not in (*LANGUAGES, "regions") or not isinstance(phrases, list):
             raise VocabularyError(f"{vocabulary_file(facet)}: [{code}] {origin}: expected a language code with a list")
         found[origin] = tuple(str(p) for p in phrases if str(p).strip())
-        inner = [p for p in found[origin] if "*" in p.rstrip("*")]
-        if inner and origin != "en":
-            raise VocabularyError(
-                f"{vocabulary_file(facet)}: [{code}] {origin}: {inner[0]!r}: a * inside a phrase works in English"
-                " phrases only (their words are matched in any inflection); write each form out"
-            )
+        where = f"{vocabulary_file(facet)}: [{code}] {origin}"
+        refuse_inner_stars(found[origin], where, inflected=origin == "en" and facet in STAR_INSIDE)
     return found
+
+
+#: The facets whose English phrases may hold a * inside ("model* of integration"): the tagger
+#: (`tracker.tagging`) finds such a phrase in any inflection of its words.
+STAR_INSIDE = ("area", "outcome", "use")
+
+
+def refuse_inner_stars(phrases: Iterable[str], where: str, inflected: bool) -> None:
+    """A * inside a phrase means "any inflection of this word", which only the tagger's
+    inflected English phrases honour: elsewhere the plain matcher would drop it and match
+    one form in silence, so the file is refused, with the place and the phrase."""
+    if inflected:
+        return
+    inner = next((p for p in phrases if "*" in p.rstrip("*")), None)
+    if inner is not None:
+        raise VocabularyError(
+            f"{where}: {inner!r}: a * inside a phrase works only in the English phrases of areas, outcomes"
+            " and uses (their words are matched in any inflection); write each form out"
+        )
 
 
 def _countries(data: dict) -> Vocabulary:

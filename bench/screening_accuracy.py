@@ -21,6 +21,11 @@ Printed, as the tracker would do it in a library holding all of them:
    undecided relevant ones are found, and WSS@95 (work saved over reading in random order
    at 95% recall). Nothing is asserted.
 
+The peer, ASReview (`--asreview PATH`, its `asreview` command, installed apart: it is no
+dependency of the tracker): the masked records, its default model, one relevant and one
+irrelevant record given at the start as it asks (chosen at random, three seeds), read in
+its order; the same figures, its two given records not counted as read.
+
 Nearly every abstract of a study that uses MIPEX names it, so evidence alone includes
 them and the queue holds none. To measure the rules and the learner on the hard case (a
 study of integration policy as a whole whose abstract never names the index), parts 2 and 3
@@ -30,11 +35,17 @@ are run again with every name of MIPEX blanked out of every text ("masked").
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
+import math
 import re
+import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--step", type=int, default=5, help="retrain after this many answers")
     parser.add_argument("--no-corpus", action="store_true", help="leave the bib-corpus negatives out")
+    parser.add_argument("--asreview", metavar="PATH", help="the peer's `asreview` command, run on the masked records")
     args = parser.parse_args()
     if not GOLD.exists():
         print(f"skipped: {GOLD} is absent")
@@ -145,6 +157,8 @@ def main() -> None:
 
     run(items, texts, relevant, parts, step=args.step, label="as exported")
     run(items, [masked(t) for t in texts], relevant, parts, step=args.step, label="masked: MIPEX never named")
+    if args.asreview:
+        asreview(args.asreview, [masked(t) for t in texts], relevant)
 
 
 def run(items, texts, relevant, parts, *, step, label) -> None:  # type: ignore[no-untyped-def]
@@ -194,6 +208,43 @@ def run(items, texts, relevant, parts, *, step, label) -> None:  # type: ignore[
             read = int(queue * stop)
             print(f"   after reading {stop:.0%} of the queue: {int(found_at[read - 1])} of {len(wanted)} found")
     print(f"\n   features {features:.1f} s; simulation {seconds:.1f} s ({queue // step} retrainings)")
+
+
+def asreview(command: str, texts: list[str], relevant: np.ndarray) -> None:
+    """ASReview's simulation on the same records, read as `run` reads the tracker's queue."""
+    print("\n==== the peer, ASReview (masked records, its default model, 1 + 1 records given at random)")
+    version = subprocess.run([command, "--version"], check=True, capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "records.csv"
+        with data.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["record_id", "title", "abstract", "label_included"])
+            numbered = enumerate(zip(texts, relevant, strict=True))
+            writer.writerows([i, "", text, int(label)] for i, (text, label) in numbered)
+        for seed in (1, 2, 3):
+            project = Path(folder) / f"seed{seed}.asreview"
+            started = time.perf_counter()
+            subprocess.run(
+                [command, "simulate", str(data), "--n-prior-included", "1", "--n-prior-excluded", "1",
+                 "--prior-seed", str(seed), "--seed", str(seed), "-o", str(project)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            with zipfile.ZipFile(project) as archive:
+                archive.extract("results.db", Path(folder) / f"seed{seed}")
+            with sqlite3.connect(Path(folder) / f"seed{seed}" / "results.db") as results:
+                rows = list(results.execute("select label, classifier from results order by rowid"))
+            given = [label for label, model in rows if model is None]  # the records given at the start
+            read = [label for label, model in rows if model is not None]
+            queue, wanted = len(texts) - len(given), int(relevant.sum()) - sum(given)
+            found_at = np.cumsum(read)
+            at95 = int(np.searchsorted(found_at, math.ceil(0.95 * wanted))) + 1
+            at100 = int(np.searchsorted(found_at, wanted)) + 1
+            wss95 = (queue - at95) / queue - 0.05
+            print(
+                f"   {version}, seed {seed} ({rows[-1][1]}): read {at95} ({at95 / queue:.1%}) to find 95%,"
+                f" {at100} ({at100 / queue:.1%}) to find all; WSS@95 {wss95:.3f} ({seconds:.0f} s)"
+            )
 
 
 if __name__ == "__main__":
